@@ -1,0 +1,5 @@
+import sys
+
+from vstui.cli import main
+
+sys.exit(main())

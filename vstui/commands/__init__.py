@@ -1,0 +1,1 @@
+"""Subcommand modules: light to import; heavy imports happen inside each `run`."""
