@@ -27,7 +27,10 @@ def test_each_subcommand_has_help(name, capsys):
 
 def test_bad_argument_is_one_line_and_exit_2():
     proc = subprocess.run(
-        [sys.executable, "-m", "vstui", "--no-such-flag"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "vstui", "--no-such-flag"],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""

@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"vstui {__version__}")
     _load(DEFAULT_COMMAND).add_arguments(parser)
-    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=OneLineErrorParser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="SUBCOMMAND", parser_class=OneLineErrorParser
+    )
     for name, module_name in SUBCOMMANDS.items():
         module = _load(module_name)
         sp = sub.add_parser(name, help=module.HELP, description=module.HELP)

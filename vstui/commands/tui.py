@@ -9,8 +9,16 @@ HELP = "open the TUI on a configured server (the default when no subcommand is g
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", metavar="NAME", help="server profile from the config (default: the config's default)")
-    parser.add_argument("--config", metavar="PATH", help="config file (default: the platform config dir's vstui/config.toml)")
+    parser.add_argument(
+        "--server",
+        metavar="NAME",
+        help="server profile from the config (default: the config's default)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: the platform config dir's vstui/config.toml)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:

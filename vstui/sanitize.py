@@ -1,0 +1,63 @@
+"""Make untrusted text (comments, names, subjects, URLs) safe to show in a terminal.
+
+Gerrit text comes from strangers. Rich and Textual pass escape sequences straight to the
+terminal, so an OSC title-setter or a CSI cursor move inside a comment would act on the
+reviewer's terminal. Every display path (the TUI and `vstui watch`) goes through
+`strip_control` before text is shown; the UI additionally wraps it in `rich.text.Text` so
+that markup in it stays inert.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# Order matters: whole sequences first (so their parameters vanish with them), then lone
+# control characters. OSC/DCS/APC/PM/SOS strings end at BEL or ST (ESC \\ or the C1 0x9c).
+_SEQUENCES = re.compile(
+    r"""
+      (?:\x1b\]|\x9d)        [^\x07\x1b\x9c]* (?:\x07|\x1b\\|\x9c)?   # OSC ... BEL/ST
+    | (?:\x1b[P_^X]|[\x90\x9e\x9f\x98]) [^\x1b\x9c]* (?:\x1b\\|\x9c)?  # DCS/APC/PM/SOS ... ST
+    | (?:\x1b\[|\x9b)        [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?    # CSI
+    | \x1b [\x20-\x2f]* [\x30-\x7e]?                                  # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+# C0 except TAB and LF, DEL, C1; plus bidi overrides that can disguise text (Trojan Source).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_control(text: str, *, keep_newlines: bool = True) -> str:
+    """Remove terminal control sequences and control characters from `text`.
+
+    Tabs become spaces; CR and other C0/C1 controls are dropped; with
+    `keep_newlines=False`, newlines become spaces (for one-line cells).
+    """
+    if not text:
+        return ""
+    if text.isprintable():
+        return text
+    text = _SEQUENCES.sub("", text)
+    text = text.replace("\t", "    ")
+    if not keep_newlines:
+        text = text.replace("\r\n", " ").replace("\n", " ")
+    return _CONTROLS.sub("", text)
+
+
+def one_line(text: str | None, limit: int | None = None) -> str:
+    """Untrusted text as a single clean line, optionally cut to `limit` characters."""
+    clean = strip_control(text or "", keep_newlines=False)
+    if limit is not None and len(clean) > limit:
+        return clean[: max(0, limit - 1)] + "…"
+    return clean
+
+
+def is_safe_url(url: str | None) -> bool:
+    """True for a well-formed http(s) URL with a host: the only kind vstui opens or copies."""
+    if not url or len(url) > 8192 or not url.isprintable() or " " in url:
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
