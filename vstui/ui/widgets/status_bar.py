@@ -1,0 +1,88 @@
+"""The one-line status bar: server, stream state, age of the last event, work in progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.widgets import Static
+
+from vstui.core.status import StreamStatus
+from vstui.core.timefmt import format_age
+from vstui.sanitize import one_line
+
+_STATE_STYLES = {
+    "live": "bold green",
+    "connecting": "yellow",
+    "reconnecting": "bold yellow",
+    "backfilling": "yellow",
+    "error": "bold red",
+    "stopped": "dim",
+    "idle": "dim",
+}
+
+
+class StatusBar(Static):
+    """Shows `server │ stream: live │ last event 12s ago │ <progress>`; ages tick every second."""
+
+    DEFAULT_CSS: ClassVar[str] = """
+    StatusBar {
+        dock: bottom;
+        height: 1;
+        background: $panel;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._clock = clock
+        self.server = ""
+        self.status = StreamStatus()
+        self.last_event_at: float | None = None
+        self.progress = ""
+
+    def on_mount(self) -> None:
+        self._redraw()
+        self.set_interval(1.0, self._redraw, name="status-bar-tick")
+
+    def set_server(self, server: str) -> None:
+        self.server = server
+        self._redraw()
+
+    def set_status(self, status: StreamStatus) -> None:
+        self.status = status
+        self._redraw()
+
+    def set_last_event(self, when: float | None) -> None:
+        self.last_event_at = when
+        self._redraw()
+
+    def set_progress(self, text: str) -> None:
+        self.progress = text
+        self._redraw()
+
+    def describe(self) -> str:
+        """The plain text shown (what tests and the tmux end-to-end test look for)."""
+        return self._build().plain
+
+    def _build(self) -> Text:
+        now = self._clock()
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(one_line(self.server) or "no server", style="bold")
+        text.append(" │ stream: ")
+        text.append(self.status.describe(now), style=_STATE_STYLES.get(self.status.state, ""))
+        text.append(" │ ")
+        if self.last_event_at is None:
+            text.append("no events yet")
+        else:
+            text.append(f"last event {format_age(now - self.last_event_at)} ago")
+        if self.progress:
+            text.append(" │ ")
+            text.append(one_line(self.progress), style="italic")
+        return text
+
+    def _redraw(self) -> None:
+        self.update(self._build())

@@ -1,0 +1,444 @@
+"""A virtualized, keyed table: only the lines on screen are ever rendered.
+
+Textual's DataTable builds every row up front (~1 s per 10,000 `add_row` calls, measured in
+STYLE.md), which is too slow for a 10,000-change list or a CI table re-filtered on every
+key press. `VirtualTable` follows toolong's `LogLines`: a `ScrollView` whose
+`render_line(y)` builds (and caches) the strip of the one row at `y`, so replacing all rows
+costs one list assignment and a dict of keys, whatever the row count.
+
+Rows are keyed. `set_rows` replaces the content and keeps the cursor on the same key at the
+same screen position, so live updates do not move what the reviewer is looking at. Group
+header rows (`TableRow(group=True)`) span the width and are skipped by the cursor.
+
+Cells are plain `str` (rendered verbatim: never parsed as markup) or `rich.text.Text`.
+Callers pass text that already went through `vstui.ui.safe_text`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = str | Text
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column: fixed `width`, or a share (`ratio`) of the width left over."""
+
+    key: str
+    label: str
+    width: int | None = None
+    ratio: int = 0
+    min_width: int = 3
+    justify: Literal["left", "right"] = "left"
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TableRow:
+    """One row. `eq=False`: rows are compared (and cached) by identity, so a changed row must be
+    a new object; that keeps the render cache exact without hashing cell contents."""
+
+    key: Hashable
+    cells: tuple[Cell, ...]
+    style: str = ""
+    group: bool = False
+
+
+def _fit_plain(text: str, width: int, justify: str) -> str:
+    """Cut or pad a plain string to exactly `width` cells, with an ellipsis when cut."""
+    length = len(text) if text.isascii() else cell_len(text)
+    if length > width:
+        if width <= 1:
+            return set_cell_size(text, width)
+        return set_cell_size(text, width - 1) + "…"
+    pad = " " * (width - length)
+    return pad + text if justify == "right" else text + pad
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """A keyed, virtualized table with a row cursor, a fixed header and group header rows."""
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+        background: $surface;
+        height: 1fr;
+        & > .vtable--header { text-style: bold; color: $text-accent; background: $panel; }
+        & > .vtable--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .vtable--cursor-blurred { background: $block-cursor-blurred-background; }
+        & > .vtable--group { text-style: bold; color: $text-primary; background: $boost; }
+        & > .vtable--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "vtable--header",
+        "vtable--cursor",
+        "vtable--cursor-blurred",
+        "vtable--group",
+        "vtable--empty",
+    }
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="table.cursor_up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="table.cursor_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "first", "First row", show=False, id="table.first"),
+        Binding("end,G", "last", "Last row", show=False, id="table.last"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor moved to another row (or the row under it was replaced)."""
+
+        def __init__(self, table: VirtualTable, key: Hashable | None) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+        def can_replace(self, message: Message) -> bool:
+            # Under a burst of cursor moves only the latest position matters.
+            return isinstance(message, VirtualTable.CursorMoved) and message.table is self.table
+
+    class RowSelected(Message):
+        """A row was clicked twice or chosen with a binding that calls `select_cursor`."""
+
+        def __init__(self, table: VirtualTable, key: Hashable) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        empty_text: str = "Nothing to show",
+        show_header: bool = True,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._columns: tuple[Column, ...] = tuple(columns)
+        self._rows: list[TableRow] = []
+        self._index: dict[Hashable, int] = {}
+        self._cursor = 0
+        self._widths: tuple[int, ...] = ()
+        self._width = 0
+        self._strip_cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
+        self.empty_text = empty_text
+        self.show_header = show_header
+
+    # ----------------------------------------------------------------- data
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return self._columns
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        self._columns = tuple(columns)
+        self._widths = ()
+        self._strip_cache.clear()
+        self.refresh()
+
+    @property
+    def rows(self) -> Sequence[TableRow]:
+        """The rows in display order (including group headers)."""
+        return self._rows
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def data_row_count(self) -> int:
+        """Rows that are not group headers."""
+        return sum(1 for row in self._rows if not row.group)
+
+    @property
+    def cursor_index(self) -> int:
+        return self._cursor
+
+    @property
+    def cursor_row(self) -> TableRow | None:
+        if 0 <= self._cursor < len(self._rows) and not self._rows[self._cursor].group:
+            return self._rows[self._cursor]
+        return None
+
+    @property
+    def cursor_key(self) -> Hashable | None:
+        row = self.cursor_row
+        return None if row is None else row.key
+
+    def index_of(self, key: Hashable) -> int | None:
+        return self._index.get(key)
+
+    def get_row(self, key: Hashable) -> TableRow | None:
+        index = self._index.get(key)
+        return None if index is None else self._rows[index]
+
+    def set_rows(self, rows: Sequence[TableRow]) -> None:
+        """Replace all rows, keeping the cursor on the same key at the same screen position."""
+        old_key = self.cursor_key
+        old_screen_pos = self._cursor - int(self.scroll_y)
+        self._rows = list(rows)
+        self._index = {row.key: i for i, row in enumerate(self._rows) if not row.group}
+        self._strip_cache.clear()
+        new_index = self._index.get(old_key) if old_key is not None else None
+        if new_index is None:
+            new_index = min(self._cursor, max(0, len(self._rows) - 1))
+        self._update_virtual_size()
+        self._cursor = self._nearest_data_row(new_index, 1)
+        target_scroll = max(0, self._cursor - max(0, old_screen_pos))
+        self.scroll_to(y=min(target_scroll, self._max_scroll()), animate=False, force=True)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        if self.cursor_key != old_key:
+            self.post_message(self.CursorMoved(self, self.cursor_key))
+
+    def update_row(self, row: TableRow) -> bool:
+        """Replace the row with the same key in place; False if the key is not shown."""
+        index = self._index.get(row.key)
+        if index is None:
+            return False
+        self._rows[index] = row
+        self.refresh_line_for(index)
+        return True
+
+    def move_cursor_to_key(self, key: Hashable) -> bool:
+        index = self._index.get(key)
+        if index is None:
+            return False
+        self._move_cursor(index)
+        return True
+
+    # ----------------------------------------------------------------- geometry
+
+    def _header_height(self) -> int:
+        return 1 if self.show_header else 0
+
+    def _visible_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height - self._header_height())
+
+    def _max_scroll(self) -> int:
+        return max(0, len(self._rows) - self._visible_rows())
+
+    def _update_virtual_size(self) -> None:
+        width = self.scrollable_content_region.width
+        self.virtual_size = Size(width, len(self._rows) + self._header_height())
+
+    def _compute_widths(self, total: int) -> tuple[int, ...]:
+        columns = self._columns
+        if not columns:
+            return ()
+        gaps = len(columns) - 1
+        fixed = sum(c.width for c in columns if c.width is not None)
+        flexible = [c for c in columns if c.width is None]
+        remaining = max(0, total - fixed - gaps)
+        ratios = sum(max(1, c.ratio) for c in flexible) or 1
+        widths: list[int] = []
+        given = 0
+        for i, column in enumerate(columns):
+            if column.width is not None:
+                widths.append(column.width)
+                continue
+            if column is flexible[-1]:
+                share = remaining - given
+            else:
+                share = remaining * max(1, column.ratio) // ratios
+            share = max(column.min_width, share)
+            given += share
+            widths.append(share)
+            del i
+        return tuple(widths)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._widths = ()
+        self._strip_cache.clear()
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    # ----------------------------------------------------------------- rendering
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width != self._width or not self._widths:
+            self._width = width
+            self._widths = self._compute_widths(width)
+            self._strip_cache.clear()
+        base = self.rich_style
+        header = self._header_height()
+        if y < header:
+            return self._render_header(width, base)
+        index = int(self.scroll_y) + y - header
+        if not self._rows:
+            if index == 0 and self.empty_text:
+                style = base + self.get_component_rich_style("vtable--empty")
+                text = _fit_plain(" " + self.empty_text, width, "left")
+                return Strip([Segment(text, style)], width)
+            return Strip.blank(width, base)
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        cursor_state = 0
+        if index == self._cursor:
+            cursor_state = 1 if self.has_focus else 2
+        cache_key = (id(self._rows[index]), width, cursor_state)
+        strip = self._strip_cache.get(cache_key)
+        if strip is None:
+            strip = self._render_row(self._rows[index], width, base, cursor_state)
+            self._strip_cache[cache_key] = strip
+        return strip
+
+    def _render_header(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("vtable--header")
+        parts = [
+            _fit_plain(column.label, w, column.justify)
+            for column, w in zip(self._columns, self._widths, strict=False)
+        ]
+        text = _fit_plain(" ".join(parts), width, "left")
+        return Strip([Segment(text, style)], width)
+
+    def _render_row(self, row: TableRow, width: int, base: Style, cursor_state: int) -> Strip:
+        row_style = base + Style.parse(row.style) if row.style else base
+        if row.group:
+            style = row_style + self.get_component_rich_style("vtable--group")
+            label = row.cells[0] if row.cells else ""
+            plain = label.plain if isinstance(label, Text) else label
+            return Strip([Segment(_fit_plain(plain, width, "left"), style)], width)
+        segments: list[Segment] = []
+        console = self.app.console
+        for n, (column, w) in enumerate(zip(self._columns, self._widths, strict=False)):
+            if n:
+                segments.append(Segment(" ", row_style))
+            cell = row.cells[n] if n < len(row.cells) else ""
+            if isinstance(cell, Text):
+                text = cell.copy()
+                text.truncate(w, overflow="ellipsis")
+                if column.justify == "right":
+                    text.pad_left(w - text.cell_len)
+                else:
+                    text.pad_right(w - text.cell_len)
+                segments.extend(
+                    Segment(seg.text, row_style + seg.style if seg.style else row_style)
+                    for seg in text.render(console, end="")
+                )
+            else:
+                segments.append(Segment(_fit_plain(cell, w, column.justify), row_style))
+        strip = Strip(segments).adjust_cell_length(width, row_style)
+        if cursor_state:
+            name = "vtable--cursor" if cursor_state == 1 else "vtable--cursor-blurred"
+            strip = strip.apply_style(self.get_component_rich_style(name))
+        return strip.simplify()
+
+    def refresh_line_for(self, index: int) -> None:
+        self.refresh_line(index + self._header_height())
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strip_cache.clear()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh_line_for(self._cursor)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh_line_for(self._cursor)
+
+    # ----------------------------------------------------------------- cursor
+
+    def _nearest_data_row(self, index: int, direction: int) -> int:
+        """The closest non-group row from `index` in `direction` (then the other way)."""
+        rows = self._rows
+        if not rows:
+            return 0
+        index = max(0, min(index, len(rows) - 1))
+        for step in (direction, -direction):
+            i = index
+            while 0 <= i < len(rows):
+                if not rows[i].group:
+                    return i
+                i += step
+        return index
+
+    def _move_cursor(self, index: int, direction: int = 1) -> None:
+        if not self._rows:
+            return
+        new = self._nearest_data_row(index, direction)
+        old = self._cursor
+        if new == old:
+            return
+        self._cursor = new
+        self.refresh_line_for(old)
+        self.refresh_line_for(new)
+        self._scroll_cursor_into_view()
+        self.post_message(self.CursorMoved(self, self.cursor_key))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = self._visible_rows()
+        top = int(self.scroll_y)
+        cursor = self._cursor
+        # Keep a group header visible above the first row of its group.
+        want_top = (
+            cursor - 1 if cursor > 0 and self._rows and self._rows[cursor - 1].group else cursor
+        )
+        if want_top < top:
+            self.scroll_to(y=want_top, animate=False, force=True)
+        elif cursor >= top + visible:
+            self.scroll_to(y=cursor - visible + 1, animate=False, force=True)
+
+    def action_cursor_up(self) -> None:
+        self._move_cursor(self._cursor - 1, -1)
+
+    def action_cursor_down(self) -> None:
+        self._move_cursor(self._cursor + 1, 1)
+
+    def action_page_up(self) -> None:
+        self._move_cursor(self._cursor - self._visible_rows(), -1)
+
+    def action_page_down(self) -> None:
+        self._move_cursor(self._cursor + self._visible_rows(), 1)
+
+    def action_first(self) -> None:
+        self._move_cursor(0, 1)
+
+    def action_last(self) -> None:
+        self._move_cursor(len(self._rows) - 1, -1)
+
+    def select_cursor(self) -> None:
+        """Post `RowSelected` for the row under the cursor (bound by the owning screen)."""
+        key = self.cursor_key
+        if key is not None:
+            self.post_message(self.RowSelected(self, key))
+
+    def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < self._header_height():
+            return
+        index = int(self.scroll_y) + offset.y - self._header_height()
+        if 0 <= index < len(self._rows) and not self._rows[index].group:
+            if index == self._cursor and event.chain >= 2:
+                self.select_cursor()
+            self._move_cursor(index)
