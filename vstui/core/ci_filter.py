@@ -1,0 +1,134 @@
+"""Filters on a change's CI results table: the state behind `f`, `n`, `x`, `/`, `s` and `c`.
+
+Pure data: the UI toggles fields and re-applies; the state is saved per server by
+`vstui.core.filter_state`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Any, Protocol, TypeVar
+
+
+class FilterableJob(Protocol):
+    """What a CI table row must offer to be filtered."""
+
+    @property
+    def ci_name(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def failing(self) -> bool: ...
+    @property
+    def voting(self) -> bool: ...
+
+
+J = TypeVar("J", bound=FilterableJob)
+
+
+@dataclass(frozen=True)
+class CIFilter:
+    """Which CI results to show. The default shows everything."""
+
+    failing_only: bool = False
+    hide_non_voting: bool = False
+    hide_failing_non_voting: bool = False
+    regex: str = ""
+    ci_names: frozenset[str] = field(default_factory=frozenset)  # empty: every CI
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str] | None:
+        """The compiled regex (case-insensitive), or None when empty or invalid."""
+        if not self.regex:
+            return None
+        try:
+            return re.compile(self.regex, re.IGNORECASE)
+        except re.error:
+            return None
+
+    @property
+    def regex_error(self) -> str | None:
+        """Why the regex does not compile, or None."""
+        if not self.regex:
+            return None
+        try:
+            re.compile(self.regex)
+        except re.error as exc:
+            return f"bad regex {self.regex!r}: {exc}"
+        return None
+
+    @property
+    def active(self) -> bool:
+        return self != CIFilter()
+
+    def matches(self, job: FilterableJob) -> bool:
+        if self.failing_only and not job.failing:
+            return False
+        if self.hide_non_voting and not job.voting:
+            return False
+        if self.hide_failing_non_voting and job.failing and not job.voting:
+            return False
+        if self.ci_names and job.ci_name not in self.ci_names:
+            return False
+        pattern = self.pattern
+        return pattern is None or bool(pattern.search(job.ci_name) or pattern.search(job.name))
+
+    def apply(self, jobs: Iterable[J]) -> list[J]:
+        if not self.active:
+            return list(jobs)
+        return [job for job in jobs if self.matches(job)]
+
+    def describe(self) -> str:
+        """Filter state for the pane title, e.g. "hide failing non-voting, /tempest/"."""
+        parts: list[str] = []
+        if self.failing_only:
+            parts.append("failing only")
+        if self.hide_non_voting:
+            parts.append("hide non-voting")
+        if self.hide_failing_non_voting and not self.hide_non_voting:
+            parts.append("hide failing non-voting")
+        if self.regex:
+            parts.append(f"/{self.regex}/" + (" (invalid)" if self.pattern is None else ""))
+        if self.ci_names:
+            n = len(self.ci_names)
+            parts.append(f"{n} CI" + ("s" if n != 1 else ""))
+        return ", ".join(parts)
+
+    def toggled(self, name: str) -> CIFilter:
+        """A copy with the boolean field `name` flipped."""
+        return replace(self, **{name: not getattr(self, name)})
+
+    def with_(self, **changes: Any) -> CIFilter:
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "failing_only": self.failing_only,
+            "hide_non_voting": self.hide_non_voting,
+            "hide_failing_non_voting": self.hide_failing_non_voting,
+            "regex": self.regex,
+            "ci_names": sorted(self.ci_names),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CIFilter:
+        """Tolerant: unknown keys and wrong types fall back to the defaults."""
+
+        def flag(key: str) -> bool:
+            value = data.get(key)
+            return value if isinstance(value, bool) else False
+
+        regex = data.get("regex")
+        names = data.get("ci_names")
+        return cls(
+            failing_only=flag("failing_only"),
+            hide_non_voting=flag("hide_non_voting"),
+            hide_failing_non_voting=flag("hide_failing_non_voting"),
+            regex=regex if isinstance(regex, str) else "",
+            ci_names=frozenset(n for n in names if isinstance(n, str))
+            if isinstance(names, list)
+            else frozenset(),
+        )

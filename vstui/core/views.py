@@ -1,0 +1,82 @@
+"""What the screens show, as plain data: list rows, CI result rows, discussion messages.
+
+The UI renders these and nothing else, so everything that decides *what* is shown (which
+messages are human, which jobs are failing, how votes read) is computed here, headless and
+tested without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CICounts:
+    """Summary of a patch set's current CI results."""
+
+    passing: int = 0
+    failing_voting: int = 0
+    failing_non_voting: int = 0
+    running: int = 0
+    other: int = 0
+
+    @property
+    def total(self) -> int:
+        return (
+            self.passing + self.failing_voting + self.failing_non_voting + self.running + self.other
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeListItem:
+    """One row of the change list."""
+
+    number: int
+    project: str
+    branch: str
+    subject: str
+    owner: str
+    status: str
+    updated: datetime | None
+    code_review: str  # "+2", "-1", "" (the most significant vote, as Gerrit shows it)
+    verified: str
+    ci: CICounts
+    work_in_progress: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CIJobItem:
+    """One CI job result on a patch set (the current run of its CI)."""
+
+    ci_name: str
+    name: str
+    result: str  # SUCCESS, FAILURE, RUNNING, ... (upper case, as shown)
+    failing: bool
+    running: bool
+    voting: bool
+    duration_s: float | None
+    when: datetime | None
+    url: str | None
+    source: str  # "comment", "verify-status" or "comment+verify-status"
+    raw_title: str
+    raw_text: str
+    history: int = 0  # earlier runs of this CI on the patch set (rechecks)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.ci_name, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageItem:
+    """One change message in the Discussion pane."""
+
+    id: str
+    author: str
+    date: datetime | None
+    patch_set: int | None
+    votes: str  # "Code-Review+1 Verified-1"
+    text: str
+    is_bot: bool
+    ci_name: str | None = None
