@@ -41,7 +41,7 @@ class ChangeListItem:
     updated: datetime | None
     code_review: str  # "+2", "-1", "" (the most significant vote, as Gerrit shows it)
     verified: str
-    ci: CICounts
+    ci: CICounts | None  # None until the change's messages and verifications are loaded
     work_in_progress: bool = False
 
 
@@ -80,3 +80,27 @@ class MessageItem:
     text: str
     is_bot: bool
     ci_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """Everything the change screen shows for one patch set of one change."""
+
+    number: int
+    subject: str
+    project: str
+    branch: str
+    owner: str
+    status: str
+    work_in_progress: bool
+    patch_sets: tuple[int, ...]
+    shown_patch_set: int | None
+    votes: str  # "Code-Review: +1 -1 · Verified: +1"
+    messages: tuple[MessageItem, ...]  # human and bot, oldest first
+    jobs: tuple[CIJobItem, ...]  # current result per job on the shown patch set, by CI then job
+    web_url: str = ""
+    loaded: bool = True
+
+    @property
+    def latest_patch_set(self) -> int | None:
+        return self.patch_sets[-1] if self.patch_sets else None

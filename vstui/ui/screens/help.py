@@ -38,7 +38,8 @@ def collect_help(screen: Screen) -> list[HelpEntry]:
     seen: set[tuple[int, str]] = set()
     for namespace, bindings in screen._modal_binding_chain:
         for _key, binding in bindings:
-            if binding.system or not binding.description:
+            # vstui's own bindings all have ids; the rest are Textual's generic ones.
+            if binding.system or not binding.description or not binding.id:
                 continue
             if app._check_action_state(binding.action, namespace) is False:
                 continue
@@ -70,6 +71,28 @@ def collect_help(screen: Screen) -> list[HelpEntry]:
                 )
             )
     return entries
+
+
+def collect_help_bindings(screen: Screen) -> list[tuple[str, str, object]]:
+    """(label, action, namespace) for every described binding active on `screen` (palette)."""
+    app = screen.app
+    out: list[tuple[str, str, object]] = []
+    seen: set[tuple[int, str]] = set()
+    for namespace, bindings in screen._modal_binding_chain:
+        for _key, binding in bindings:
+            if binding.system or not binding.description or not binding.id:
+                continue
+            if binding.action == "command_palette":
+                continue
+            if app._check_action_state(binding.action, namespace) is False:
+                continue
+            mark = (id(namespace), binding.action)
+            if mark in seen:
+                continue
+            seen.add(mark)
+            label = f"{binding.description} ({app.get_key_display(binding)})"
+            out.append((label, binding.action, namespace))
+    return out
 
 
 class HelpScreen(ModalScreen[None]):

@@ -45,6 +45,12 @@ class StatusBar(Static):
         self.progress = ""
 
     def on_mount(self) -> None:
+        # Screens come and go; a new bar starts from the app's current state.
+        app = self.app
+        self.server = getattr(app, "server_label", self.server)
+        self.status = getattr(app, "stream_status", self.status)
+        self.last_event_at = getattr(app, "last_event_at", self.last_event_at)
+        self.progress = getattr(app, "progress_text", self.progress)
         self._redraw()
         self.set_interval(1.0, self._redraw, name="status-bar-tick")
 

@@ -69,7 +69,7 @@ def _fit_plain(text: str, width: int, justify: str) -> str:
     return pad + text if justify == "right" else text + pad
 
 
-class VirtualTable(ScrollView, can_focus=True):
+class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
     """A keyed, virtualized table with a row cursor, a fixed header and group header rows."""
 
     DEFAULT_CSS = """
@@ -119,6 +119,20 @@ class VirtualTable(ScrollView, can_focus=True):
         def can_replace(self, message: Message) -> bool:
             # Under a burst of cursor moves only the latest position matters.
             return isinstance(message, VirtualTable.CursorMoved) and message.table is self.table
+
+    class Scrolled(Message):
+        """The visible rows changed (scroll, resize or new rows); collapses under floods."""
+
+        def __init__(self, table: VirtualTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, VirtualTable.Scrolled) and message.table is self.table
 
     class RowSelected(Message):
         """A row was clicked twice or chosen with a binding that calls `select_cursor`."""
@@ -217,6 +231,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self.scroll_to(y=min(target_scroll, self._max_scroll()), animate=False, force=True)
         self._scroll_cursor_into_view()
         self.refresh()
+        self.post_message(self.Scrolled(self))
         if self.cursor_key != old_key:
             self.post_message(self.CursorMoved(self, self.cursor_key))
 
@@ -228,6 +243,16 @@ class VirtualTable(ScrollView, can_focus=True):
         self._rows[index] = row
         self.refresh_line_for(index)
         return True
+
+    def visible_keys(self) -> list[Hashable]:
+        """Keys of the data rows on screen now (for loading details lazily)."""
+        top = int(self.scroll_y)
+        return [row.key for row in self._rows[top : top + self._visible_rows()] if not row.group]
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value):
+            self.post_message(self.Scrolled(self))
 
     def move_cursor_to_key(self, key: Hashable) -> bool:
         index = self._index.get(key)
@@ -281,6 +306,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._strip_cache.clear()
         self._update_virtual_size()
         self._scroll_cursor_into_view()
+        self.post_message(self.Scrolled(self))
 
     # ----------------------------------------------------------------- rendering
 

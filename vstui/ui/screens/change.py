@@ -1,0 +1,169 @@
+"""The change screen: header, Discussion pane and CI results pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Static
+
+from vstui.core.views import ChangeView
+from vstui.ui.safe_text import safe_line
+from vstui.ui.screens.confirm import ConfirmScreen
+from vstui.ui.widgets.ci_pane import CIPane
+from vstui.ui.widgets.discussion_pane import DiscussionPane
+from vstui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from vstui.ui.app import VstuiApp
+
+# Below this width the panes are stacked: a CI table needs ~80 columns to be readable.
+SIDE_BY_SIDE_MIN_WIDTH = 150
+
+
+def header_lines(view: ChangeView) -> Text:
+    text = Text(end="", no_wrap=True, overflow="ellipsis")
+    text.append(f"{view.number} ", style="bold")
+    text.append_text(safe_line(view.subject, style="bold"))
+    if view.work_in_progress:
+        text.append("  WIP", style="bold yellow")
+    text.append("\n")
+    text.append_text(safe_line(view.project))
+    text.append(" · ")
+    text.append_text(safe_line(view.branch))
+    text.append(" · owner ")
+    text.append_text(safe_line(view.owner))
+    text.append(" · ")
+    status_style = {"NEW": "green", "MERGED": "magenta", "ABANDONED": "red"}.get(view.status, "")
+    text.append(view.status, style=status_style)
+    text.append(" · ")
+    if view.shown_patch_set is None:
+        text.append("no patch sets")
+    else:
+        latest = view.latest_patch_set
+        text.append(f"patch set {view.shown_patch_set} of {latest}", style="bold")
+        if view.shown_patch_set != latest:
+            text.append(" (not the latest)", style="yellow")
+    if view.votes:
+        text.append("\n")
+        text.append_text(safe_line(view.votes, style="dim"))
+    return text
+
+
+class ChangeScreen(Screen[None]):
+    HELP_TITLE = "Change"
+    AUTO_FOCUS = "#ci-table"
+    DEFAULT_CSS: ClassVar[str] = """
+    ChangeScreen #change-header { height: auto; max-height: 3; padding: 0 1; background: $primary-background; }
+    ChangeScreen #panes { layout: horizontal; height: 1fr; }
+    ChangeScreen #panes.stacked { layout: vertical; }
+    ChangeScreen #panes DiscussionPane { width: 2fr; }
+    ChangeScreen #panes CIPane { width: 3fr; }
+    ChangeScreen #panes.stacked DiscussionPane { width: 1fr; height: 2fr; }
+    ChangeScreen #panes.stacked CIPane { width: 1fr; height: 3fr; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back to the list", id="change.back"),
+        Binding("tab", "app.focus_next", "Switch pane", id="change.switch_pane"),
+        Binding("left_square_bracket", "patch_set(-1)", "Previous patch set", id="change.prev_ps"),
+        Binding("right_square_bracket", "patch_set(1)", "Next patch set", id="change.next_ps"),
+        Binding("b", "toggle_bots", "Show/hide bot messages", id="change.toggle_bots"),
+        Binding("R", "recheck", "Post 'recheck'", id="change.recheck"),
+        Binding("w", "open_web", "Open in web UI", id="change.web"),
+        Binding("r", "reload", "Reload change", id="change.reload"),
+    ]
+
+    app: VstuiApp
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+        self.patch_set: int | None = None  # None: follow the latest
+        self.view: ChangeView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"{self.number} loading…"), id="change-header")
+        with Container(id="panes"):
+            yield DiscussionPane(id="discussion-pane")
+            yield CIPane(self.app.load_filter(), id="ci-pane")
+        yield StatusBar(self.app.clock, id="status")
+
+    @property
+    def ci_pane(self) -> CIPane:
+        return self.query_one("#ci-pane", CIPane)
+
+    @property
+    def discussion_pane(self) -> DiscussionPane:
+        return self.query_one("#discussion-pane", DiscussionPane)
+
+    def on_mount(self) -> None:
+        self._layout_for(self.app.size.width)
+        self.refresh_view()
+        self.app.load_change(self.number)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_for(event.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.query_one("#panes").set_class(width < SIDE_BY_SIDE_MIN_WIDTH, "stacked")
+
+    def refresh_view(self) -> None:
+        """Re-read the change from the session; cursor, scroll and filters are kept."""
+        view = self.app.change_view(self.number, self.patch_set)
+        if view is None:
+            return
+        self.view = view
+        self.query_one("#change-header", Static).update(header_lines(view))
+        self.discussion_pane.set_messages(view.messages, loaded=view.loaded)
+        self.ci_pane.set_jobs(view.jobs, loaded=view.loaded)
+
+    @on(CIPane.FilterChanged)
+    def _filter_changed(self, event: CIPane.FilterChanged) -> None:
+        self.app.save_filter(event.ci_filter)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_toggle_bots(self) -> None:
+        self.discussion_pane.toggle_bots()
+
+    def action_patch_set(self, step: int) -> None:
+        view = self.view
+        if view is None or not view.patch_sets or view.shown_patch_set is None:
+            return
+        index = view.patch_sets.index(view.shown_patch_set) + step
+        if not 0 <= index < len(view.patch_sets):
+            self.app.bell()
+            return
+        ps = view.patch_sets[index]
+        self.patch_set = None if ps == view.latest_patch_set else ps
+        self.refresh_view()
+        self.app.load_patch_set(self.number, ps)
+
+    def action_open_web(self) -> None:
+        self.app.open_web(self.number)
+
+    def action_reload(self) -> None:
+        self.app.load_change(self.number)
+
+    def action_recheck(self) -> None:
+        view = self.view
+        if view is None or view.shown_patch_set is None:
+            return
+        ps = view.shown_patch_set
+        question = Text(end="")
+        question.append("Post ")
+        question.append("recheck", style="bold")
+        question.append(f" on change {self.number}, patch set {ps}?\n")
+        question.append_text(safe_line(view.subject, style="italic", limit=60))
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.post_recheck(self.number, ps)
+
+        self.app.push_screen(ConfirmScreen(question), answered)

@@ -1,0 +1,166 @@
+"""The first screen: the changes of a query, live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Input, Static
+
+from vstui.core.views import ChangeListItem
+from vstui.ui.safe_text import safe_line
+from vstui.ui.widgets.change_table import ChangeTable, change_row
+from vstui.ui.widgets.status_bar import StatusBar
+from vstui.ui.widgets.virtual_table import TableRow, VirtualTable
+
+if TYPE_CHECKING:
+    from vstui.ui.app import VstuiApp
+
+
+class ChangeListScreen(Screen[None]):
+    """Query title, the change table and the status bar; `/` edits the query."""
+
+    HELP_TITLE = "Change list"
+    AUTO_FOCUS = "#changes"
+    DEFAULT_CSS: ClassVar[str] = """
+    ChangeListScreen #list-title { height: 1; padding: 0 1; background: $primary-background; color: $text; }
+    ChangeListScreen #query { display: none; }
+    ChangeListScreen #query.editing { display: block; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,o", "open_change", "Open change", id="list.open"),
+        Binding("slash", "edit_query", "Edit query", id="list.query"),
+        Binding("r", "refresh", "Refresh", id="list.refresh"),
+        Binding("w", "open_web", "Open in web UI", id="list.web"),
+        Binding("escape", "cancel_query", "Cancel query edit", show=False, id="list.cancel_query"),
+    ]
+
+    app: VstuiApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._items: dict[int, ChangeListItem] = {}
+        self._rows: dict[int, TableRow] = {}
+        self._order: list[int] = []
+        self.loading_changes = True
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="list-title", markup=False)
+        yield Input(
+            placeholder="Gerrit query, e.g. status:open project:openstack/cinder", id="query"
+        )
+        table = ChangeTable(id="changes")
+        table.empty_text = "Loading changes…"
+        yield table
+        yield StatusBar(self.app.clock, id="status")
+
+    @property
+    def table(self) -> ChangeTable:
+        return self.query_one("#changes", ChangeTable)
+
+    @property
+    def query_input(self) -> Input:
+        return self.query_one("#query", Input)
+
+    def on_mount(self) -> None:
+        self.update_title()
+
+    def update_title(self) -> None:
+        title = Text(end="", no_wrap=True, overflow="ellipsis")
+        title.append("vstui", style="bold")
+        title.append(" · ")
+        title.append_text(safe_line(self.app.server_label))
+        title.append(" · query: ")
+        title.append_text(safe_line(self.app.current_query, style="bold"))
+        if self.loading_changes:
+            title.append(" · loading…", style="italic")
+        else:
+            title.append(f" · {len(self._order)} changes")
+        self.query_one("#list-title", Static).update(title)
+
+    # ------------------------------------------------------------ data from the app
+
+    def show_changes(self, items: Sequence[ChangeListItem], *, done: bool = True) -> None:
+        """Replace the whole list (a new query result)."""
+        now, tz = self.app.clock(), self.app.tz
+        self._items = {item.number: item for item in items}
+        self._rows = {item.number: change_row(item, now, tz) for item in items}
+        self._order = [item.number for item in items]
+        self.loading_changes = not done
+        self.table.empty_text = "Loading changes…" if not done else "No changes match this query"
+        self.table.set_rows([self._rows[n] for n in self._order])
+        self.update_title()
+
+    def update_changes(self, items: Iterable[ChangeListItem], order: Sequence[int]) -> None:
+        """Changed rows (rebuilt) and the new order; other rows reuse their cached strips."""
+        now, tz = self.app.clock(), self.app.tz
+        for item in items:
+            self._items[item.number] = item
+            self._rows[item.number] = change_row(item, now, tz)
+        if list(order) == self._order:
+            table = self.table
+            for item in items:
+                row = self._rows.get(item.number)
+                if row is not None:
+                    table.update_row(row)
+            return
+        self._order = [n for n in order if n in self._rows]
+        self.table.set_rows([self._rows[n] for n in self._order])
+        self.update_title()
+
+    # ------------------------------------------------------------ actions
+
+    def action_open_change(self) -> None:
+        number = self.table.cursor_key
+        if isinstance(number, int):
+            self.app.open_change(number)
+
+    @on(VirtualTable.RowSelected, "#changes")
+    def _row_selected(self, event: VirtualTable.RowSelected) -> None:
+        if isinstance(event.key, int):
+            self.app.open_change(event.key)
+
+    @on(VirtualTable.Scrolled, "#changes")
+    def _scrolled(self, event: VirtualTable.Scrolled) -> None:
+        wanted = [k for k in self.table.visible_keys() if isinstance(k, int)]
+        missing = [
+            n for n in wanted if (item := self._items.get(n)) is not None and item.ci is None
+        ]
+        if missing:
+            self.app.load_summaries(missing)
+
+    def action_refresh(self) -> None:
+        self.app.run_query(self.app.current_query)
+
+    def action_open_web(self) -> None:
+        number = self.table.cursor_key
+        if isinstance(number, int):
+            self.app.open_web(number)
+
+    def action_edit_query(self) -> None:
+        box = self.query_input
+        box.value = self.app.current_query
+        box.add_class("editing")
+        box.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_query":
+            return self.query_input.has_class("editing")
+        return True
+
+    def action_cancel_query(self) -> None:
+        box = self.query_input
+        box.remove_class("editing")
+        self.table.focus()
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        self.action_cancel_query()
+        if query:
+            self.app.run_query(query)

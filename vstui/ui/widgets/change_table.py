@@ -1,0 +1,102 @@
+"""The change list: one virtualized row per change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import ClassVar
+
+from rich.text import Text
+
+from vstui.core.views import ChangeListItem, CICounts
+from vstui.ui.safe_text import plain_line
+from vstui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+
+COLUMNS = (
+    Column("number", "#", width=7, justify="right"),
+    Column("project", "Project", ratio=2, min_width=8),
+    Column("subject", "Subject", ratio=5, min_width=10),
+    Column("owner", "Owner", ratio=2, min_width=6),
+    Column("updated", "Updated", width=7, justify="right"),
+    Column("cr", "CR", width=3, justify="right"),
+    Column("v", "V", width=3, justify="right"),
+    Column("ci", "CI ✓ ✗ ! …", width=15),
+)
+
+_VOTE_STYLES = {"+2": "bold green", "+1": "green", "-1": "red", "-2": "bold red"}
+
+
+def vote_cell(vote: str) -> Text | str:
+    style = _VOTE_STYLES.get(vote)
+    return Text(vote, style=style, end="") if style else vote
+
+
+def ci_cell(ci: CICounts | None) -> Text:
+    """`✓12 ✗2 !1 …3`: passing, failing voting, failing non-voting, running (zeros omitted)."""
+    text = Text(end="", no_wrap=True)
+    if ci is None:
+        text.append("·", style="dim")
+        return text
+    parts = (
+        (ci.passing, "✓", "green"),
+        (ci.failing_voting, "✗", "bold red"),
+        (ci.failing_non_voting, "!", "yellow"),
+        (ci.running, "…", "cyan"),
+    )
+    for count, mark, style in parts:
+        if count:
+            if text.plain:
+                text.append(" ")
+            text.append(f"{mark}{count}", style=style)
+    if not text.plain:
+        text.append("–", style="dim")
+    return text
+
+
+def format_updated(when: datetime | None, now: float, tz: tzinfo | None) -> str:
+    """ "14:32" for today, "Mar 05" this year, "2015-03" before (stable, so rows never go stale)."""
+    if when is None:
+        return ""
+    local = when.astimezone(tz)
+    today = datetime.fromtimestamp(now, tz=local.tzinfo)
+    if local.date() == today.date():
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%b %d")
+    return local.strftime("%Y-%m")
+
+
+def change_row(item: ChangeListItem, now: float, tz: tzinfo | None) -> TableRow:
+    subject = plain_line(item.subject)
+    if item.work_in_progress:
+        subject = "WIP: " + subject
+    style = "" if item.status == "NEW" else "dim"
+    return TableRow(
+        item.number,
+        (
+            str(item.number),
+            plain_line(item.project),
+            subject,
+            plain_line(item.owner),
+            format_updated(item.updated, now, tz),
+            vote_cell(item.code_review),
+            vote_cell(item.verified),
+            ci_cell(item.ci),
+        ),
+        style=style,
+    )
+
+
+class ChangeTable(VirtualTable):
+    """Changes of the current query, in the order given (newest update first)."""
+
+    HELP_TITLE = "Change list"
+    DEFAULT_CSS: ClassVar[str] = """
+    ChangeTable { height: 1fr; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(COLUMNS, empty_text="No changes match this query", id=id)
+
+    def show(self, items: Sequence[ChangeListItem], now: float, tz: tzinfo | None) -> None:
+        self.set_rows([change_row(item, now, tz) for item in items])

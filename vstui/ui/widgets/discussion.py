@@ -1,0 +1,173 @@
+"""The Discussion pane's body: change messages as wrapped lines, virtualized like the tables.
+
+Each message is a header line (author · date · patch set · votes) followed by its text
+wrapped to the pane width. Lines are built once per (messages, width) and only the visible
+ones are turned into strips, so 300 long messages open as fast as 3.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import ClassVar, NamedTuple
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from vstui.core.views import MessageItem
+from vstui.sanitize import one_line, strip_control
+
+
+class _Line(NamedTuple):
+    kind: int  # 0 header, 1 body, 2 blank
+    text: str
+    message: int
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    out: list[str] = []
+    for para in text.split("\n"):
+        if not para.strip():
+            out.append("")
+            continue
+        if len(para) <= width and (para.isascii() or cell_len(para) <= width):
+            out.append(para)
+            continue
+        out.extend(
+            textwrap.wrap(
+                para,
+                width,
+                replace_whitespace=False,
+                drop_whitespace=True,
+                break_on_hyphens=False,
+            )
+            or [""]
+        )
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def header_text(item: MessageItem, tz: tzinfo | None) -> str:
+    parts = [one_line(item.author) or "(unknown)"]
+    if item.is_bot:
+        parts[0] += " [bot]"
+    if item.date is not None:
+        parts.append(item.date.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+    if item.patch_set is not None:
+        parts.append(f"PS{item.patch_set}")
+    if item.votes:
+        parts.append(one_line(item.votes))
+    return " · ".join(parts)
+
+
+class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
+    """Scrollable, virtualized list of messages (text rendered as data)."""
+
+    HELP_TITLE = "Discussion"
+    DEFAULT_CSS: ClassVar[str] = """
+    DiscussionView {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+        height: 1fr;
+        background: $surface;
+        & > .discussion--author { text-style: bold; color: $text-primary; }
+        & > .discussion--bot { color: $text-muted; text-style: italic; }
+        & > .discussion--bot-body { color: $text-muted; }
+        & > .discussion--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "discussion--author",
+        "discussion--bot",
+        "discussion--bot-body",
+        "discussion--empty",
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "scroll_up", "Scroll up", show=False, id="discussion.up"),
+        Binding("down,j", "scroll_down", "Scroll down", show=False, id="discussion.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="discussion.page_up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="discussion.page_down"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="discussion.top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="discussion.bottom"),
+    ]
+
+    def __init__(self, *, empty_text: str = "No messages", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._messages: list[MessageItem] = []
+        self._lines: list[_Line] = []
+        self._wrapped_for = -1
+        self._tz: tzinfo | None = None
+        self.empty_text = empty_text
+
+    @property
+    def messages(self) -> Sequence[MessageItem]:
+        return self._messages
+
+    def set_messages(self, messages: Sequence[MessageItem], tz: tzinfo | None = None) -> None:
+        """Replace the messages, keeping the scroll position unless it was at the end."""
+        at_end = self.scroll_y >= self.max_scroll_y and self._lines
+        self._messages = list(messages)
+        self._tz = tz
+        self._wrapped_for = -1
+        self._rewrap()
+        if at_end:
+            self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
+        self.refresh()
+
+    def _rewrap(self) -> None:
+        width = max(10, self.scrollable_content_region.width - 1)
+        if width == self._wrapped_for:
+            return
+        self._wrapped_for = width
+        lines: list[_Line] = []
+        for n, item in enumerate(self._messages):
+            lines.append(_Line(0, header_text(item, self._tz), n))
+            body = strip_control(item.text).strip("\n")
+            lines.extend(_Line(1, "  " + text, n) for text in _wrap(body, width - 2))
+            lines.append(_Line(2, "", n))
+        self._lines = lines
+        self.virtual_size = Size(width, len(lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._rewrap()
+
+    def message_at_top(self) -> MessageItem | None:
+        """The message whose lines are at the top of the view (what `v` shows)."""
+        if not self._lines:
+            return None
+        index = min(int(self.scroll_y), len(self._lines) - 1)
+        return self._messages[self._lines[index].message]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if width - 1 != self._wrapped_for and width > 0:
+            self._rewrap()
+        base = self.rich_style
+        if not self._messages:
+            if y == 0:
+                style = base + self.get_component_rich_style("discussion--empty")
+                return Strip([Segment(" " + self.empty_text, style)]).adjust_cell_length(
+                    width, base
+                )
+            return Strip.blank(width, base)
+        index = int(self.scroll_y) + y
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        line = self._lines[index]
+        is_bot = self._messages[line.message].is_bot
+        style: Style = base
+        if line.kind == 0:
+            name = "discussion--bot" if is_bot else "discussion--author"
+            style = base + self.get_component_rich_style(name)
+        elif is_bot:
+            style = base + self.get_component_rich_style("discussion--bot-body")
+        return Strip([Segment(line.text, style)]).adjust_cell_length(width, base)
