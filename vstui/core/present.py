@@ -1,0 +1,187 @@
+"""Turn client models and CI results into the view rows the screens render.
+
+Pure functions over `vstui.gerrit.models` and `vstui.ci.model` objects (duck-typed, so tests
+can pass small stand-ins); no I/O, no Textual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from vstui.core.views import CICounts, CIJobItem, MessageItem
+
+# "Patch Set 3: Code-Review+2 Verified-1" (Gerrit's first line of a review message).
+_PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):[ \t]*([^\n]*)(?:\n|$)")
+_VOTE = re.compile(r"(?<!\S)([A-Za-z][\w-]*)([+-]\d+)(?!\S)|(?<!\S)-([A-Za-z][\w-]*)(?!\S)")
+
+
+def label_vote(labels: Mapping[str, Any], name: str) -> str:
+    """The most significant vote on a label as the list shows it: -2 > +2 > -1 > +1.
+
+    Uses the approvals when the server sent them (DETAILED_LABELS), else the summary
+    accounts (`rejected`/`approved`/`disliked`/`recommended`) that LABELS gives.
+    """
+    label = labels.get(name)
+    if label is None:
+        return ""
+    values = [a.value for a in getattr(label, "approvals", ()) or () if a.value]
+    if values:
+        low, high = min(values), max(values)
+        if low <= -2:
+            best = low
+        elif high >= 2:
+            best = high
+        elif low < 0:
+            best = low
+        else:
+            best = high
+        return f"{best:+d}"
+    if getattr(label, "rejected", None) is not None:
+        return "-2" if name == "Code-Review" else "-1"
+    if getattr(label, "approved", None) is not None:
+        return "+2" if name == "Code-Review" else "+1"
+    if getattr(label, "disliked", None) is not None:
+        return "-1"
+    if getattr(label, "recommended", None) is not None:
+        return "+1"
+    value = getattr(label, "value", None)
+    return f"{value:+d}" if value else ""
+
+
+def votes_line(labels: Mapping[str, Any]) -> str:
+    """`Code-Review: +2 -1 · Verified: +1` over every label that has non-zero votes."""
+    parts = []
+    for name in sorted(labels):
+        values = sorted(
+            (a.value for a in getattr(labels[name], "approvals", ()) or () if a.value),
+            reverse=True,
+        )
+        if values:
+            parts.append(f"{name}: " + " ".join(f"{v:+d}" for v in values))
+    return " · ".join(parts)
+
+
+def split_review_message(text: str) -> tuple[int | None, str, str]:
+    """("Patch Set 2: Code-Review+1\\n\\nLGTM") -> (2, "Code-Review+1", "LGTM")."""
+    match = _PATCH_SET_LINE.match(text or "")
+    if not match:
+        return None, "", text or ""
+    votes = match.group(2).strip()
+    # "Patch Set 1: (3 comments)" has no votes; keep what is not a vote in the body.
+    vote_words = [w for w in votes.split() if _VOTE.fullmatch(w)]
+    rest_words = [w for w in votes.split() if not _VOTE.fullmatch(w)]
+    body = text[match.end() :].lstrip("\n")
+    if rest_words:
+        body = " ".join(rest_words) + ("\n\n" + body if body else "")
+    return int(match.group(1)), " ".join(vote_words), body
+
+
+def message_item(message: Any, is_bot: bool, ci_name: str | None = None) -> MessageItem:
+    ps, votes, body = split_review_message(getattr(message, "message", "") or "")
+    author = getattr(message, "author", None)
+    name = author.label if author is not None and hasattr(author, "label") else "Gerrit"
+    revision = getattr(message, "revision_number", None)
+    return MessageItem(
+        id=getattr(message, "id", "") or "",
+        author=name,
+        date=getattr(message, "date", None),
+        patch_set=revision if revision is not None else ps,
+        votes=votes,
+        text=body,
+        is_bot=is_bot,
+        ci_name=ci_name,
+    )
+
+
+def counts_from_summary(summary: Any) -> CICounts:
+    return CICounts(
+        passing=summary.passing,
+        failing_voting=summary.failing_voting,
+        failing_non_voting=summary.failing_non_voting,
+        running=summary.running + getattr(summary, "pending", 0),
+        other=summary.other,
+    )
+
+
+def verification_text(job: Any) -> str:
+    """The verify-status fields behind a row, one per line (what `v` shows)."""
+    lines = [f"name: {job.name}", f"result: {job.result}"]
+    for field in ("url", "reporter", "category", "comment", "duration_s", "granted"):
+        value = getattr(job, field, None)
+        if value not in (None, ""):
+            lines.append(f"{field}: {value}")
+    lines.append(f"voting: {'yes' if job.voting else 'no (abstain)'}")
+    lines.append(f"rerun: {'yes' if getattr(job, 'rerun', False) else 'no'}")
+    return "\n".join(lines)
+
+
+def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobItem]:
+    """One row per current job of every CI on a patch set, sorted by CI then job name.
+
+    A run that listed no jobs (a bare "Build failed.") becomes one `(overall)` row, so every
+    CI that reported is visible. Keys are made unique within a CI (`name #2`).
+    """
+    items: list[CIJobItem] = []
+    for run in results.runs:
+        report = run.current
+        ci = run.label
+        message = messages_by_id.get(report.message_id or "")
+        message_text = getattr(message, "message", "") if message is not None else ""
+        seen: dict[str, int] = {}
+        jobs: Sequence[Any] = run.jobs
+        if not jobs:
+            items.append(_overall_item(run, report, ci, message_text))
+            continue
+        for job in jobs:
+            name = job.name or "(unnamed job)"
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name = f"{name} #{seen[name]}"
+            from_comment = job.source == "comment"
+            pending = run.pending
+            items.append(
+                CIJobItem(
+                    ci_name=ci,
+                    name=name,
+                    result="PENDING" if pending else (job.result or "UNKNOWN"),
+                    failing=job.failing and not pending,
+                    running=job.running or pending,
+                    voting=job.voting,
+                    duration_s=job.duration_s,
+                    when=job.granted or report.date,
+                    url=job.url,
+                    source=job.source,
+                    raw_title=f"{ci} — {name}",
+                    raw_text=message_text
+                    if from_comment and message_text
+                    else verification_text(job),
+                    history=run.reruns,
+                )
+            )
+    items.sort(key=lambda i: (i.ci_name.casefold(), i.name.casefold()))
+    return items
+
+
+def _overall_item(run: Any, report: Any, ci: str, message_text: str) -> CIJobItem:
+    status = "pending" if run.pending else report.status
+    return CIJobItem(
+        ci_name=ci,
+        name="(overall)",
+        result="PENDING" if run.pending else (report.overall or status.upper()),
+        failing=status in ("failure", "unstable", "canceled"),
+        running=status in ("running", "pending"),
+        voting=True,
+        duration_s=None,
+        when=report.date,
+        url=None,
+        source=report.source,
+        raw_title=f"{ci} — overall result",
+        raw_text=message_text or f"{ci}: {report.overall}",
+        history=run.reruns,
+    )
+
+
+def index_messages(messages: Iterable[Any]) -> dict[str, Any]:
+    return {m.id: m for m in messages if getattr(m, "id", None)}

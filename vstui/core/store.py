@@ -1,0 +1,101 @@
+"""`ChangeStore`: the changes a session knows so far, keyed by (server, number).
+
+An entry holds the latest `Change` (from a query or a detail fetch), its messages once
+loaded, verify-status rows per patch set once loaded, and the CI results computed from them.
+Entries are replaced, never mutated in place by readers; the session is the only writer and
+runs on one event loop, so no locking is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from vstui.gerrit.models import Change, ChangeMessage, Verification
+
+ChangeKey = tuple[str, int]
+
+
+@dataclass
+class ChangeEntry:
+    """What is known about one change. `messages is None` means "not fetched yet"."""
+
+    key: ChangeKey
+    change: Change
+    messages: tuple[ChangeMessage, ...] | None = None
+    verifications: dict[int, tuple[Verification, ...]] = field(default_factory=dict)
+    results: dict[int, Any] = field(default_factory=dict)  # patch set -> PatchSetResults
+    version: int = 0
+
+    @property
+    def number(self) -> int:
+        return self.key[1]
+
+    @property
+    def details_loaded(self) -> bool:
+        return self.messages is not None
+
+    @property
+    def current_patch_set(self) -> int | None:
+        return self.change.current_patch_set_number
+
+
+class ChangeStore:
+    """Changes by (server, number)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[ChangeKey, ChangeEntry] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[ChangeEntry]:
+        return iter(self._entries.values())
+
+    def get(self, key: ChangeKey) -> ChangeEntry | None:
+        return self._entries.get(key)
+
+    def put_change(self, server: str, change: Change) -> ChangeEntry:
+        """Store `change` (from a query or detail). Messages it carries replace the old ones;
+        a change without messages (a plain query row) keeps the messages already known."""
+        key = (server, change.number)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = ChangeEntry(key, change)
+            self._entries[key] = entry
+        else:
+            if not change.patch_sets and entry.change.patch_sets:
+                # A slim query row: keep the patch sets a detail fetch gave us.
+                change = _with(change, patch_sets=entry.change.patch_sets)
+            entry.change = change
+        if change.messages:
+            entry.messages = change.messages
+        entry.version += 1
+        return entry
+
+    def set_messages(self, key: ChangeKey, messages: tuple[ChangeMessage, ...]) -> None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            entry.messages = messages
+            entry.version += 1
+
+    def set_verifications(
+        self, key: ChangeKey, patch_set: int, rows: tuple[Verification, ...]
+    ) -> None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            entry.verifications[patch_set] = rows
+            entry.version += 1
+
+    def remove(self, key: ChangeKey) -> None:
+        self._entries.pop(key, None)
+
+
+def _with(change: Change, **changes: Any) -> Change:
+    import msgspec
+
+    return msgspec.structs.replace(change, **changes)
