@@ -1,0 +1,229 @@
+"""Small field parsers shared by the comment parser and the verify-status mapper.
+
+Durations (`1h 02m 03s`, `109m 17s`, `1 min 30 sec`, `00:03:10`), job URLs (trailing
+punctuation, http/https only), Jenkins job names from build URLs, and the result vocabulary
+(which CI words mean passed / failed / running ...). Every function here is linear in its
+input and never raises on odd text.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from vstui.sanitize import is_safe_url
+
+# --------------------------------------------------------------------------- results
+# The CI's own word is kept (upper-cased) as the job result; these sets only decide how a
+# word *reads* (the UI colour, the overall rule "any voting job not successful → FAILURE").
+SUCCESS_WORDS = frozenset(
+    {"SUCCESS", "SUCCESSFUL", "SUCCEEDED", "PASS", "PASSED", "OK", "GREEN", "FIXED", "STABLE"}
+)
+RUNNING_WORDS = frozenset(
+    {"STARTED", "RUNNING", "IN_PROGRESS", "PENDING", "QUEUED", "SCHEDULED", "TRIGGERED"}
+)
+SKIPPED_WORDS = frozenset({"SKIPPED", "SKIP", "NOT_BUILT", "NOT_RUN", "IGNORED", "NOOP"})
+CANCELED_WORDS = frozenset({"ABORTED", "CANCELED", "CANCELLED", "DEQUEUED", "SUPERSEDED"})
+UNSTABLE_WORDS = frozenset({"UNSTABLE", "WARNINGS", "WARNING", "WARN"})
+
+# Words accepted as a job result even when printed in lower case (Zuul and Gerrit Trigger
+# print upper case; buildbot, LUCI and humans-written templates do not).
+_KNOWN_RESULTS = (
+    SUCCESS_WORDS
+    | RUNNING_WORDS
+    | SKIPPED_WORDS
+    | CANCELED_WORDS
+    | UNSTABLE_WORDS
+    | frozenset(
+        {
+            "FAILURE",
+            "FAILED",
+            "FAIL",
+            "ERROR",
+            "ERRORED",
+            "POST_FAILURE",
+            "RETRY_LIMIT",
+            "NODE_FAILURE",
+            "TIMED_OUT",
+            "TIMEOUT",
+            "JOB_FAILED",
+            "MERGER_FAILURE",
+            "MERGE_CONFLICT",
+            "CONFIG_ERROR",
+            "DISK_FULL",
+            "LOST",
+            "EXCEPTION",
+            "INFRA_FAILURE",
+        }
+    )
+)
+_UPPER_WORD = re.compile(r"[A-Z][A-Z0-9_]+\Z")
+
+
+def status_of(result: str | None) -> str:
+    """How a result word reads: success, failure, running, skipped, canceled, unstable, unknown."""
+    if not result:
+        return "unknown"
+    word = result.upper()
+    if word in SUCCESS_WORDS:
+        return "success"
+    if word in RUNNING_WORDS:
+        return "running"
+    if word in SKIPPED_WORDS:
+        return "skipped"
+    if word in CANCELED_WORDS:
+        return "canceled"
+    if word in UNSTABLE_WORDS:
+        return "unstable"
+    return "failure"
+
+
+def is_success(result: str | None) -> bool:
+    return bool(result) and result.upper() in SUCCESS_WORDS  # type: ignore[union-attr]
+
+
+def result_word(token: str) -> str | None:
+    """`token` as a result word (upper-cased) if it reads as one, else None.
+
+    Upper-case words are the CI's own vocabulary (Zuul, Gerrit Trigger print results that
+    way, including custom ones like MERGER_FAILURE); other words only when known.
+    """
+    if not token:
+        return None
+    if _UPPER_WORD.match(token):
+        return token
+    upper = token.upper()
+    return upper if upper in _KNOWN_RESULTS else None
+
+
+# ------------------------------------------------------------------------- durations
+_UNITS = {
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+    "ms": 0.001,
+    "msec": 0.001,
+    "millisecond": 0.001,
+    "milliseconds": 0.001,
+}
+_DURATION_PART = re.compile(r"(\d{1,9}(?:\.\d{1,6})?)[ \t]*([A-Za-z]{1,12})")
+_DURATION_SEP = re.compile(r"[\s,]*(?:and[\s,]+)?")
+_CLOCK = re.compile(r"(?:(\d{1,6}):)?([0-5]?\d):([0-5]\d)(?:\.\d+)?\Z")
+
+
+def parse_duration(text: str | None) -> int | None:
+    """Seconds in a printed duration, or None when `text` is not a duration.
+
+    Accepts Zuul's `1h 02m 03s` / `46s`, third-party `109m 17s`, Jenkins' `1 min 30 sec`,
+    `1 hr 2 min`, `2.5 sec`, and clock style `1:02:03` / `03:10`. Rounded to whole seconds.
+    """
+    if not text:
+        return None
+    s = text.strip()
+    if not s or len(s) > 200:
+        return None
+    clock = _CLOCK.match(s)
+    if clock:
+        hours = int(clock.group(1) or 0)
+        return hours * 3600 + int(clock.group(2)) * 60 + int(clock.group(3))
+    total = 0.0
+    pos = 0
+    found = False
+    n = len(s)
+    while pos < n:
+        m = _DURATION_PART.match(s, pos)
+        if not m:
+            return None
+        unit = _UNITS.get(m.group(2).lower())
+        if unit is None:
+            return None
+        total += float(m.group(1)) * unit
+        found = True
+        pos = m.end()
+        sep = _DURATION_SEP.match(s, pos)
+        if sep:
+            pos = sep.end()
+    return int(total + 0.5) if found else None
+
+
+# ------------------------------------------------------------------------------ URLs
+_TRAILING = ".,;:!?'\"`>*"
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def clean_url(raw: str | None) -> str | None:
+    """A job URL as printed, minus trailing punctuation; None unless http(s) and well formed.
+
+    Trailing `.`, `:`, quotes and closing brackets that do not close a bracket opened inside
+    the URL are not part of it (`(https://x/job/a/1/console)` → `https://x/job/a/1/console`).
+    """
+    if not raw or len(raw) > 8200:  # is_safe_url refuses longer ones anyway
+        return None
+    url = raw.strip()
+    if url[:1] in "<(\"'[":
+        url = url[1:]
+    while url:
+        last = url[-1]
+        unbalanced = last in _PAIRS and url.count(last) > url.count(_PAIRS[last])
+        if last in _TRAILING or unbalanced:
+            url = url[:-1]
+        else:
+            break
+    if not url.startswith(("http://", "https://")):
+        return None
+    return url if is_safe_url(url) else None
+
+
+def jenkins_job_name(url: str | None) -> str | None:
+    """The job name in a Jenkins build URL: `/job/<x>/` segments joined by `/`.
+
+    `…/job/infra/job/wiki/246/` → `infra/wiki`; `…/releng/job/tox-verify/154/` → `tox-verify`.
+    None when the URL has no `/job/` segment.
+    """
+    if not url or "/job/" not in url:
+        return None
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return None
+    parts = path.split("/")
+    names = [unquote(parts[i + 1]) for i in range(len(parts) - 1) if parts[i] == "job"]
+    names = [n for n in names if n]
+    return "/".join(names) if names else None
+
+
+def normalize_url(url: str | None) -> str | None:
+    """A comparison key for the same build linked two ways (comment vs verify-status).
+
+    Lower-cases scheme and host, drops the query/fragment, a trailing `/`, and Jenkins'
+    `/console`, `/consoleFull`, `/consoleText`, `/display/redirect` views of a build.
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if not parts.netloc:
+        return None
+    path = parts.path.rstrip("/")
+    for suffix in ("/console", "/consoleFull", "/consoleText", "/display/redirect"):
+        if path.endswith(suffix):
+            path = path[: -len(suffix)].rstrip("/")
+            break
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}"

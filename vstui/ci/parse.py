@@ -1,0 +1,717 @@
+"""Change message → CI report: overall result, votes and jobs, for every CI format we know.
+
+The parser works by format *rules* taken from the CI systems' own formatting code, not by
+matching known messages:
+
+* Votes come from Gerrit's first line `Patch Set N: Label+1 Other-2 -Removed`.
+* The **headline** (first matching line) decides the overall result: Zuul's success/failure/
+  merge-failure/start/dequeue messages and config errors, Gerrit Trigger's `Build Successful`
+  / `Build Failed` / `Build Unstable` / `Build Aborted` / `No Builds Executed` / `Build Started`,
+  LUCI CQ/CV run texts, TreeHugger's presubmit summary, buildbot's `Overall Build Status`,
+  Wikimedia pipeline messages, and a few bots' prose verdicts. Without a headline, job lines
+  decide (FAILURE when a voting job did not succeed), else the report has no overall.
+* **Job lines**, each family with its own rule:
+  - Zuul (v2, v3, third-party, Wikimedia): `- <name> <url> : RESULT[ detail][ in 1h 02m 03s]
+    [ (non-voting)]`; the URL slot holds the job name when a build has no URL; Wikimedia prints
+    `- <url> : RESULT ...` and the name comes from the Jenkins `/job/<x>/` segments.
+  - third-party Jenkins: `* <name> <url> : RESULT ...` (same tail).
+  - Gerrit Trigger: `<url> : RESULT[ (skipped)][ <<<]` on its own line; a single-build
+    message prints the build URL in its headline and takes the headline's result.
+  - GerritForge / SonarQube: `✅ name : RESULT` or `✔ Quality gate passed!` with the link on
+    the next line `(url)` or a `Report: url` line.
+  - LUCI: `Tryjob [builder](url) has failed`, `Failed Tryjobs:` bullets, old CQ
+    `builder on master (JOB_FAILED, url)`.
+  - TreeHugger: `PASS: Built <target>/<build> ... See <url>`.
+  - buildbot: `Builder <name> succeeded (...) - <url>`; PipelineLib; Puppet compiler.
+* Secondary links are never jobs: `Logs:` lines, Build-Failure-Analyzer `( url )`, Zuul
+  buildset links, LUCI `view all results`, wiki footers, elastic-recheck bug links.
+
+Every regex here is anchored on a line start found by a literal `\\n` scan and uses only
+bounded or possessive-in-effect repetition, so parsing is linear in the message length.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from vstui.ci.classify import BotRules, Classification, classify
+from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration, result_word
+from vstui.ci.model import CIReport, Job, RecheckRequest
+from vstui.ci.recheck import detect_recheck, extract_recheck_hints
+
+# ------------------------------------------------------------------------- votes
+_LABEL_VOTE = re.compile(r"([A-Za-z][\w-]{0,80}?)([+-]\d{1,4})\Z")
+_LABEL_REMOVED = re.compile(r"-([A-Za-z][\w-]{0,80})\Z")
+_UPLOADED = re.compile(r"Uploaded patch set \d+:[ \t]*([^\n]*?)\.?[ \t]*\Z")
+
+
+def parse_votes(first_line: str) -> tuple[tuple[str, int], ...]:
+    """Votes from Gerrit's first line: `Patch Set 3: Code-Review+2 Workflow+1 -Verified`.
+
+    `-Label` (vote removed) gives 0. Pre-2.8 texts (`Patch Set 4: Doesn't seem to work`) and
+    anything that is not entirely label tokens give no votes.
+    """
+    if first_line.startswith("Patch Set "):
+        colon = first_line.find(":")
+        if colon < 0:
+            return ()
+        rest = first_line[colon + 1 :]
+    elif first_line.startswith("Uploaded patch set "):
+        m = _UPLOADED.match(first_line)
+        if not m:
+            return ()
+        rest = m.group(1)
+    else:
+        return ()
+    tokens = rest.split()
+    if not tokens or len(tokens) > 50:
+        return ()
+    votes: list[tuple[str, int]] = []
+    for tok in tokens:
+        m = _LABEL_VOTE.match(tok)
+        if m:
+            votes.append((m.group(1), int(m.group(2))))
+            continue
+        m = _LABEL_REMOVED.match(tok)
+        if m:
+            votes.append((m.group(1), 0))
+            continue
+        return ()
+    return tuple(votes)
+
+
+# ---------------------------------------------------------------------- headlines
+# Every pattern starts at a line start: "\n" + optional quote/bullet/banner characters and
+# an optional LUCI run-mode prefix. Group names map to the overall result.
+_HEAD_PREFIX = r"\n[ \t\"'*=]{0,12}(?:(?:quick[ ]dry|dry|full)[ ]run:[ \t]*)?"
+_HEADLINE = re.compile(
+    _HEAD_PREFIX
+    + r"""(?:
+    (?P<gt>build[ ](?P<gtword>started|successful|failed|unstable|aborted)\b|no[ ]builds[ ]executed\b)
+  | (?P<started>starting[ ][\w-]{1,60}[ ]jobs|(?:cq|cv)[ ]is[ ]trying[ ](?:the|da)[ ]patch
+      |started[ ]presubmit[ ]run|started[ ]building[ ]your[ ]change)
+  | (?P<merge>merge[ ]failed\b)
+  | (?P<canceled>build[ ]cancell?ed\b)
+  | (?P<failure>(?:[\w-]{1,30}[ ]){0,3}build[ ]fail(?:ed|ure)\b
+      |this[ ](?:cl|issue|change)[ ](?:has[ ])?failed[ ]the[ ]
+      |try[ ]?jobs[ ]failed|failed[ ]to[ ]launch[ ]
+      |overall[ ]build[ ]status:[ \t]*fail|fail:[ ]some[ ]checks
+      |zuul[ ]encountered[ ]|unknown[ ]configuration[ ]error|unable[ ]to[ ]freeze[ ]job[ ]graph
+      |(?:this[ ]change|these[ ]changes)[ ](?:depends?[ ]on[ ]a[ ]change[ ]that[ ]failed
+          |(?:is|are)[ ]unable[ ]to[ ]merge|is[ ]part[ ]of[ ]a[ ]dependency[ ]cycle[ ]that[ ]failed
+          |was[ ]not[ ]merged[ ]by)
+      |i[ ]ran[ ]browser[ ]tests[ ]for[ ]your[ ]patch[ ]and[ ]there[ ]were
+      |cindy[ ](?:is[ ]not[ ]happy|says[ ](?:no|bad))|php[ ]test[ ]coverage[ ]decreased
+      |this[ ]patch[ ]might[ ]be[ ]adding)
+  | (?P<success>(?:[\w-]{1,30}[ ]){0,3}build[ ](?:succeeded|succeed|success)\b
+      |this[ ](?:cl|issue|change)[ ]passed[ ](?:the[ ])?(?:cq|commit[ ]queue)
+      |overall[ ]build[ ]status:[ \t]*(?:success|pass)
+      |cindy[ ]says[ ]good[ ]job|i[ ]ran[ ]browser[ ]tests[ ]for[ ]your[ ]patch[ ]and[ ]everything
+      |performance[ ]checks[ ]ok|php[ ]test[ ]coverage[ ]increased
+      |end-to-end[ ]tests[ ]passed)
+  | (?P<unstable>build[ ]unstable\b)
+  | (?P<treehugger>treehugger[ ]finished[ ]with:)
+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_GT_OVERALL = {
+    "started": "STARTED",
+    "successful": "SUCCESS",
+    "failed": "FAILURE",
+    "unstable": "UNSTABLE",
+    "aborted": "ABORTED",
+}
+_GT_JOB_RESULT = {
+    "STARTED": "STARTED",
+    "SUCCESS": "SUCCESS",
+    "FAILURE": "FAILURE",
+    "UNSTABLE": "UNSTABLE",
+    "ABORTED": "ABORTED",
+    "NOT_BUILT": "NOT_BUILT",
+}
+_PIPELINE_IN_HEADLINE = re.compile(r"\(([\w-]{1,40}?)(?: pipeline)?\)")
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'<>]{1,4000}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Headline:
+    overall: str
+    line: str
+    gerrit_trigger: bool  # "Build Started/Successful/..." form: may carry the build URL
+
+
+def _find_headline(body: str) -> _Headline | None:
+    m = _HEADLINE.search(body)
+    if not m:
+        return None
+    start = m.start() + 1
+    end = body.find("\n", start)
+    line = body[start:] if end < 0 else body[start:end]
+    kind = m.lastgroup
+    if kind == "gtword":  # lastgroup is the innermost closed group
+        kind = "gt"
+    if kind == "gt":
+        word = m.group("gtword")
+        overall = _GT_OVERALL[word.lower()] if word else "NOT_BUILT"
+        return _Headline(overall, line, True)
+    if kind == "treehugger":
+        after = line[m.end() - start :].lower()
+        return _Headline("FAILURE" if "fail" in after else "SUCCESS", line, False)
+    overall = {
+        "started": "STARTED",
+        "merge": "MERGE_CONFLICT",
+        "canceled": "CANCELED",
+        "failure": "FAILURE",
+        "success": "SUCCESS",
+        "unstable": "UNSTABLE",
+    }[kind or "failure"]
+    return _Headline(overall, line, False)
+
+
+# ---------------------------------------------------------------------- job lines
+_ZUUL_LINE = re.compile(r"\n[ \t]{0,8}[-*•][ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]+:[ \t]+([^\n]*)")
+_GT_LINE = re.compile(r"\n[ \t\"']{0,8}(https?://\S+)[ \t]+:[ \t]+([^\n]*)")
+_BUILD_STARTED = re.compile(r"\n[ \t\"']{0,8}build started\b([^\n]*)", re.IGNORECASE)
+_ICON_LINE = re.compile(r"\n[ \t]{0,8}(?:[-*][ \t]+)?(✅|✔️|✔|☑️|✓|❌|✖️|✖|❎|✗|⚠️|⚠|❗)[ \t]*([^\n]*)")
+_PAREN_URL_LINE = re.compile(r"[ \t]*\((https?://[^\s)]+)\)[ \t]*(?:\n|\Z)")
+_REPORT_URL = re.compile(r"\n[ \t]*(?:Report|Details|Results|Dashboard):[ \t]*(https?://\S+)")
+_ICON_RESULT = {
+    "✅": "SUCCESS",
+    "✔️": "SUCCESS",
+    "✔": "SUCCESS",
+    "☑️": "SUCCESS",
+    "✓": "SUCCESS",
+}
+_TRAILING_WORD = re.compile(
+    r"(.+?)[ \t]+(passed|failed|succeeded|success|failure|ok|error|warning)[!.]?[ \t]*\Z",
+    re.IGNORECASE,
+)
+_NAME_RESULT = re.compile(r"(.+?)[ \t]+:[ \t]+([A-Za-z_]+)[ \t]*\Z")
+_LUCI_LINK = re.compile(r"\[([^\]\n]{1,500})\]\((https?://[^)\s]{1,4000})\)( has failed)?")
+_LUCI_BULLET = re.compile(
+    r"\n\*[ \t]+(?:\[([^\]\n]{1,500})\]\((https?://[^)\s]{1,4000})\)|(https?://\S+))"
+)
+_OLD_CQ = re.compile(r"\n[ \t]+(\S+) on (\S+) \(([A-Z_]{2,40})(?:,[ \t]*(https?://[^)\s]+))?\)")
+_TREEHUGGER = re.compile(
+    r"\n(PASS|PASSED|FAIL|FAILED|SKIPPED|ERROR|WARNING|WARN|TIMEOUT|TIMED_OUT|CANCELED|CANCELLED"
+    r"|INFRA_ERROR|INFRA_FAILURE|UNKNOWN):[ \t]+([^\n]*)"
+)
+_TARGET = re.compile(
+    r"(?<![\w/.:-])([A-Za-z0-9][\w.+-]{0,120}/[\w.+-]{1,200})(?:/(?:P?\d+|latest))?"
+)
+_BUILDBOT = re.compile(
+    r"\n[ \t]{0,8}Builder (.{1,300}?) (succeeded|failed|completed with warnings|encountered an "
+    r"exception|was cancell?ed|was skipped|retried)\b([^\n]*)"
+)
+_BUILDBOT_WORD = {
+    "succeeded": "SUCCEEDED",
+    "failed": "FAILED",
+    "completed with warnings": "WARNINGS",
+    "encountered an exception": "EXCEPTION",
+    "was cancelled": "CANCELLED",
+    "was canceled": "CANCELED",
+    "was skipped": "SKIPPED",
+    "retried": "RETRY",
+}
+_BUILDBOT_REVIEW = re.compile(r"on configuration: ([^\n]{1,300})\nThe result is: ([A-Za-z_]+)")
+_PIPELINEBOT = re.compile(
+    r"pipeline-build-result: ([A-Za-z_]+) \(job: ([^,\n)]{1,200}), build: (\d{1,12})\)"
+)
+_PCC = re.compile(r"\nPCC (SUCCESS|FAIL|FAILURE|ERROR) \(([^)\n]{0,200})\): (\S+)")
+
+
+def _rest_fields(rest: str) -> tuple[str, str | None, int | None, bool] | None:
+    """`RESULT[ detail][ in <duration>][ (non-voting)|(skipped)]` → fields, None if not a result."""
+    r = rest.strip()
+    if r.endswith("<<<"):
+        r = r[:-3].rstrip()
+    r = r.strip("\"'")
+    voting = True
+    low = r.lower()
+    for marker in ("(non-voting)", "(non voting)", "(skipped)"):
+        if low.endswith(marker):
+            voting = False
+            r = r[: -len(marker)].rstrip()
+            break
+    duration = None
+    i = r.rfind(" in ")
+    if i >= 0:
+        d = parse_duration(r[i + 4 :])
+        if d is not None:
+            duration = d
+            r = r[:i].rstrip()
+    sp = r.find(" ")
+    word = r if sp < 0 else r[:sp]
+    result = result_word(word.rstrip(".,;:!"))
+    if result is None:
+        return None
+    detail = r[sp + 1 :].strip() or None if sp >= 0 else None
+    return result, detail, duration, voting
+
+
+def _zuul_jobs(body: str, out: list[Job]) -> None:
+    for m in _ZUUL_LINE.finditer(body):
+        first, second, rest = m.group(1), m.group(2), m.group(3)
+        fields = _rest_fields(rest)
+        if fields is None:
+            continue
+        result, detail, duration, voting = fields
+        if second is None:
+            url = clean_url(first) if "://" in first else None
+            name = jenkins_job_name(url) if url else first
+            if url is None and "://" in first:
+                continue
+        else:
+            name = first
+            url = clean_url(second) if "://" in second else None
+        out.append(Job(name, url, result, duration, voting, detail=detail))
+
+
+def _gerrit_trigger_jobs(body: str, out: list[Job]) -> None:
+    for m in _GT_LINE.finditer(body):
+        fields = _rest_fields(m.group(2))
+        if fields is None:
+            continue
+        url = clean_url(m.group(1))
+        if url is None:
+            continue
+        result, detail, duration, voting = fields
+        out.append(Job(jenkins_job_name(url), url, result, duration, voting, detail=detail))
+
+
+def _headline_jobs(body: str, head: _Headline, out: list[Job]) -> None:
+    """A Gerrit Trigger single-build message: the build URL sits in the headline itself."""
+    if head.overall == "STARTED":
+        for m in _BUILD_STARTED.finditer(body):
+            u = _URL_IN_TEXT.search(m.group(1))
+            url = clean_url(u.group(0)) if u else None
+            if url:
+                out.append(Job(jenkins_job_name(url), url, "STARTED"))
+        return
+    u = _URL_IN_TEXT.search(head.line)
+    url = clean_url(u.group(0)) if u else None
+    if url and "/job/" in url:
+        out.append(Job(jenkins_job_name(url), url, _GT_JOB_RESULT[head.overall]))
+
+
+def _icon_jobs(body: str, out: list[Job]) -> None:
+    report = _REPORT_URL.search(body)
+    report_url = clean_url(report.group(1)) if report else None
+    for m in _ICON_LINE.finditer(body):
+        icon, text = m.group(1), m.group(2).strip()
+        if not text:
+            continue
+        nxt = _PAREN_URL_LINE.match(body, m.end() + 1) if m.end() < len(body) else None
+        url = clean_url(nxt.group(1)) if nxt else None
+        if url is None:
+            inline = _URL_IN_TEXT.search(text)
+            if inline:
+                url = clean_url(inline.group(0))
+                text = (text[: inline.start()] + text[inline.end() :]).strip(" -:()")
+        url = url or report_url
+        icon_result = _ICON_RESULT.get(icon, "FAILURE")
+        nm = _NAME_RESULT.match(text)
+        if nm and result_word(nm.group(2)):
+            name, result = nm.group(1).strip(), nm.group(2).upper()
+        else:
+            tw = _TRAILING_WORD.match(text)
+            if tw:
+                name, result = tw.group(1).strip(), tw.group(2).upper()
+                result = {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE"}.get(result, result)
+            else:
+                name, result = jenkins_job_name(url) or text, icon_result
+        out.append(Job(name or None, url, result))
+
+
+def _luci_jobs(body: str, out: list[Job]) -> None:
+    for m in _LUCI_LINK.finditer(body):
+        if not m.group(3):
+            continue
+        name = m.group(1).strip()
+        url = clean_url(m.group(2))
+        out.append(Job(None if name.lower() == "tryjob" else name, url, "FAILED"))
+    section = body.find("Failed Tryjobs:")
+    if section >= 0:
+        for m in _LUCI_BULLET.finditer(body, section):
+            if m.group(2):
+                out.append(Job(m.group(1).strip() or None, clean_url(m.group(2)), "FAILED"))
+            else:
+                out.append(Job(None, clean_url(m.group(3)), "FAILED"))
+
+
+def _old_cq_jobs(body: str, out: list[Job]) -> None:
+    for m in _OLD_CQ.finditer(body):
+        out.append(Job(m.group(1), clean_url(m.group(4)), m.group(3)))
+
+
+def _treehugger_jobs(body: str, out: list[Job]) -> None:
+    for m in _TREEHUGGER.finditer(body):
+        text = m.group(2)
+        see = text.find(" See ")
+        head = text if see < 0 else text[:see]
+        target = _TARGET.search(head)
+        if not target:
+            continue  # "FAIL: Some checks failed. See below." is the summary, not a job
+        url = None
+        if see >= 0:
+            u = _URL_IN_TEXT.search(text, see)
+            url = clean_url(u.group(0)) if u else None
+        out.append(Job(target.group(1), url, m.group(1)))
+
+
+def _buildbot_jobs(body: str, out: list[Job]) -> None:
+    for m in _BUILDBOT.finditer(body):
+        rest = m.group(3)
+        url = None
+        dash = rest.rfind(" - ")
+        if dash >= 0:
+            url = clean_url(rest[dash + 3 :].strip())
+        out.append(Job(m.group(1).strip(), url, _BUILDBOT_WORD[m.group(2)]))
+    for m in _BUILDBOT_REVIEW.finditer(body):
+        out.append(Job(m.group(1).strip(), None, m.group(2).upper()))
+
+
+def _misc_bot_jobs(body: str, out: list[Job]) -> None:
+    if "pipeline-build-result:" in body:
+        for m in _PIPELINEBOT.finditer(body):
+            out.append(Job(m.group(2).strip(), None, m.group(1).upper()))
+    if "\nPCC " in body:
+        for m in _PCC.finditer(body):
+            out.append(Job("PCC", clean_url(m.group(3)), m.group(1)))
+
+
+# ------------------------------------------------------------------------ parsing
+@dataclass(frozen=True, slots=True)
+class ParsedText:
+    """What the text of one bot message says."""
+
+    overall: str | None
+    votes: tuple[tuple[str, int], ...]
+    jobs: tuple[Job, ...]
+    pipeline: str | None = None
+    recheck_hints: tuple[str, ...] = ()
+
+
+def _split(text: str) -> tuple[str, str]:
+    """(first line, body with a leading newline so every line start follows a `\\n`)."""
+    nl = text.find("\n")
+    if nl < 0:
+        first = text
+        if text.startswith(("Patch Set ", "Uploaded patch set ")):
+            return first, "\n"
+        return "", "\n" + text
+    first = text[:nl]
+    if first.startswith(("Patch Set ", "Uploaded patch set ")):
+        return first, text[nl:]
+    return "", "\n" + text
+
+
+def looks_like_report(text: str) -> bool:
+    """True when a message's body starts with a CI headline or is made of job lines.
+
+    Used to classify accounts whose names leave it open: a person pasting CI output among
+    prose does not start the message with the headline.
+    """
+    _, body = _split(text)
+    stripped = body.lstrip("\n \t")
+    if not stripped:
+        return False
+    head = _HEADLINE.match("\n" + stripped)
+    if head:
+        return True
+    lines = [ln for ln in stripped.split("\n", 200)[:200] if ln.strip()]
+    if not lines:
+        return False
+    jobs: list[Job] = []
+    _zuul_jobs(body, jobs)
+    _gerrit_trigger_jobs(body, jobs)
+    return len(jobs) * 2 >= len(lines)
+
+
+def parse_text(text: str, *, tag: str | None = None) -> ParsedText:
+    """Parse a bot's message text. Never raises; linear in the length of `text`."""
+    if not isinstance(text, str):
+        return ParsedText(None, (), ())
+    first, body = _split(text)
+    votes = parse_votes(first) if first else ()
+    head = _find_headline(body)
+    jobs: list[Job] = []
+    # Cheap substring gates keep the common cases to one or two regex scans.
+    if " : " in body:
+        if "- " in body or "* " in body or "\t" in body:
+            _zuul_jobs(body, jobs)
+        if "://" in body:
+            _gerrit_trigger_jobs(body, jobs)
+    if not jobs and head is not None and head.gerrit_trigger:
+        _headline_jobs(body, head, jobs)
+    if "ryjob" in body:
+        _luci_jobs(body, jobs)
+    if " on " in body and "builders" in body:
+        _old_cq_jobs(body, jobs)
+    if "presubmit run" in body or "TreeHugger" in body or (tag and "TreeHugger" in tag):
+        _treehugger_jobs(body, jobs)
+    if "Builder " in body or "The result is:" in body:
+        _buildbot_jobs(body, jobs)
+    if _has_icon(body):
+        _icon_jobs(body, jobs)
+    if "pipeline-build-result:" in body or "\nPCC " in body:
+        _misc_bot_jobs(body, jobs)
+    unique = tuple(dict.fromkeys(jobs))
+
+    if head is not None:
+        overall: str | None = head.overall
+    elif unique:
+        overall = _overall_from_jobs(unique)
+    else:
+        overall = _overall_from_vote(votes, tag)
+    pipeline = _pipeline(tag, head)
+    hints = extract_recheck_hints(body) if ("echeck" in body or "run-" in body) else ()
+    return ParsedText(overall, votes, unique, pipeline, hints)
+
+
+_ICONS = ("✅", "✔", "❌", "✖", "☑", "✓", "❎", "✗", "⚠", "❗")
+
+
+def _has_icon(body: str) -> bool:
+    if body.isascii():
+        return False
+    return any(icon in body for icon in _ICONS)
+
+
+def _overall_from_jobs(jobs: tuple[Job, ...]) -> str:
+    voting = [j for j in jobs if j.voting]
+    if voting and all(j.running for j in voting):
+        return "STARTED"
+    if any(not is_success(j.result) for j in voting):
+        return "FAILURE"
+    return "SUCCESS"
+
+
+def _overall_from_vote(votes: tuple[tuple[str, int], ...], tag: str | None) -> str | None:
+    """Zuul reports config errors in free text; its Verified vote still gives the verdict."""
+    if not tag or not tag.startswith(("autogenerated:zuul", "autogenerated:ci")):
+        return None
+    for label, value in votes:
+        if label.lower() == "verified" and value:
+            return "FAILURE" if value < 0 else "SUCCESS"
+    return None
+
+
+def _pipeline(tag: str | None, head: _Headline | None) -> str | None:
+    if tag:
+        if tag.startswith("autogenerated:zuul:"):
+            return tag[len("autogenerated:zuul:") :].split("~", 1)[0] or None
+        if tag.startswith("autogenerated:ci-"):
+            return tag[len("autogenerated:ci-") :].split("~", 1)[0] or None
+    if head is not None and head.overall in ("SUCCESS", "FAILURE") and "(" in head.line[:80]:
+        m = _PIPELINE_IN_HEADLINE.search(head.line[:120])
+        if m:
+            return m.group(1)
+    return None
+
+
+# ----------------------------------------------------------------------- messages
+@dataclass(frozen=True, slots=True)
+class MessageResult:
+    """One change message, classified and (for bots) parsed.
+
+    `report` is set for every bot message (`report.is_run` is False for notices such as a
+    vote removal or a bot's "recheck"); `recheck` is set when a human asks for a recheck.
+    """
+
+    is_bot: bool
+    ci_name: str | None
+    overall: str | None
+    votes: tuple[tuple[str, int], ...]
+    jobs: tuple[Job, ...]
+    reason: str
+    report: CIReport | None = None
+    recheck: RecheckRequest | None = None
+
+    @property
+    def vote(self) -> dict[str, int]:
+        return dict(self.votes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape `vstui parse` writes and the scorer reads."""
+        return {
+            "is_bot": self.is_bot,
+            "ci_name": self.ci_name,
+            "overall": self.overall,
+            "vote": dict(self.votes),
+            "jobs": [j.as_dict() for j in self.jobs],
+        }
+
+
+def parse_message(
+    msg: Any,
+    rules: BotRules | None = None,
+    *,
+    order: int = 0,
+) -> MessageResult:
+    """Classify and parse anything shaped like a Gerrit ChangeMessage. Never raises."""
+    author = getattr(msg, "author", None)
+    text = getattr(msg, "message", None)
+    if not isinstance(text, str):
+        text = ""
+    tag = getattr(msg, "tag", None)
+    tag = tag if isinstance(tag, str) else None
+    date = getattr(msg, "date", None)
+    date = date if isinstance(date, datetime) else None
+    patch_set = getattr(msg, "revision_number", None)
+    patch_set = patch_set if isinstance(patch_set, int) else None
+    msg_id = getattr(msg, "id", None)
+    msg_id = msg_id if isinstance(msg_id, str) else None
+    return _parse(author, tag, text, date, patch_set, msg_id, rules, order)
+
+
+def _parse(
+    author: Any,
+    tag: str | None,
+    text: str,
+    date: datetime | None,
+    patch_set: int | None,
+    msg_id: str | None,
+    rules: BotRules | None,
+    order: int,
+) -> MessageResult:
+    verdict: Classification = classify(author, tag, text, rules)
+    name = _attr_str(author, "name") or _attr_str(author, "display_name")
+    username = _attr_str(author, "username")
+    if not verdict.is_bot:
+        first, _ = _split(text)
+        votes = parse_votes(first) if first else ()
+        recheck = detect_recheck(text)
+        if recheck is not None:
+            recheck = _with_origin(recheck, msg_id, patch_set, date, name or username, order)
+        return MessageResult(False, None, None, votes, (), verdict.reason, recheck=recheck)
+    ci_name = (rules.ci_name_for(name, username) if rules else (name or username)) or "Gerrit"
+    parsed = parse_text(text, tag=tag)
+    report = CIReport(
+        ci_name=ci_name,
+        overall=parsed.overall,
+        jobs=parsed.jobs,
+        votes=parsed.votes,
+        message_id=msg_id,
+        patch_set=patch_set,
+        date=date,
+        source="comment",
+        pipeline=parsed.pipeline,
+        author_username=username,
+        recheck_hints=parsed.recheck_hints,
+        order=order,
+    )
+    return MessageResult(
+        True,
+        ci_name if author is not None else None,
+        parsed.overall,
+        parsed.votes,
+        parsed.jobs,
+        verdict.reason,
+        report=report,
+    )
+
+
+def _with_origin(
+    req: RecheckRequest,
+    msg_id: str | None,
+    patch_set: int | None,
+    date: datetime | None,
+    author: str | None,
+    order: int,
+) -> RecheckRequest:
+    return RecheckRequest(
+        keyword=req.keyword,
+        target=req.target,
+        pipeline=req.pipeline,
+        line=req.line,
+        message_id=msg_id,
+        patch_set=patch_set,
+        date=date,
+        author=author,
+        order=order,
+    )
+
+
+def _attr_str(obj: Any, name: str) -> str | None:
+    value = getattr(obj, name, None) if obj is not None else None
+    return value if isinstance(value, str) and value else None
+
+
+# ----------------------------------------------------------- ChangeMessageInfo dicts
+@dataclass(frozen=True, slots=True)
+class _Account:
+    name: str | None
+    username: str | None
+    tags: tuple[str, ...]
+    display_name: str | None = None
+
+
+class RecordError(ValueError):
+    """A ChangeMessageInfo-like record with a missing field or a wrong type."""
+
+
+def parse_gerrit_timestamp(value: str | None) -> datetime | None:
+    """Gerrit's `2017-08-30 20:04:36.000000000` (UTC) → aware datetime; None if unreadable."""
+    if not value or not isinstance(value, str):
+        return None
+    s = value.strip().replace("T", " ")
+    if s.endswith("Z"):
+        s = s[:-1]
+    date_part, _, frac = s.partition(".")
+    try:
+        dt = datetime.strptime(date_part, "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    if frac.isdigit():
+        dt = dt.replace(microsecond=int(frac[:6].ljust(6, "0")))
+    return dt.replace(tzinfo=UTC)
+
+
+def parse_record(
+    record: Mapping[str, Any], rules: BotRules | None = None, *, order: int = 0
+) -> MessageResult:
+    """Parse a ChangeMessageInfo-like dict (`id`, `author`, `tag`, `date`,
+    `_revision_number`, `message`). Raises RecordError naming the bad field."""
+    if not isinstance(record, Mapping):
+        raise RecordError(f"expected a JSON object, got {type(record).__name__}")
+    text = record.get("message")
+    if not isinstance(text, str):
+        if "message" not in record:
+            raise RecordError("missing field 'message'")
+        raise RecordError("field 'message' must be a string")
+    author_raw = record.get("author")
+    author: _Account | None
+    if author_raw is None:
+        author = None
+    elif isinstance(author_raw, Mapping):
+        tags = author_raw.get("tags") or ()
+        if not isinstance(tags, (list, tuple)) or not all(isinstance(t, str) for t in tags):
+            raise RecordError("field 'author.tags' must be a list of strings")
+        fields = {}
+        for key in ("name", "username", "display_name"):
+            value = author_raw.get(key)
+            if value is not None and not isinstance(value, str):
+                raise RecordError(f"field 'author.{key}' must be a string or null")
+            fields[key] = value
+        author = _Account(fields["name"], fields["username"], tuple(tags), fields["display_name"])
+    else:
+        raise RecordError("field 'author' must be an object or null")
+    tag = record.get("tag")
+    if tag is not None and not isinstance(tag, str):
+        raise RecordError("field 'tag' must be a string or null")
+    ps = record.get("_revision_number")
+    if ps is not None and (not isinstance(ps, int) or isinstance(ps, bool)):
+        raise RecordError("field '_revision_number' must be an integer or null")
+    date_raw = record.get("date")
+    if date_raw is not None and not isinstance(date_raw, str):
+        raise RecordError("field 'date' must be a string or null")
+    msg_id = record.get("id")
+    if msg_id is not None and not isinstance(msg_id, str):
+        raise RecordError("field 'id' must be a string or null")
+    date = parse_gerrit_timestamp(date_raw)
+    return _parse(author, tag, text, date, ps, msg_id, rules, order)
