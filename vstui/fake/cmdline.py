@@ -12,6 +12,7 @@ Options are then parsed by args4j. The texts of its errors are what a client see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,6 +96,11 @@ class Parsed:
 _SHORT_MIN, _SHORT_MAX = -32768, 32767
 
 
+def re_full(pattern: str, text: str) -> bool:
+    """`String.matches` in Java: the whole text must match."""
+    return re.fullmatch(pattern, text) is not None
+
+
 def java_parse_int(text: str, *, short: bool = False) -> int:
     """Java's `Integer.parseInt` / `Short.parseShort`, with Java's exception messages.
 
@@ -118,12 +124,15 @@ def parse(
     *,
     argument_meta: str | None = None,
     argument_required: bool = False,
-    argument_convert: Callable[[str], Any] | None = None,
+    argument_convert: Callable[[str, Parsed], Any] | None = None,
 ) -> Parsed:
     """Parse `argv` like args4j: options anywhere, `--name=value`, `--` ends options.
 
     A token starting with `-` is always taken as an option (so `gerrit query -age:1d`
     fails as it does on Gerrit). `--help`/`-h` sets `help` instead of failing.
+    `argument_convert(token, parsed_so_far)` runs as each argument is met, like an args4j
+    `@Argument` setter: it sees only the options given before it, and a ValueError it
+    raises becomes the usage error.
     """
     by_name: dict[str, Option] = {}
     for opt in options:
@@ -170,7 +179,7 @@ def parse(
             continue
         if argument_convert is not None:
             try:
-                result.arguments.append(argument_convert(token))
+                result.arguments.append(argument_convert(token, result))
             except ValueError as exc:
                 raise UsageError(str(exc)) from None
         else:
