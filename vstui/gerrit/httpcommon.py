@@ -1,0 +1,232 @@
+"""Pieces shared by the async REST client and the stream thread's small sync client:
+URL building, `)]}'` stripping, HTTP status -> typed error, retry timing, events-log paging."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from vstui.gerrit.decode import EventDecodeError, decode_event
+from vstui.gerrit.errors import (
+    GerritAuthError,
+    GerritError,
+    GerritForbiddenError,
+    GerritNotFoundError,
+    GerritProtocolError,
+    GerritRequestError,
+    GerritServerError,
+)
+from vstui.gerrit.models import Event
+from vstui.sanitize import one_line
+
+XSSI_PREFIX = b")]}'"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+EVENTS_LOG_PATH = "plugins/events-log/events/"
+EVENTS_LOG_RETURN_LIMIT = 5000  # the plugin's default `returnLimit`
+USER_AGENT = "vstui (+https://gerrit-review.googlesource.com/Documentation/rest-api.html)"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with jitter for idempotent requests on 5xx/429/timeouts.
+
+    Attempt n (0-based) waits `min(max_delay, base_delay * 2**n)` scaled by a random factor in
+    [0.5, 1.5); a `Retry-After` header (seconds) is honoured up to `max_delay`.
+    """
+
+    attempts: int = 4
+    base_delay: float = 0.2
+    max_delay: float = 5.0
+
+    def delay(self, attempt: int, retry_after: str | None = None) -> float:
+        if retry_after:
+            try:
+                return min(self.max_delay, max(0.0, float(retry_after)))
+            except ValueError:
+                pass
+        return min(self.max_delay, self.base_delay * 2**attempt) * random.uniform(0.5, 1.5)
+
+
+def server_label(base_url: str) -> str:
+    """`host[:port]` of a base URL, for error messages."""
+    parts = urlsplit(base_url)
+    return parts.netloc.rpartition("@")[2] or base_url
+
+
+def normalise_base_url(url: str) -> str:
+    return url.rstrip("/") + "/"
+
+
+def change_path(change: str | int) -> str:
+    """A change identifier as a URL path segment: `project~number` with the project's `/`
+    encoded (`openstack%2Fnova~123`), a number, or a Change-Id."""
+    return quote(str(change), safe="~")
+
+
+def revision_path(revision: str | int) -> str:
+    return quote(str(revision), safe="")
+
+
+def strip_xssi(body: bytes) -> bytes:
+    """Drop Gerrit's `)]}'` first line (absent on events-log and error bodies)."""
+    body = body.lstrip()
+    if body.startswith(XSSI_PREFIX):
+        newline = body.find(b"\n")
+        return body[newline + 1 :] if newline >= 0 else b""
+    return body
+
+
+def parse_json(body: bytes, server: str, what: str) -> Any:
+    try:
+        return msgspec.json.decode(strip_xssi(body))
+    except (msgspec.DecodeError, RecursionError):
+        snippet = one_line(body[:80].decode("utf-8", "replace"), 60)
+        raise GerritProtocolError(
+            server, f"{what}: the answer is not Gerrit JSON ({snippet!r}); is the URL right?"
+        ) from None
+
+
+def error_for_status(
+    server: str,
+    method: str,
+    path: str,
+    status: int,
+    body: bytes,
+    *,
+    authenticated: bool,
+    attempts: int = 1,
+) -> GerritError:
+    """Map an HTTP error answer to one typed, readable error."""
+    text = one_line(body[:300].decode("utf-8", "replace"), 120) or "no message"
+    where = f"HTTP {status} for {method} {path}"
+    if status == 401:
+        if authenticated:
+            return GerritAuthError(
+                server,
+                f"{where}: the HTTP credentials were rejected; check http_user and the HTTP "
+                "password (Gerrit Settings > HTTP Credentials)",
+                status=status,
+            )
+        return GerritAuthError(
+            server,
+            f"{where}: this needs login; set http_user and a password (password_env, "
+            "$VSTUI_HTTP_PASSWORD or ~/.netrc)",
+            status=status,
+        )
+    if status == 403:
+        return GerritForbiddenError(
+            server, f"{where}: {text}; your account lacks the permission", status=status
+        )
+    if status == 404:
+        return GerritNotFoundError(
+            server,
+            f"{where}: {text}; check the id, or the plugin is not installed",
+            status=status,
+        )
+    if status in RETRY_STATUSES or status >= 500:
+        tries = f" after {attempts} attempts" if attempts > 1 else ""
+        return GerritServerError(
+            server, f"{where}{tries}: {text}; the server is struggling, try later", status=status
+        )
+    return GerritRequestError(server, f"{where}: {text}", status=status)
+
+
+# --------------------------------------------------------------------------- events-log
+
+
+def events_log_time(moment: datetime, timezone: str = "UTC") -> str:
+    """`yyyy-MM-dd HH:mm:ss` in the server's zone (the plugin reads dates in its local zone)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def events_log_query(since: datetime, until: datetime | None, timezone: str) -> str:
+    query = "t1=" + quote(events_log_time(since, timezone), safe="")
+    if until is not None:
+        query += "&t2=" + quote(events_log_time(until, timezone), safe="")
+    return query
+
+
+@dataclass(frozen=True)
+class LoggedEvent:
+    """One events-log row: the exact line and its decoded event."""
+
+    line: bytes
+    event: Event
+
+
+def decode_events_log(body: bytes) -> tuple[list[LoggedEvent], int]:
+    """Rows of an events-log answer, oldest first, and how many lines could not be decoded."""
+    rows: list[LoggedEvent] = []
+    bad = 0
+    for raw in body.split(b"\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            rows.append(LoggedEvent(line, decode_event(line, source="events-log")))
+        except EventDecodeError:
+            bad += 1
+    return rows, bad
+
+
+def next_events_log_page(
+    rows: Sequence[LoggedEvent], limit: int = EVENTS_LOG_RETURN_LIMIT
+) -> int | None:
+    """If `rows` filled a whole page, the epoch second to ask from next, else None."""
+    if len(rows) < limit or not rows:
+        return None
+    return rows[-1].event.event_created_on
+
+
+def merge_events_log_page(rows: list[LoggedEvent], page: Iterable[LoggedEvent]) -> int:
+    """Append a follow-up page to `rows`, skipping the rows of the boundary second it repeats.
+
+    The next page starts at the last second of the previous one, so it repeats that second's
+    rows first (same order). Returns how many new rows were appended.
+    """
+    boundary = rows[-1].event.event_created_on if rows else None
+    already = sum(1 for r in rows if r.event.event_created_on == boundary) if rows else 0
+    added = 0
+    for row in page:
+        if already and row.event.event_created_on == boundary:
+            already -= 1
+            continue
+        already = 0
+        rows.append(row)
+        added += 1
+    return added
+
+
+def query_params(
+    query: str, options: Iterable[str], limit: int | None, start: int
+) -> list[tuple[str, str]]:
+    params: list[tuple[str, str]] = [("q", query)]
+    params.extend(("o", o) for o in options)
+    if limit is not None:
+        params.append(("n", str(limit)))
+    if start:
+        params.append(("S", str(start)))
+    return params
+
+
+def review_body(
+    message: str | None, labels: Mapping[str, int] | None, tag: str | None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {}
+    if message:
+        body["message"] = message
+    if labels:
+        body["labels"] = dict(labels)
+    if tag:
+        body["tag"] = tag
+    return body
