@@ -271,16 +271,28 @@ def _zuul_jobs(body: str, out: list[Job]) -> None:
         out.append(Job(name, url, result, duration, voting, detail=detail))
 
 
-def _gerrit_trigger_jobs(body: str, out: list[Job]) -> None:
+def _gerrit_trigger_jobs(body: str, out: list[Job], head: _Headline | None = None) -> None:
+    wordless: list[Job] = []
     for m in _GT_LINE.finditer(body):
-        fields = _rest_fields(m.group(2))
-        if fields is None:
-            continue
         url = clean_url(m.group(1))
         if url is None:
             continue
+        fields = _rest_fields(m.group(2))
+        if fields is None:
+            # A trigger's custom build message replaces the result word. Keep the build
+            # (Jenkins URLs under a Gerrit Trigger headline only) without a result.
+            if head is not None and head.gerrit_trigger and "/job/" in url:
+                detail = m.group(2).strip() or None
+                wordless.append(Job(jenkins_job_name(url), url, None, detail=detail))
+            continue
         result, detail, duration, voting = fields
         out.append(Job(jenkins_job_name(url), url, result, duration, voting, detail=detail))
+    if wordless:
+        if len(wordless) == 1 and not out and head is not None:
+            # A single-build message takes its headline's result.
+            w = wordless[0]
+            wordless = [Job(w.name, w.url, _GT_JOB_RESULT[head.overall], detail=w.detail)]
+        out.extend(wordless)
 
 
 def _headline_jobs(body: str, head: _Headline, out: list[Job]) -> None:
@@ -436,6 +448,8 @@ def parse_text(text: str, *, tag: str | None = None) -> ParsedText:
     """Parse a bot's message text. Never raises; linear in the length of `text`."""
     if not isinstance(text, str):
         return ParsedText(None, (), ())
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     first, body = _split(text)
     votes = parse_votes(first) if first else ()
     head = _find_headline(body)
@@ -445,7 +459,7 @@ def parse_text(text: str, *, tag: str | None = None) -> ParsedText:
         if "- " in body or "* " in body or "\t" in body:
             _zuul_jobs(body, jobs)
         if "://" in body:
-            _gerrit_trigger_jobs(body, jobs)
+            _gerrit_trigger_jobs(body, jobs, head)
     if not jobs and head is not None and head.gerrit_trigger:
         _headline_jobs(body, head, jobs)
     if "ryjob" in body:
@@ -531,6 +545,11 @@ class MessageResult:
     reason: str
     report: CIReport | None = None
     recheck: RecheckRequest | None = None
+    message_id: str | None = None
+    patch_set: int | None = None
+    date: datetime | None = None
+    author: str | None = None  # display name (or username) of the account
+    order: int = 0
 
     @property
     def vote(self) -> dict[str, int]:
@@ -588,7 +607,20 @@ def _parse(
         recheck = detect_recheck(text)
         if recheck is not None:
             recheck = _with_origin(recheck, msg_id, patch_set, date, name or username, order)
-        return MessageResult(False, None, None, votes, (), verdict.reason, recheck=recheck)
+        return MessageResult(
+            False,
+            None,
+            None,
+            votes,
+            (),
+            verdict.reason,
+            recheck=recheck,
+            message_id=msg_id,
+            patch_set=patch_set,
+            date=date,
+            author=name or username,
+            order=order,
+        )
     ci_name = (rules.ci_name_for(name, username) if rules else (name or username)) or "Gerrit"
     parsed = parse_text(text, tag=tag)
     report = CIReport(
@@ -613,6 +645,11 @@ def _parse(
         parsed.jobs,
         verdict.reason,
         report=report,
+        message_id=msg_id,
+        patch_set=patch_set,
+        date=date,
+        author=name or username,
+        order=order,
     )
 
 
