@@ -38,7 +38,7 @@ Changes (every `change` argument accepts a Change or its number; `revision` acce
 PatchSet, a patch-set number, "current", or a sha1 / unique prefix of >= 4 hex digits)
     create_change(project, owner, subject, *, branch="master", topic=None, body="",
                   change_id=None, wip=False, private=False, files=None,
-                  reviewers=(), cc=()) -> Change
+                  reviewers=(), cc=(), number=None) -> Change
         emits patchset-created, ref-updated (refs/changes/NN/N/1), ref-updated (.../meta)
     new_patch_set(change, uploader=None, *, kind="REWORK", subject=None, body=None,
                   files=None) -> PatchSet              patchset-created + 2 ref-updated
@@ -84,6 +84,7 @@ Events
         `account`, only events that account may see. Called outside the store lock (a
         callback may call store methods); callbacks should be quick (queue and return).
     events(since_seq=0) -> list[StreamEvent]          everything emitted (tests, replay)
+    last_seq -> int                                   seq of the newest event (0 = none)
     events_log(account=None, t1=None, t2=None, *, limit=5000) -> list[str]
         events-log plugin rows (plain-Gson shape) with t1 <= eventCreatedOn <= t2 (seconds,
         order of t1/t2 irrelevant, a missing one = now, both None = the newest `limit`),
@@ -378,6 +379,11 @@ class GerritStore:
                     self._subscribers.remove(sub)
 
         return unsubscribe
+
+    @property
+    def last_seq(self) -> int:
+        """Sequence number of the newest emitted event (0 before any)."""
+        return len(self._events)
 
     def events(self, since_seq: int = 0) -> list[StreamEvent]:
         with self.lock:
@@ -795,6 +801,7 @@ class GerritStore:
         files: list[tuple[str, str, int, int]] | None = None,
         reviewers: Iterable[Account | str] = (),
         cc: Iterable[Account | str] = (),
+        number: int | None = None,
     ) -> Change:
         with self._mutation():
             owner = self._account_arg(owner)
@@ -807,9 +814,12 @@ class GerritStore:
             ref_branch = "refs/heads/" + branch
             if ref_branch not in proj.branches:
                 proj.branches[ref_branch] = self._fresh_sha("branch")
+            if number is not None and (number < 1 or number in self._changes):
+                raise Conflict(f"change number {number} is taken")
             now = self.now()
-            number = self._next_change_number
-            self._next_change_number += 1
+            if number is None:
+                number = self._next_change_number
+            self._next_change_number = max(self._next_change_number, number + 1)
             change_id = change_id or "I" + self._fresh_sha("changeid")
             change = Change(
                 number=number,
@@ -1008,7 +1018,7 @@ class GerritStore:
                     raise Conflict(
                         "Cannot reduce vote on labels for closed change: " + ", ".join(lowered)
                     )
-            text = (message or "").strip("\n")
+            text = (message or "").strip()  # PostReviewOp trims the message
             if not changed and not text and not ready and not work_in_progress:
                 return {"labels": normalized} if normalized else {}
             now = self.now()
