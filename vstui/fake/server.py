@@ -25,6 +25,7 @@ from vstui.fake.faults import Faults, FaultScheduler
 from vstui.fake.http_server import HttpServer
 from vstui.fake.model import CAP_STREAM_EVENTS, Account
 from vstui.fake.rest_api import RestApi
+from vstui.fake.scenarios import load_scenario, parse_scenario
 from vstui.fake.ssh_commands import GerritSshCommands
 from vstui.fake.ssh_server import SshServer, StreamHub
 from vstui.fake.store import GerritStore, StreamEvent
@@ -35,16 +36,6 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._@+-]")
 def _key_file_name(username: str) -> str:
     # Usernames may hold characters that are awkward in paths; keep the file name plain.
     return _SAFE_NAME.sub("_", username) or "_"
-
-
-def _load_world(store: GerritStore, scenario: str, seed: int) -> None:
-    try:
-        from vstui.fake.scenarios import load_scenario
-    except ImportError:  # scenarios not built yet: only the empty world is available
-        if scenario != "empty":
-            raise ValueError(f"unknown scenario {scenario!r}") from None
-        return
-    load_scenario(store, scenario, seed=seed)
 
 
 class FakeGerrit:
@@ -65,6 +56,7 @@ class FakeGerrit:
     ) -> None:
         if activity < 0:
             raise ValueError("activity must be >= 0")
+        parse_scenario(scenario)  # a bad name fails here, with a one-line reason
         self.scenario = scenario
         self.seed = seed
         self.activity_rate = activity
@@ -118,7 +110,7 @@ class FakeGerrit:
     def _start(self) -> None:
         self._started = True
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        _load_world(self.store, self.scenario, self.seed)
+        load_scenario(self.store, self.scenario, seed=self.seed)
         self._ensure_default_account()
         self._host_key = keys.load_or_create_ed25519(
             self.state_dir / "host_ed25519_key", comment="fake-gerrit host key"

@@ -117,6 +117,12 @@ class StreamHub:
         with self._lock:
             return len(self._sessions)
 
+    def backlog(self) -> int:
+        """Events queued or being written, over all sessions (0 = every session caught up)."""
+        with self._lock:
+            sessions = tuple(self._sessions)
+        return sum(s.backlog for s in sessions)
+
     def drop_all(self) -> int:
         """Abruptly close the connection of every stream session; returns how many."""
         with self._lock:
@@ -159,6 +165,7 @@ class StreamSession:
         self._queue: deque[str] = deque()
         self._dropped = False
         self._done = False
+        self._writing = 0
         self._cond = threading.Condition()
         self._stop = stop or threading.Event()
 
@@ -173,6 +180,11 @@ class StreamSession:
             else:
                 self._queue.append(line)
             self._cond.notify()
+
+    @property
+    def backlog(self) -> int:
+        with self._cond:
+            return len(self._queue) + self._writing + (1 if self._dropped else 0)
 
     def wake(self) -> None:
         with self._cond:
@@ -216,6 +228,7 @@ class StreamSession:
                         )
                     for _ in range(min(BATCH_SIZE, len(self._queue))):
                         batch.append(self._queue.popleft())
+                    self._writing = len(batch)
                 batch.append("")
                 try:
                     # Blocks while the client's SSH window is full: a slow reader's queue then
@@ -223,6 +236,9 @@ class StreamSession:
                     self.channel.sendall("\n".join(batch).encode("utf-8"))
                 except (OSError, EOFError, paramiko.SSHException):
                     return
+                finally:
+                    with self._cond:
+                        self._writing = 0
         finally:
             with self._cond:
                 self._done = True
@@ -419,6 +435,8 @@ class SshServer:
         """Stop accepting, cut every connection and wait (bounded) for worker threads."""
         self.stopping.set()
         if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
             with contextlib.suppress(OSError):
                 self._sock.close()
         if self._accept_thread is not None:
