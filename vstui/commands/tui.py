@@ -22,5 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    print("vstui: the TUI is not built yet; try 'vstui fake-gerrit --help'", file=sys.stderr)
-    return 1
+    from vstui.config import ConfigError, load_config
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"vstui: {problem}", file=sys.stderr)
+        return 1
+    from vstui.ui.launch import run_tui
+
+    return run_tui(config, args.server)

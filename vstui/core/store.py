@@ -25,7 +25,7 @@ class ChangeEntry:
     change: Change
     messages: tuple[ChangeMessage, ...] | None = None
     verifications: dict[int, tuple[Verification, ...]] = field(default_factory=dict)
-    results: dict[int, Any] = field(default_factory=dict)  # patch set -> PatchSetResults
+    results: Any = None  # vstui.ci.results.ChangeResults, recomputed after each fetch
     version: int = 0
 
     @property

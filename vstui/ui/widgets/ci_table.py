@@ -52,10 +52,11 @@ def job_row(job: CIJobItem, now: float) -> TableRow:
 
 
 def group_label(ci_name: str, jobs: Sequence[CIJobItem], total_jobs: int) -> str:
+    noun = "job" if total_jobs == 1 else "jobs"
     failing = sum(1 for j in jobs if j.failing)
     running = sum(1 for j in jobs if j.running)
     parts = [
-        f"{len(jobs)} of {total_jobs} jobs" if len(jobs) != total_jobs else f"{total_jobs} jobs"
+        f"{len(jobs)} of {total_jobs} {noun}" if len(jobs) != total_jobs else f"{total_jobs} {noun}"
     ]
     if failing:
         parts.append(f"{failing} failing")

@@ -1,0 +1,84 @@
+"""Build a `ReviewSession` for a config profile: REST client, event stream, bot rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vstui.config import ConfigError, ServerProfile, default_known_hosts_path, resolve_credentials
+from vstui.core.session import ReviewSession
+from vstui.core.stream_source import StreamSource
+
+
+def bot_rules_for(profile: ServerProfile) -> Any:
+    """`vstui.ci.BotRules` from the profile's lists (account ids are not names: skipped)."""
+    from vstui.ci.classify import BotRules
+
+    try:
+        return BotRules.from_config(
+            bot_names=[a for a in profile.bot_accounts if isinstance(a, str)],
+            bot_usernames=profile.bot_usernames,
+            bot_regexes=profile.bot_patterns,
+            human_names=[a for a in profile.human_accounts if isinstance(a, str)],
+            human_usernames=[a for a in profile.human_accounts if isinstance(a, str)],
+            ci_aliases={ci: list(names) for ci, names in profile.ci_aliases.items()},
+        )
+    except ValueError as exc:
+        raise ConfigError([f"server {profile.name!r}: {exc}"]) from None
+
+
+def stream_source_for(profile: ServerProfile) -> StreamSource | None:
+    """The event stream for `profile` (None when it has no SSH host to stream from)."""
+    from vstui.gerrit.rest import GerritSyncClient
+    from vstui.gerrit.ssh import resolve_target
+    from vstui.gerrit.stream import EventStream
+
+    host = profile.ssh_target
+    if not host:
+        return None
+    advice = default_known_hosts_path()
+    target = resolve_target(
+        host,
+        port=profile.ssh_port,
+        user=profile.ssh_user,
+        key_file=profile.ssh_key,
+        known_hosts=[advice, *([profile.known_hosts] if profile.known_hosts else [])],
+        known_hosts_advice=profile.known_hosts or advice,
+        server_name=profile.name,
+    )
+    backfill = None
+    if profile.rest_url:
+        backfill = GerritSyncClient(
+            profile.rest_url,
+            credentials=resolve_credentials(profile),
+            server_name=profile.name,
+            events_log_timezone=profile.events_log_timezone,
+        )
+
+    def make(on_event: Any, on_state: Any) -> EventStream:
+        return EventStream(
+            target,
+            on_event=on_event,
+            on_state=on_state,
+            backfill=backfill,
+            keepalive_interval=profile.keepalive_interval,
+            stall_timeout=profile.stall_timeout,
+            # Real events-log plugins write to their store every couple of seconds.
+            backfill_delay=2.5,
+        )
+
+    return StreamSource(make)
+
+
+def open_session(profile: ServerProfile) -> ReviewSession:
+    """A session for `profile` (not started). Raises ConfigError for unusable settings."""
+    from vstui.gerrit.rest import GerritRestClient
+
+    rest = GerritRestClient.from_profile(profile)
+    return ReviewSession(
+        profile.name,
+        rest,
+        stream_source_for(profile),
+        web_url=profile.rest_url or "",
+        default_query=profile.default_query,
+        bot_rules=bot_rules_for(profile),
+    )

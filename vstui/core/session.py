@@ -1,0 +1,547 @@
+"""`ReviewSession`: one server's REST client and event stream, and the changes seen so far.
+
+The session is headless (no Textual) and runs on one asyncio loop. The UI (or a test) gives
+it a `SessionListener` and calls its coroutines; the session never blocks the loop:
+
+- the stream lives in its own thread (`vstui.gerrit.stream`) and hands events over through
+  a thread-safe queue; `_drain_loop` takes whatever is queued every `batch_interval`
+  seconds, so a flood of 1,000 events/s becomes ~10 small batches a second, not 1,000
+  wake-ups;
+- each event is applied once (a bounded memory of event lines drops duplicates), its change
+  is marked dirty, and `_refresh_loop` fetches every dirty change in one batched REST query
+  (plus verify-status per change), however many events touched it; while a fetch runs, new
+  events pile up for the next round, so fetches never queue up behind a flood;
+- CI results are recomputed with `vstui.ci` and the listener gets one `changes_updated`
+  notice per batch, naming each change once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import msgspec
+
+from vstui.core.present import (
+    ci_job_items,
+    counts_from_summary,
+    index_messages,
+    label_vote,
+    message_item,
+    votes_line,
+)
+from vstui.core.status import StreamStatus
+from vstui.core.store import ChangeEntry, ChangeStore
+from vstui.core.views import ChangeListItem, ChangeView, CICounts, CIJobItem, MessageItem
+from vstui.gerrit.errors import GerritError, GerritNotFoundError
+from vstui.gerrit.models import (
+    Change,
+    ChangeAbandoned,
+    ChangeDeleted,
+    ChangeEvent,
+    ChangeMerged,
+    ChangeRestored,
+    DroppedOutput,
+    Event,
+    PatchsetCreated,
+)
+
+log = logging.getLogger(__name__)
+
+LIST_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS", "CURRENT_REVISION")
+SUMMARY_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS", "CURRENT_REVISION", "MESSAGES")
+DETAIL_OPTIONS = ("ALL_REVISIONS", "DETAILED_LABELS", "DETAILED_ACCOUNTS", "MESSAGES")
+# Changes per batched `change:A OR change:B ...` query (keeps the URL well under 8 KB).
+CHUNK = 40
+PAGE_SIZE = 500
+SEEN_EVENTS = 20_000
+
+
+class SessionListener(Protocol):
+    """What the session tells its owner. Called on the session's event loop."""
+
+    def changes_updated(self, numbers: frozenset[int]) -> None: ...
+    def status_changed(self, status: StreamStatus) -> None: ...
+    def event_received(self, when: float) -> None: ...
+    def progress(self, text: str) -> None: ...
+    def error(self, text: str) -> None: ...
+
+
+class EventSource(Protocol):
+    """The stream as the session uses it: started once, drained from the loop, stopped.
+
+    `set_wakeup(fn)`: the source calls `fn` (from any thread) when events or a new status
+    are waiting, so the session does not poll."""
+
+    def set_wakeup(self, wakeup: Callable[[], None]) -> None: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def drain(self) -> list[Event]: ...
+    def status(self) -> StreamStatus: ...
+
+
+class _NullListener:
+    def changes_updated(self, numbers: frozenset[int]) -> None:
+        pass
+
+    def status_changed(self, status: StreamStatus) -> None:
+        pass
+
+    def event_received(self, when: float) -> None:
+        pass
+
+    def progress(self, text: str) -> None:
+        pass
+
+    def error(self, text: str) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """One message classified and parsed by `vstui.ci` (cached by message id)."""
+
+    is_bot: bool
+    ci_name: str | None
+    result: Any  # vstui.ci.parse.MessageResult
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _sort_key(change: Change) -> tuple[float, int]:
+    updated = change.updated.timestamp() if change.updated is not None else 0.0
+    return (-updated, -change.number)
+
+
+class ReviewSession:
+    """One server: its REST client, its event source, the `ChangeStore` and the list query."""
+
+    def __init__(
+        self,
+        server: str,
+        rest: Any,
+        events: EventSource | None = None,
+        *,
+        web_url: str = "",
+        default_query: str = "status:open",
+        bot_rules: Any = None,
+        store: ChangeStore | None = None,
+        batch_interval: float = 0.1,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.server = server
+        self.rest = rest
+        self.events = events
+        self.web_url = web_url.rstrip("/") + "/" if web_url else ""
+        self.default_query = default_query
+        self.bot_rules = bot_rules
+        self.store = store if store is not None else ChangeStore()
+        self.batch_interval = batch_interval
+        self.clock = clock
+        self.query = default_query
+        self.listener: SessionListener = _NullListener()
+        self.status = StreamStatus()
+        self.last_event_at: float | None = None
+        self.events_applied = 0
+        self._order: list[int] = []
+        self._in_list: set[int] = set()
+        self._open: dict[int, set[int]] = {}  # open change -> patch sets shown
+        self._dirty: set[int] = set()
+        self._dirty_event = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._parsed: dict[str, _Parsed] = {}
+        self._summary_pending: set[int] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._query_generation = 0
+        self._closed = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, listener: SessionListener | None = None) -> None:
+        """Start the stream and the loops that apply its events. Returns at once."""
+        if listener is not None:
+            self.listener = listener
+        if self.events is not None:
+            loop = asyncio.get_running_loop()
+            self.events.set_wakeup(lambda: loop.call_soon_threadsafe(self._wake.set))
+            self.events.start()
+            self._tasks.append(asyncio.create_task(self._drain_loop(), name="vstui-drain"))
+        self._tasks.append(asyncio.create_task(self._refresh_loop(), name="vstui-refresh"))
+
+    async def close(self) -> None:
+        """Stop the stream thread and the loops, close the REST client. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.clear()
+        if self.events is not None:
+            await asyncio.to_thread(self.events.stop)
+        aclose = getattr(self.rest, "aclose", None)
+        if aclose is not None:
+            await aclose()
+
+    def web_url_for(self, number: int) -> str:
+        entry = self.store.get((self.server, number))
+        if entry is not None and self.web_url:
+            return f"{self.web_url}c/{entry.change.project}/+/{number}"
+        return f"{self.web_url}{number}" if self.web_url else ""
+
+    # ------------------------------------------------------------------ the list
+
+    async def run_query(
+        self,
+        query: str,
+        partial_results: Callable[[Sequence[int]], None] | None = None,
+    ) -> None:
+        """Load the changes of `query` (all pages). The first page is reported at once."""
+        self._query_generation += 1
+        generation = self._query_generation
+        self.query = query
+        order: list[int] = []
+        self.listener.progress(f"loading changes for {query!r}…")
+        try:
+            async for page in self.rest.iter_query_pages(
+                query, options=LIST_OPTIONS, page_size=PAGE_SIZE
+            ):
+                if generation != self._query_generation:
+                    return
+                for change in page:
+                    self.store.put_change(self.server, change)
+                    order.append(change.number)
+                if partial_results is not None and len(order) == len(page):
+                    partial_results(list(order))
+                self.listener.progress(f"loading changes: {len(order)}…")
+        finally:
+            if generation == self._query_generation:
+                self.listener.progress("")
+        self._order = order
+        self._in_list = set(order)
+
+    def list_order(self) -> list[int]:
+        return self._order
+
+    def list_items(self, numbers: Iterable[int]) -> list[ChangeListItem]:
+        items = []
+        for number in numbers:
+            entry = self.store.get((self.server, number))
+            if entry is not None:
+                items.append(self._list_item(entry))
+        return items
+
+    def _list_item(self, entry: ChangeEntry) -> ChangeListItem:
+        change = entry.change
+        return ChangeListItem(
+            number=change.number,
+            project=change.project,
+            branch=change.branch,
+            subject=change.subject,
+            owner=change.owner.label if change.owner is not None else "",
+            status=change.status,
+            updated=change.updated,
+            code_review=label_vote(change.labels, "Code-Review"),
+            verified=label_vote(change.labels, "Verified"),
+            ci=self._summary(entry),
+            work_in_progress=change.work_in_progress,
+        )
+
+    def _summary(self, entry: ChangeEntry) -> CICounts | None:
+        ps = entry.current_patch_set
+        if ps is None or entry.messages is None or ps not in entry.verifications:
+            return None
+        if entry.results is None:
+            return None
+        return counts_from_summary(entry.results.for_patch_set(ps).summary)
+
+    async def load_summaries(self, numbers: Sequence[int]) -> None:
+        """Fetch messages and verify-status for `numbers` so their CI summary can be shown."""
+        wanted = [
+            n
+            for n in numbers
+            if n not in self._summary_pending
+            and (entry := self.store.get((self.server, n))) is not None
+            and self._summary(entry) is None
+        ]
+        if not wanted:
+            return
+        self._summary_pending.update(wanted)
+        try:
+            changed = await self._fetch_changes(wanted, membership=False)
+        finally:
+            self._summary_pending.difference_update(wanted)
+        if changed:
+            self.listener.changes_updated(frozenset(changed))
+
+    # ------------------------------------------------------------------ one change
+
+    async def load_change(self, number: int) -> None:
+        """Full detail of one change (every patch set, messages) and its current CI results."""
+        shown = self._open.setdefault(number, set())
+        change = await self.rest.get_change_detail(number, options=DETAIL_OPTIONS)
+        try:
+            messages = await self.rest.list_messages(number)
+            # /messages has account templates replaced; the detail's copy may not.
+            change = msgspec.structs.replace(change, messages=messages)
+        except GerritNotFoundError:
+            pass
+        entry = self.store.put_change(self.server, change)
+        ps = entry.current_patch_set
+        patch_sets = {ps, *shown} - {None}
+        await asyncio.gather(*(self._fetch_verifications(entry, p) for p in patch_sets))
+        self._recompute(entry)
+        self.listener.changes_updated(frozenset({number}))
+
+    async def load_patch_set(self, number: int, patch_set: int) -> None:
+        """CI results of another patch set of an open change."""
+        self._open.setdefault(number, set()).add(patch_set)
+        entry = self.store.get((self.server, number))
+        if entry is None:
+            await self.load_change(number)
+            return
+        await self._fetch_verifications(entry, patch_set)
+        self._recompute(entry)
+        self.listener.changes_updated(frozenset({number}))
+
+    def close_change(self, number: int) -> None:
+        """The change is no longer on screen: stop keeping its detail fresh."""
+        self._open.pop(number, None)
+
+    def change_view(self, number: int, patch_set: int | None = None) -> ChangeView | None:
+        entry = self.store.get((self.server, number))
+        if entry is None:
+            return None
+        change = entry.change
+        numbers = tuple(sorted(ps.number for ps in change.patch_sets))
+        current = entry.current_patch_set
+        if not numbers and current is not None:
+            numbers = (current,)
+        shown = patch_set if patch_set in numbers else (numbers[-1] if numbers else None)
+        messages: tuple[MessageItem, ...] = ()
+        if entry.messages is not None:
+            items = []
+            for message in entry.messages:
+                parsed = self._parse(message)
+                items.append(message_item(message, parsed.is_bot, parsed.ci_name))
+            messages = tuple(items)
+        jobs: tuple[CIJobItem, ...] = ()
+        if entry.results is not None and shown is not None:
+            results = entry.results.for_patch_set(shown)
+            jobs = tuple(ci_job_items(results, index_messages(entry.messages or ())))
+        loaded = entry.messages is not None and shown in entry.verifications
+        return ChangeView(
+            number=number,
+            subject=change.subject,
+            project=change.project,
+            branch=change.branch,
+            owner=change.owner.label if change.owner is not None else "",
+            status=change.status,
+            work_in_progress=change.work_in_progress,
+            patch_sets=numbers,
+            shown_patch_set=shown,
+            votes=votes_line(change.labels),
+            messages=messages,
+            jobs=jobs,
+            web_url=self.web_url_for(number),
+            loaded=loaded,
+        )
+
+    async def post_recheck(self, number: int, patch_set: int) -> None:
+        await self.rest.post_review(number, patch_set, message="recheck")
+
+    # ------------------------------------------------------------------ events
+
+    def apply_events(self, events: Iterable[Event]) -> set[int]:
+        """Apply a batch: each event once, in order. Returns the change numbers it touched."""
+        touched: set[int] = set()
+        for event in events:
+            key = event.line or repr(event)
+            if key in self._seen:
+                continue
+            self._seen[key] = None
+            if len(self._seen) > SEEN_EVENTS:
+                self._seen.popitem(last=False)
+            self.events_applied += 1
+            if isinstance(event, DroppedOutput):
+                continue
+            if not isinstance(event, ChangeEvent):
+                continue
+            number = event.change_number
+            if not number:
+                continue
+            self._apply_locally(number, event)
+            touched.add(number)
+        return touched
+
+    def _apply_locally(self, number: int, event: ChangeEvent) -> None:
+        """What the event says directly (status, time, new patch set) before the refetch."""
+        entry = self.store.get((self.server, number))
+        if entry is None:
+            return
+        change = entry.change
+        updates: dict[str, Any] = {}
+        created = event.created_on
+        if created is not None and (change.updated is None or created > change.updated):
+            updates["updated"] = created
+        if isinstance(event, ChangeMerged):
+            updates["status"] = "MERGED"
+        elif isinstance(event, ChangeAbandoned):
+            updates["status"] = "ABANDONED"
+        elif isinstance(event, ChangeRestored):
+            updates["status"] = "NEW"
+        elif isinstance(event, PatchsetCreated) and event.patch_set is not None:
+            known = {ps.number for ps in change.patch_sets}
+            if event.patch_set.number not in known:
+                updates["patch_sets"] = (*change.patch_sets, event.patch_set)
+                updates["current_revision_number"] = event.patch_set.number
+                updates["current_revision"] = event.patch_set.revision
+        if updates:
+            entry.change = msgspec.structs.replace(change, **updates)
+            entry.version += 1
+        if isinstance(event, ChangeDeleted):
+            self._drop_from_list(number)
+
+    def _drop_from_list(self, number: int) -> None:
+        if number in self._in_list:
+            self._in_list.discard(number)
+            self._order = [n for n in self._order if n != number]
+
+    def mark_dirty(self, numbers: Iterable[int]) -> None:
+        self._dirty.update(numbers)
+        if self._dirty:
+            self._dirty_event.set()
+
+    async def _drain_loop(self) -> None:
+        """Wait to be woken, let a batch gather for `batch_interval`, apply it."""
+        assert self.events is not None
+        last_status: StreamStatus | None = None
+        while True:
+            await self._wake.wait()
+            await asyncio.sleep(self.batch_interval)
+            self._wake.clear()
+            status = self.events.status()
+            if status != last_status:
+                last_status = status
+                self.status = status
+                self.listener.status_changed(status)
+            batch = self.events.drain()
+            if batch:
+                touched = self.apply_events(batch)
+                self.last_event_at = self.clock()
+                self.listener.event_received(self.last_event_at)
+                self.mark_dirty(touched)
+
+    async def _refresh_loop(self) -> None:
+        while True:
+            await self._dirty_event.wait()
+            self._dirty_event.clear()
+            numbers, self._dirty = sorted(self._dirty), set()
+            if not numbers:
+                continue
+            try:
+                changed = await self._fetch_changes(numbers, membership=True)
+            except GerritError as exc:
+                self.listener.error(str(exc))
+                # Keep them dirty: the next event (or reconnect backfill) retries.
+                continue
+            except Exception as exc:  # a bug must not kill live updates for the day
+                log.exception("refreshing changes %s failed", numbers[:10])
+                self.listener.error(f"{self.server}: could not refresh changes: {exc}")
+                continue
+            if changed:
+                self.listener.changes_updated(frozenset(changed))
+
+    # ------------------------------------------------------------------ fetching
+
+    async def _fetch_changes(self, numbers: Sequence[int], *, membership: bool) -> set[int]:
+        """Batched fetch of changes with messages + verify-status; returns numbers changed.
+
+        With `membership`, the list query is ANDed in: changes it no longer returns leave
+        the list, new ones join it (in updated order).
+        """
+        changed: set[int] = set()
+        returned: set[int] = set()
+        entries: list[ChangeEntry] = []
+        for chunk in _chunks(list(numbers), CHUNK):
+            ors = " OR ".join(f"change:{n}" for n in chunk)
+            query = f"({self.query}) AND ({ors})" if membership else ors
+            changes = await self.rest.query_changes(query, options=SUMMARY_OPTIONS, page_size=None)
+            for change in changes:
+                entry = self.store.put_change(self.server, change)
+                entries.append(entry)
+                returned.add(change.number)
+        if membership:
+            # Open changes that left the query (merged, abandoned) are still on screen.
+            for number in numbers:
+                if number not in returned and number in self._open:
+                    change = await self.rest.get_change_detail(number, options=DETAIL_OPTIONS)
+                    entries.append(self.store.put_change(self.server, change))
+        fetches = []
+        for entry in entries:
+            patch_sets = {entry.current_patch_set} | self._open.get(entry.number, set())
+            fetches.extend(self._fetch_verifications(entry, ps) for ps in patch_sets if ps)
+        await asyncio.gather(*fetches)
+        for entry in entries:
+            self._recompute(entry)
+            changed.add(entry.number)
+        if membership:
+            changed |= self._update_membership(numbers, returned)
+        return changed
+
+    def _update_membership(self, numbers: Sequence[int], returned: set[int]) -> set[int]:
+        before = set(self._in_list)
+        for number in numbers:
+            if number in returned:
+                self._in_list.add(number)
+            else:
+                self._in_list.discard(number)
+        entries = [self.store.get((self.server, n)) for n in self._in_list]
+        self._order = [
+            e.change.number
+            for e in sorted(
+                (e for e in entries if e is not None), key=lambda e: _sort_key(e.change)
+            )
+        ]
+        return before ^ self._in_list
+
+    async def _fetch_verifications(self, entry: ChangeEntry, patch_set: int) -> None:
+        try:
+            rows = await self.rest.get_verifications(entry.number, patch_set)
+        except GerritNotFoundError:
+            rows = ()  # no verify-status plugin, or no such patch set: comments only
+        self.store.set_verifications(entry.key, patch_set, rows)
+
+    # ------------------------------------------------------------------ CI results
+
+    def _parse(self, message: Any) -> _Parsed:
+        cached = self._parsed.get(message.id) if message.id else None
+        if cached is not None:
+            return cached
+        from vstui.ci.parse import parse_message
+
+        result = parse_message(message, self.bot_rules)
+        parsed = _Parsed(result.is_bot, result.ci_name, result)
+        if message.id:
+            self._parsed[message.id] = parsed
+        return parsed
+
+    def _recompute(self, entry: ChangeEntry) -> None:
+        """CI results of every patch set from the messages and the verify-status rows known."""
+        from vstui.ci.results import build_change_results
+
+        entry.results = build_change_results(
+            entry.messages or (), verifications=entry.verifications, rules=self.bot_rules
+        )
