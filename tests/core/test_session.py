@@ -1,0 +1,177 @@
+"""ReviewSession over the emulator (real HTTP and SSH on loopback): the list, one change, live
+events applied once, coalesced refetches, and the stream state it reports."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from tests.core.helpers import Recorder, account, session_for
+from tests.core.world import HOSTILE, World
+from vstui.core.session import ReviewSession
+
+
+async def test_query_lists_what_the_server_returns_newest_first(seed_gerrit: Any, tmp_path: Path):
+    session = session_for(seed_gerrit, tmp_path, stream=False)
+    try:
+        await session.run_query("status:open")
+        me = seed_gerrit.store.account(account(seed_gerrit)["username"])
+        expected = [c.number for c in seed_gerrit.store.query("status:open", me).changes]
+        assert session.list_order() == expected
+        assert 381272 in session.list_order()
+        item = session.list_items([381272])[0]
+        assert (item.project, item.owner) == ("openstack/cinder", "Eric Harney")
+        assert item.ci is None  # summaries load lazily, for rows on screen
+        await session.load_summaries([381272])
+        ci = session.list_items([381272])[0].ci
+        assert ci is not None and ci.total > 0
+    finally:
+        await session.close()
+
+
+async def test_change_view_splits_humans_from_bots_and_lists_every_job(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    fg, world = review_world
+    session = session_for(fg, tmp_path, stream=False)
+    try:
+        await session.load_change(world.change)
+        view = session.change_view(world.change)
+        assert view is not None and view.loaded
+        humans = [m for m in view.messages if not m.is_bot]
+        bots = [m for m in view.messages if m.is_bot]
+        assert [m.author for m in bots] == ["Cisco CI"]
+        assert any(m.text == "Looks fine, one nit." and m.votes == "Code-Review+1" for m in humans)
+        got = {(j.ci_name, j.name): (j.failing, j.voting) for j in view.jobs}
+        assert got == world.jobs
+        assert {(j.ci_name, j.name): j.url for j in view.jobs} == world.urls
+        vs = next(j for j in view.jobs if j.name == "vs-lint")
+        assert vs.source == "verify-status" and "abstain" in vs.raw_text
+    finally:
+        await session.close()
+
+
+async def test_hostile_text_is_kept_verbatim_as_data(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    fg, world = review_world
+    session = session_for(fg, tmp_path, stream=False)
+    try:
+        await session.load_change(world.hostile_change)
+        view = session.change_view(world.hostile_change)
+        assert view is not None
+        assert HOSTILE in view.subject  # the session keeps data; the UI strips and escapes
+        assert any(HOSTILE in j.ci_name for j in view.jobs)
+    finally:
+        await session.close()
+
+
+async def test_a_batch_of_events_is_applied_once_and_fetched_once(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    fg, world = review_world
+    session = session_for(fg, tmp_path, stream=False)
+    calls: list[str] = []
+    real_query = session.rest.query_changes
+
+    async def counting_query(query: str, **kw: Any) -> Any:
+        calls.append(query)
+        return await real_query(query, **kw)
+
+    session.rest.query_changes = counting_query  # a spy: the real request still goes out
+    recorder = Recorder()
+    try:
+        await session.run_query("status:open")
+        await session.start(recorder)
+        seq = len(fg.store.events())
+        reviewer = account(fg)["username"]
+        for i in range(25):
+            fg.store.post_review(world.change, 1, reviewer, message=f"note {i}")
+        from vstui.gerrit.decode import decode_event
+
+        batch = [decode_event(e.line) for e in fg.store.events(seq)]
+        assert len([e for e in batch if e.type == "comment-added"]) == 25
+        touched = session.apply_events(batch + batch)  # the second copy must be ignored
+        assert touched == {world.change}
+        assert session.events_applied == len(batch)
+        session.mark_dirty(touched)
+        await recorder.wait_for(lambda: any(world.change in u for u in recorder.updates))
+        assert len(calls) == 1 and f"change:{world.change}" in calls[0]
+        assert sum(1 for u in recorder.updates if world.change in u) == 1
+    finally:
+        await session.close()
+
+
+async def test_stream_event_for_an_open_change_updates_its_jobs(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    fg, world = review_world
+    session = session_for(fg, tmp_path)
+    recorder = Recorder()
+    try:
+        await session.start(recorder)
+        await recorder.wait_for(lambda: "live" in recorder.states)
+        await session.load_change(world.change)
+        cisco = fg.store.account("cisco-ci")
+        fg.store.post_review(
+            world.change,
+            1,
+            cisco,
+            message="Build succeeded (check pipeline).\n\n"
+            "- cinder-tempest-full http://logs.example.org/new/ : SUCCESS in 1h 00m 00s\n",
+        )
+
+        def updated() -> bool:
+            view = session.change_view(world.change)
+            return view is not None and any(
+                j.name == "cinder-tempest-full" and not j.failing for j in view.jobs
+            )
+
+        await recorder.wait_for(updated)
+        view = session.change_view(world.change)
+        assert view is not None
+        full = next(j for j in view.jobs if j.name == "cinder-tempest-full")
+        assert full.url == "http://logs.example.org/new/" and full.history == 1
+        assert recorder.events, "the event reached the session through the SSH stream"
+    finally:
+        await session.close()
+
+
+async def test_a_dropped_stream_reports_reconnecting_then_live_and_misses_nothing(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    fg, world = review_world
+    session = session_for(fg, tmp_path)
+    recorder = Recorder()
+    try:
+        await session.start(recorder)
+        await recorder.wait_for(lambda: "live" in recorder.states)
+        await session.run_query("status:open")
+        before = len(recorder.statuses)
+        fg.drop_stream_sessions()
+        # Written while the stream is down: the backfill must bring it.
+        fg.store.post_review(world.change, 1, account(fg)["username"], message="while away")
+        await recorder.wait_for(
+            lambda: (
+                "reconnecting" in recorder.states[before:]
+                and recorder.states[-1] == "live"
+                and any(world.change in u for u in recorder.updates)
+            ),
+            timeout=20,
+        )
+        assert session.status.state == "live"
+    finally:
+        await session.close()
+
+
+async def test_close_stops_the_stream_thread_promptly(empty_gerrit: Any, tmp_path: Path):
+    session: ReviewSession = session_for(empty_gerrit, tmp_path)
+    recorder = Recorder()
+    await session.start(recorder)
+    await recorder.wait_for(lambda: "live" in recorder.states)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    await session.close()
+    assert loop.time() - started < 2.0
+    assert session.events is not None and not session.events.stream.running
