@@ -127,6 +127,7 @@ class StreamHub:
         """Abruptly close the connection of every stream session; returns how many."""
         with self._lock:
             sessions = tuple(self._sessions)
+            self._sessions.clear()  # gone as of now, even before their threads notice
         for s in sessions:
             s.abort()
         return len(sessions)
