@@ -190,8 +190,8 @@ class CISystem:
     url: str = "{host}/{last2}/{n}/{ps}/{pipeline}/{job}/{hash}/"
     vote_label: str | None = None
     recheck: str = "recheck"
-    success_headline: str = "Build succeeded."
-    failure_headline: str = "Build failed."
+    success_headline: str | None = None  # None: the family's default headline
+    failure_headline: str | None = None
     footer: str = ""
     verify_status: str = "none"
     duration_style: str = "zuul"  # zuul | minutes | none
@@ -341,7 +341,10 @@ def _zuul_v2(ci, rng, n, ps, outcome, pipeline, rerun) -> Report:
 def _zuul_third_party(ci, rng, n, ps, outcome, pipeline, rerun) -> Report:
     results = run_jobs(ci, rng, n, ps, outcome=outcome, pipeline=pipeline)
     overall = _overall(results)
-    head = ci.success_headline if overall == "SUCCESS" else ci.failure_headline
+    if overall == "SUCCESS":
+        head = ci.success_headline or "Build succeeded."
+    else:
+        head = ci.failure_headline or "Build failed."
     parts = [head]
     if ci.footer and not head.endswith(ci.footer):
         parts.append(ci.footer)
@@ -369,6 +372,7 @@ def _star(ci, rng, n, ps, outcome, rerun) -> Report:
         if not r.voting:
             line += " (non-voting)"
         lines.append(line)
+    # Most of these Jenkins setups print no headline at all, only the job lines.
     head = ci.success_headline if overall == "SUCCESS" else ci.failure_headline
     body = (head + "\n\n" if head else "") + "\n".join(lines)
     rep = Report(body, _vote(ci, overall), ci.tag, overall=overall)
@@ -392,7 +396,7 @@ def _gerrit_trigger(ci, rng, n, ps, outcome, rerun) -> Report:
         r.duration_s = None
     skipped = [r for r in results if not r.voting]
     overall = _overall(results)
-    if overall == "FAILURE" and rng.random() < 0.2:
+    if overall == "FAILURE" and outcome is None and rng.random() < 0.2:
         overall = "UNSTABLE"
         for r in results:
             if r.result == "FAILURE" and r.voting:

@@ -325,8 +325,10 @@ class _Parser:
             else:
                 op, raw = ">=", "1"
         elif op is None:
-            # "Code-Review1": a digit glued to the name without a sign is not a label value
-            raise QueryError(f"Invalid label: {value}")
+            if raw[0] not in "+-":
+                # "Code-Review1": a digit glued to the name without a sign is not a value
+                raise QueryError(f"Invalid label: {value}")
+            op = "="  # label:Verified-1 / label:Code-Review+2
         if raw is None:
             raise QueryError(f"Invalid label: {value}")
         user_ids: set[int] | None = None

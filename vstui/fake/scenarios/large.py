@@ -24,17 +24,18 @@ def build(store: GerritStore, n: int, seed: int = 0) -> None:
     rng = random.Random(seed)
     end = store.now()
     world = World(store, rng)
-    world.base_accounts()
-    humans = [world.human(*h) for h in catalog.HUMANS]
-    for name in catalog.OPENSTACK_PROJECTS:
-        store.create_project(name, labels=catalog.openstack_labels())
+    span = 30 * 86400.0
+    with store.simulated_clock(lambda: end - span - 86400):
+        world.base_accounts()
+        humans = [world.human(*h) for h in catalog.HUMANS]
+        for name in catalog.OPENSTACK_PROJECTS:
+            store.create_project(name, labels=catalog.openstack_labels())
+        jenkins = world.ci(catalog.JENKINS)
+        third_party = [ci for ci, _ in catalog.SEED_CIS if ci is not catalog.JENKINS]
+        tp_accounts = [world.ci(ci) for ci in third_party]
     projects = catalog.OPENSTACK_PROJECTS
-    jenkins = world.ci(catalog.JENKINS)
-    third_party = [ci for ci, _ in catalog.SEED_CIS if ci is not catalog.JENKINS]
-    tp_accounts = [world.ci(ci) for ci in third_party]
     heavy = max(1, n // 2000)
     heavy_every = max(1, n // heavy)
-    span = 30 * 86400.0
     clock = [end - span]
     step = span / (n + 1)
     # A pool of pre-rendered upstream reports keeps per-change cost low; each change still

@@ -34,14 +34,16 @@ def build(store: GerritStore, seed: int = 0) -> None:
     end = store.now()
     world = World(store, rng)
     world.end = end
-    world.base_accounts()
-    humans = [world.human(*h) for h in catalog.HUMANS]
-    owner = world.human(*catalog.SEED_OWNER)
-    reviewers = [world.human(*r) for r in catalog.SEED_REVIEWERS]
-    default = store.account(catalog.DEFAULT_REVIEWER[0])
-    admin = store.account(catalog.ADMIN[0])
-    assert default is not None and admin is not None
-    _projects(store)
+    # The server was set up long before the history we write (events stay in time order).
+    with store.simulated_clock(lambda: end - 30 * DAY):
+        world.base_accounts()
+        humans = [world.human(*h) for h in catalog.HUMANS]
+        owner = world.human(*catalog.SEED_OWNER)
+        reviewers = [world.human(*r) for r in catalog.SEED_REVIEWERS]
+        default = store.account(catalog.DEFAULT_REVIEWER[0])
+        admin = store.account(catalog.ADMIN[0])
+        assert default is not None and admin is not None
+        _projects(store)
 
     _seed_change(world, end, owner, reviewers, humans, default)
     _openstack_changes(world, end, [*humans, owner, default], admin, seed)
