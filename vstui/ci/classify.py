@@ -156,12 +156,15 @@ _EXACT_BOTS = frozenset(
     {"jenkins", "zuul", "hudson", "gerrit", "gerrit code review", "service user", "buildbot"}
 )
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# Usernames: a bot word as its own part ("lf-jenkins", "purestorage-cinder-ci"), a few
+# unambiguous endings, or "<5+ letters>bot" ("pipelinebot", "sonarqubebot"; not "rtalbot").
 _BOT_USERNAME = re.compile(
     r"(?:^|[-_.])(?:bot|ci|cq|zuul|jenkins|hudson|buildbot|robot|automation|hooks)(?:$|[-_.])"
-    r"|(?:bot|jenkins|hudson|buildbot|jobbuilder|recheck|zuul)$"
-    r"|^(?:jenkins|zuul|hudson|buildbot|ci|cq)",
+    r"|(?:buildbot|jobbuilder|recheck|zuul)$|[a-z]{5}bot$"
+    r"|^(?:jenkins|zuul|hudson|buildbot)(?:$|[-_.\d])",
     re.IGNORECASE,
 )
+_COMPOUNDS = ("jobbuilder", "buildbot")
 
 
 def _tokens(text: str) -> list[str]:
@@ -179,6 +182,9 @@ def name_signal(name: str | None, username: str | None) -> bool | None:
             return True
         lower = [t.lower() for t in toks]
         if any(t in _STRONG for t in lower):
+            return True
+        joined = "".join(lower)
+        if any(c in joined for c in _COMPOUNDS):  # "Zephyr JobBuilder", "Lustre BuildBot"
             return True
         # A name made only of weak words ("Build Bot" is caught above; "Jenkins", "lava")
         words = [t for t in lower if not t.isdigit()]

@@ -126,6 +126,9 @@ _DURATION_SEP = re.compile(r"[\s,]*(?:and[\s,]+)?")
 _CLOCK = re.compile(r"(?:(\d{1,6}):)?([0-5]?\d):([0-5]\d)(?:\.\d+)?\Z")
 
 
+_ZUUL_DURATION = re.compile(r"(?:(\d{1,6})h )?(?:(\d{1,6})m )?(\d{1,9})s\Z")
+
+
 def parse_duration(text: str | None) -> int | None:
     """Seconds in a printed duration, or None when `text` is not a duration.
 
@@ -137,6 +140,10 @@ def parse_duration(text: str | None) -> int | None:
     s = text.strip()
     if not s or len(s) > 200:
         return None
+    z = _ZUUL_DURATION.match(s)  # the shape Zuul prints: one regex, no loop
+    if z:
+        h, m, sec = z.groups()
+        return (int(h) * 3600 if h else 0) + (int(m) * 60 if m else 0) + int(sec)
     clock = _CLOCK.match(s)
     if clock:
         hours = int(clock.group(1) or 0)
@@ -197,14 +204,17 @@ def jenkins_job_name(url: str | None) -> str | None:
     """
     if not url or "/job/" not in url:
         return None
-    try:
-        path = urlsplit(url).path
-    except ValueError:
+    scheme_end = url.find("://")
+    path_start = url.find("/", scheme_end + 3 if scheme_end >= 0 else 0)
+    if path_start < 0:
         return None
+    path = url[path_start:].split("?", 1)[0].split("#", 1)[0]
     parts = path.split("/")
-    names = [unquote(parts[i + 1]) for i in range(len(parts) - 1) if parts[i] == "job"]
-    names = [n for n in names if n]
-    return "/".join(names) if names else None
+    names = [parts[i + 1] for i in range(len(parts) - 1) if parts[i] == "job" and parts[i + 1]]
+    if not names:
+        return None
+    name = "/".join(names)
+    return unquote(name) if "%" in name else name
 
 
 def normalize_url(url: str | None) -> str | None:

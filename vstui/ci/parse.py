@@ -33,7 +33,7 @@ bounded or possessive-in-effect repetition, so parsing is linear in the message 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -144,8 +144,22 @@ class _Headline:
     gerrit_trigger: bool  # "Build Started/Successful/..." form: may carry the build URL
 
 
+# Headlines sit at the top of a report (Gerrit's own default comment limit is 16 KiB), so
+# only the top is searched: a multi-megabyte message costs nothing extra here.
+_HEADLINE_WINDOW = 16384
+# Bounds on per-message Python work, far above any real report (OpenStack's largest Zuul
+# reports list a few hundred jobs): each extractor looks at no more than _MAX_CANDIDATES
+# regex matches, and a message yields at most _MAX_JOBS jobs. Recheck hints live in a
+# report's first and last lines.
+_MAX_CANDIDATES = 200_000
+_MAX_JOBS = 5_000
+_HINT_HEAD = 8192
+_HINT_TAIL = 4096
+_LINE_CAP = 4000
+
+
 def _find_headline(body: str) -> _Headline | None:
-    m = _HEADLINE.search(body)
+    m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW)
     if not m:
         return None
     start = m.start() + 1
@@ -191,9 +205,10 @@ _TRAILING_WORD = re.compile(
     re.IGNORECASE,
 )
 _NAME_RESULT = re.compile(r"(.+?)[ \t]+:[ \t]+([A-Za-z_]+)[ \t]*\Z")
-_LUCI_LINK = re.compile(r"\[([^\]\n]{1,500})\]\((https?://[^)\s]{1,4000})\)( has failed)?")
+# Brackets exclude "[" so a run of "[[[[" fails at once instead of rescanning 500 chars.
+_LUCI_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\((https?://[^()\s]{1,4000})\)( has failed)?")
 _LUCI_BULLET = re.compile(
-    r"\n\*[ \t]+(?:\[([^\]\n]{1,500})\]\((https?://[^)\s]{1,4000})\)|(https?://\S+))"
+    r"\n\*[ \t]+(?:\[([^\[\]\n]{1,500})\]\((https?://[^()\s]{1,4000})\)|(https?://\S+))"
 )
 _OLD_CQ = re.compile(r"\n[ \t]+(\S+) on (\S+) \(([A-Z_]{2,40})(?:,[ \t]*(https?://[^)\s]+))?\)")
 _TREEHUGGER = re.compile(
@@ -229,14 +244,16 @@ def _rest_fields(rest: str) -> tuple[str, str | None, int | None, bool] | None:
     r = rest.strip()
     if r.endswith("<<<"):
         r = r[:-3].rstrip()
-    r = r.strip("\"'")
+    if r[-1:] in ("'", '"') or r[:1] in ("'", '"'):
+        r = r.strip("\"'")
     voting = True
-    low = r.lower()
-    for marker in ("(non-voting)", "(non voting)", "(skipped)"):
-        if low.endswith(marker):
-            voting = False
-            r = r[: -len(marker)].rstrip()
-            break
+    if r[-1:] == ")":
+        tail = r[-14:].lower()
+        for marker in ("(non-voting)", "(non voting)", "(skipped)"):
+            if tail.endswith(marker):
+                voting = False
+                r = r[: -len(marker)].rstrip()
+                break
     duration = None
     i = r.rfind(" in ")
     if i >= 0:
@@ -253,8 +270,16 @@ def _rest_fields(rest: str) -> tuple[str, str | None, int | None, bool] | None:
     return result, detail, duration, voting
 
 
+def _bounded(matches: Iterator[re.Match[str]], out: list[Job]) -> Iterator[re.Match[str]]:
+    """Stop after _MAX_CANDIDATES matches or once the message has _MAX_JOBS jobs."""
+    for n, m in enumerate(matches):
+        if n >= _MAX_CANDIDATES or len(out) >= _MAX_JOBS:
+            return
+        yield m
+
+
 def _zuul_jobs(body: str, out: list[Job]) -> None:
-    for m in _ZUUL_LINE.finditer(body):
+    for m in _bounded(_ZUUL_LINE.finditer(body), out):
         first, second, rest = m.group(1), m.group(2), m.group(3)
         fields = _rest_fields(rest)
         if fields is None:
@@ -273,17 +298,21 @@ def _zuul_jobs(body: str, out: list[Job]) -> None:
 
 def _gerrit_trigger_jobs(body: str, out: list[Job], head: _Headline | None = None) -> None:
     wordless: list[Job] = []
-    for m in _GT_LINE.finditer(body):
-        url = clean_url(m.group(1))
-        if url is None:
-            continue
+    gt_head = head is not None and head.gerrit_trigger
+    for m in _bounded(_GT_LINE.finditer(body), out):
+        raw_url = m.group(1)
         fields = _rest_fields(m.group(2))
         if fields is None:
             # A trigger's custom build message replaces the result word. Keep the build
             # (Jenkins URLs under a Gerrit Trigger headline only) without a result.
-            if head is not None and head.gerrit_trigger and "/job/" in url:
-                detail = m.group(2).strip() or None
-                wordless.append(Job(jenkins_job_name(url), url, None, detail=detail))
+            if gt_head and "/job/" in raw_url and len(wordless) < _MAX_JOBS:
+                url = clean_url(raw_url)
+                if url is not None:
+                    detail = m.group(2).strip() or None
+                    wordless.append(Job(jenkins_job_name(url), url, None, detail=detail))
+            continue
+        url = clean_url(raw_url)
+        if url is None:
             continue
         result, detail, duration, voting = fields
         out.append(Job(jenkins_job_name(url), url, result, duration, voting, detail=detail))
@@ -298,7 +327,7 @@ def _gerrit_trigger_jobs(body: str, out: list[Job], head: _Headline | None = Non
 def _headline_jobs(body: str, head: _Headline, out: list[Job]) -> None:
     """A Gerrit Trigger single-build message: the build URL sits in the headline itself."""
     if head.overall == "STARTED":
-        for m in _BUILD_STARTED.finditer(body):
+        for m in _bounded(_BUILD_STARTED.finditer(body), out):
             u = _URL_IN_TEXT.search(m.group(1))
             url = clean_url(u.group(0)) if u else None
             if url:
@@ -313,8 +342,8 @@ def _headline_jobs(body: str, head: _Headline, out: list[Job]) -> None:
 def _icon_jobs(body: str, out: list[Job]) -> None:
     report = _REPORT_URL.search(body)
     report_url = clean_url(report.group(1)) if report else None
-    for m in _ICON_LINE.finditer(body):
-        icon, text = m.group(1), m.group(2).strip()
+    for m in _bounded(_ICON_LINE.finditer(body), out):
+        icon, text = m.group(1), m.group(2)[:_LINE_CAP].strip()
         if not text:
             continue
         nxt = _PAREN_URL_LINE.match(body, m.end() + 1) if m.end() < len(body) else None
@@ -340,7 +369,7 @@ def _icon_jobs(body: str, out: list[Job]) -> None:
 
 
 def _luci_jobs(body: str, out: list[Job]) -> None:
-    for m in _LUCI_LINK.finditer(body):
+    for m in _bounded(_LUCI_LINK.finditer(body), out):
         if not m.group(3):
             continue
         name = m.group(1).strip()
@@ -348,7 +377,7 @@ def _luci_jobs(body: str, out: list[Job]) -> None:
         out.append(Job(None if name.lower() == "tryjob" else name, url, "FAILED"))
     section = body.find("Failed Tryjobs:")
     if section >= 0:
-        for m in _LUCI_BULLET.finditer(body, section):
+        for m in _bounded(_LUCI_BULLET.finditer(body, section), out):
             if m.group(2):
                 out.append(Job(m.group(1).strip() or None, clean_url(m.group(2)), "FAILED"))
             else:
@@ -356,13 +385,13 @@ def _luci_jobs(body: str, out: list[Job]) -> None:
 
 
 def _old_cq_jobs(body: str, out: list[Job]) -> None:
-    for m in _OLD_CQ.finditer(body):
+    for m in _bounded(_OLD_CQ.finditer(body), out):
         out.append(Job(m.group(1), clean_url(m.group(4)), m.group(3)))
 
 
 def _treehugger_jobs(body: str, out: list[Job]) -> None:
-    for m in _TREEHUGGER.finditer(body):
-        text = m.group(2)
+    for m in _bounded(_TREEHUGGER.finditer(body), out):
+        text = m.group(2)[:_LINE_CAP]  # real lines are short; bounds the target search
         see = text.find(" See ")
         head = text if see < 0 else text[:see]
         target = _TARGET.search(head)
@@ -376,23 +405,23 @@ def _treehugger_jobs(body: str, out: list[Job]) -> None:
 
 
 def _buildbot_jobs(body: str, out: list[Job]) -> None:
-    for m in _BUILDBOT.finditer(body):
+    for m in _bounded(_BUILDBOT.finditer(body), out):
         rest = m.group(3)
         url = None
         dash = rest.rfind(" - ")
         if dash >= 0:
             url = clean_url(rest[dash + 3 :].strip())
         out.append(Job(m.group(1).strip(), url, _BUILDBOT_WORD[m.group(2)]))
-    for m in _BUILDBOT_REVIEW.finditer(body):
+    for m in _bounded(_BUILDBOT_REVIEW.finditer(body), out):
         out.append(Job(m.group(1).strip(), None, m.group(2).upper()))
 
 
 def _misc_bot_jobs(body: str, out: list[Job]) -> None:
     if "pipeline-build-result:" in body:
-        for m in _PIPELINEBOT.finditer(body):
+        for m in _bounded(_PIPELINEBOT.finditer(body), out):
             out.append(Job(m.group(2).strip(), None, m.group(1).upper()))
     if "\nPCC " in body:
-        for m in _PCC.finditer(body):
+        for m in _bounded(_PCC.finditer(body), out):
             out.append(Job("PCC", clean_url(m.group(3)), m.group(1)))
 
 
@@ -483,7 +512,14 @@ def parse_text(text: str, *, tag: str | None = None) -> ParsedText:
     else:
         overall = _overall_from_vote(votes, tag)
     pipeline = _pipeline(tag, head)
-    hints = extract_recheck_hints(body) if ("echeck" in body or "run-" in body) else ()
+    hints = ()
+    if "echeck" in body or "run-" in body:
+        window = (
+            body
+            if len(body) <= _HINT_HEAD + _HINT_TAIL
+            else body[:_HINT_HEAD] + "\n" + body[-_HINT_TAIL:]
+        )
+        hints = extract_recheck_hints(window)
     return ParsedText(overall, votes, unique, pipeline, hints)
 
 
