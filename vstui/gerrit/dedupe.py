@@ -122,7 +122,14 @@ class Deduper:
                 if not self._credits[key]:
                     del self._credits[key]
 
-    # -- the two entry points -------------------------------------------------------
+    # -- the entry points -------------------------------------------------------------
+
+    def mark_seen(self, events: Iterable[Event]) -> None:
+        """Record events as delivered without delivering them (what happened before vstui
+        connected), so a later replay does not deliver them."""
+        for event in events:
+            self._remember(event)
+            self.delivered -= 1
 
     def accept_live(self, event: Event) -> bool:
         """A live stream event: True to deliver it, False if a replay already delivered it."""

@@ -388,6 +388,7 @@ class EventStream:
         if self._floor is None:
             # Our clock, one second early; lowered below if the server's clock is behind.
             self._floor = int(time.time()) - 1
+            self._baseline()
         pending: deque[bytes] = deque()
         buf = b""
         last_data = time.monotonic()
@@ -535,6 +536,25 @@ class EventStream:
             self._gap_since = None
         if self._transport is not None:
             self._publish(ConnectionState(StreamState.LIVE))
+
+    def _baseline(self) -> None:
+        """On the first connection, note what the events-log already holds for the last
+        seconds: those events happened before vstui connected, so a later replay that
+        reaches back that far must not deliver them (seconds are too coarse to tell)."""
+        if self.backfill_client is None or self._floor is None:
+            return
+        since = self._floor - self.margin
+        try:
+            rows = self.backfill_client.get_events_log(datetime.fromtimestamp(since, UTC))
+        except (GerritNotFoundError, GerritForbiddenError, GerritAuthError):
+            self._events_log_ok = False
+            return
+        except GerritError as exc:
+            log.info("could not read the events-log baseline: %s", exc)
+            return
+        self._events_log_ok = True
+        self.deduper.mark_seen(r.event for r in rows if self._wanted(r.event))
+        self._floor = since
 
     def _wanted(self, event: Event) -> bool:
         if not self.subscribe or event.type in self.subscribe:
