@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
-def _atomic_write(path: Path, data: bytes, mode: int) -> None:
+def atomic_write(path: Path, data: bytes, mode: int) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -45,10 +45,10 @@ def load_or_create_ed25519(path: Path, comment: str = "") -> paramiko.Ed25519Key
         serialization.PrivateFormat.OpenSSH,
         serialization.NoEncryption(),
     )
-    _atomic_write(path, pem, 0o600)
+    atomic_write(path, pem, 0o600)
     key = paramiko.Ed25519Key(filename=str(path))
     pub = f"{key.get_name()} {key.get_base64()}"
-    _atomic_write(
+    atomic_write(
         path.with_name(path.name + ".pub"), f"{pub} {comment}".rstrip().encode() + b"\n", 0o644
     )
     return key

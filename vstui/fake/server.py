@@ -136,7 +136,7 @@ class FakeGerrit:
         self._http.start()
         self.store.canonical_url = self._http.url
         self.info = self._build_info()
-        (self.state_dir / "known_hosts").write_text(self.info["ssh"]["known_hosts_line"] + "\n")
+        self._write_known_hosts()
         self._scheduler = FaultScheduler(self.faults, self.drop_stream_sessions, self.stall_streams)
         self._scheduler.start()
         if self.activity_rate > 0:
@@ -269,7 +269,15 @@ class FakeGerrit:
 
     @property
     def known_hosts_path(self) -> Path:
+        """An OpenSSH known_hosts file trusting this host key on any port of `host`."""
         return self.state_dir / "known_hosts"
+
+    def _write_known_hosts(self) -> None:
+        # A `[host]:*` pattern (OpenSSH matches it; paramiko does not, it uses
+        # info["ssh"]["known_hosts_line"]): emulators sharing a state dir share the host
+        # key, so one file stays right for all of them whatever port each one got.
+        key = f"{self._host_key.get_name()} {self._host_key.get_base64()}"
+        keys.atomic_write(self.known_hosts_path, f"[{self.host}]:* {key}\n".encode(), 0o644)
 
     def ready_line(self) -> str:
         """One line saying where the emulator listens and how to connect."""
