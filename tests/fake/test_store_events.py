@@ -375,3 +375,41 @@ def test_quiet_mode_records_state_without_events() -> None:
         c = s.create_change("p", "a", "S")
         s.post_review(c, 1, "a", message="hi")
     assert s.last_seq == seq and len(c.messages) == 2
+
+
+def test_setting_canonical_url_rewrites_history(store: GerritStore) -> None:
+    c = store.create_change("demo", "alice", "S")
+    store.canonical_url = "http://127.0.0.1:4567"
+    assert store.canonical_url == "http://127.0.0.1:4567/"
+    rows = [json.loads(x) for x in store.events_log(None)]
+    urls = {r["change"]["url"] for r in rows if "change" in r}
+    assert urls == {f"http://127.0.0.1:4567/c/demo/+/{c.number}"}
+    assert all("review.example.org" not in e.line for e in store.events())
+    assert store.events()[-3].data["change"]["url"].startswith("http://127.0.0.1:4567/")
+
+
+def test_review_with_ready_flips_wip_and_emits_wip_state_changed(store: GerritStore) -> None:
+    c = store.create_change("demo", "alice", "S", wip=True)
+    seq = store.last_seq
+    assert store.post_review(c, 1, "alice", message="ready now", ready=True)["ready"] is True
+    types = [e["type"] for e in lines_of(store, seq)]
+    assert types == ["comment-added", "wip-state-changed", "ref-updated"]
+    assert not c.wip
+
+
+def test_every_line_is_the_gson_form_of_its_data(store: GerritStore) -> None:
+    from vstui.fake import gson
+
+    c = store.create_change("demo", "alice", "it's <new>")
+    store.post_review(c, 1, "bob", message="a=b & c", labels={"Code-Review": 1})
+    store.set_topic(c, "x", "alice")
+    for e in store.events():
+        assert e.line == gson.dumps(e.data)
+        log = json.loads(e.log_line)
+        if "changeKey" in e.data:
+            assert log["project"] == {"name": e.data["project"]}
+            assert log["changeKey"] == {"key": e.data["changeKey"]["id"]}
+            rest = {k: v for k, v in log.items() if k not in ("project", "changeKey")}
+            assert rest == {k: v for k, v in e.data.items() if k not in ("project", "changeKey")}
+        else:
+            assert e.log_line == e.line

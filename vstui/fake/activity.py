@@ -16,6 +16,7 @@ byte-identical (clients deduplicate events by content).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import heapq
 import random
 import threading
@@ -377,6 +378,7 @@ class Activity:
         self.store.set_wip(change, not change.wip, change.owner)
 
 
+@functools.cache
 def _jenkins_for(project: str) -> CISystem:
     short = project.split("/")[-1]
     jobs = tuple(

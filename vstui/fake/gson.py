@@ -14,26 +14,33 @@ from __future__ import annotations
 import json
 from typing import Any
 
-_HTML_SAFE = str.maketrans(
-    {
-        "'": "\\u0027",
-        "<": "\\u003c",
-        ">": "\\u003e",
-        "&": "\\u0026",
-        "=": "\\u003d",
-        "\u2028": "\\u2028",
-        "\u2029": "\\u2029",
-    }
+_HTML_SAFE = (
+    ("'", "\\u0027"),
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("=", "\\u003d"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
 )
+
+
+def html_safe(text: str) -> str:
+    """Apply Gson's escapes to JSON text (a membership test first: most texts need none)."""
+    for char, escape in _HTML_SAFE:
+        if char in text:
+            text = text.replace(char, escape)
+    return text
+
 
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
 
 
 def dumps(obj: Any) -> str:
     """Compact Gson text (one line, no spaces), as sent on SSH and by default over REST."""
-    return _compact.encode(obj).translate(_HTML_SAFE)
+    return html_safe(_compact.encode(obj))
 
 
 def dumps_pretty(obj: Any) -> str:
     """Gson pretty-printing (`pp=1`): two-space indent, `"key": value`."""
-    return json.dumps(obj, ensure_ascii=False, indent=2).translate(_HTML_SAFE)
+    return html_safe(json.dumps(obj, ensure_ascii=False, indent=2))

@@ -335,32 +335,36 @@ class _Parser:
         if who:
             who = who.removeprefix("user=").removeprefix("owner=")
             user_ids = self._accounts(who)
-        store = self.store
-
-        def matches(c: Change) -> bool:
-            proj = store.project(c.project)
-            lt = None
-            if proj is not None:
-                lt = proj.labels.get(label) or next(
-                    (t for t in proj.labels.values() if t.name.lower() == label.lower()), None
-                )
+        up = raw.upper()
+        # Per project: (label name, value test), resolved once for the whole query.
+        tests: dict[str, tuple[str, Callable[[int], bool]] | None] = {}
+        for proj in self.store.projects():
+            lt = proj.labels.get(label) or next(
+                (t for t in proj.labels.values() if t.name.lower() == label.lower()), None
+            )
             if lt is None:
-                return False
-            up = raw.upper()
-            if up == "ANY":
-                test: Callable[[int], bool] = lambda v: v != 0  # noqa: E731
+                tests[proj.name] = None
+            elif up == "ANY":
+                tests[proj.name] = (lt.name, lambda v: v != 0)
             else:
                 target = lt.max if up == "MAX" else lt.min if up == "MIN" else int(raw)
-                test = _compare(op or "=", target)
+                tests[proj.name] = (lt.name, _compare(op or "=", target))
+        zero_means_none = up not in ("ANY", "MAX", "MIN") and user_ids is None
+
+        def matches(c: Change) -> bool:
+            found = tests.get(c.project)
+            if found is None:
+                return False
+            name, test = found
             votes = [
-                a
-                for (name, _), a in c.current_approvals().items()
-                if name == lt.name and (user_ids is None or a.account.account_id in user_ids)
+                a.value
+                for (n, aid), a in c.current_approvals().items()
+                if n == name and (user_ids is None or aid in user_ids)
             ]
-            if up not in ("ANY", "MAX", "MIN") and test(0) and user_ids is None:
+            if zero_means_none and test(0):
                 # label:X=0 matches changes where nobody holds a non-zero vote
-                return all(test(a.value) for a in votes) if votes else True
-            return any(test(a.value) for a in votes)
+                return all(test(v) for v in votes)
+            return any(test(v) for v in votes)
 
         return matches
 

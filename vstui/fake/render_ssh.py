@@ -154,7 +154,8 @@ def query_row(
                     "reviewer": account_attr(m.author, with_id=True)
                     if m.author is not None
                     else {"name": "Gerrit Code Review"},
-                    "message": m.message,
+                    # EventFactory.asMessageAttribute replaces account templates.
+                    "message": render_template(store, m.message),
                 }
                 for m in change.messages
             ]
@@ -189,6 +190,12 @@ def query_row(
                 account_attr(a, with_id=True) for a, _s in change.reviewers.values()
             ]
         return d
+
+
+def render_template(store: GerritStore, text: str) -> str:
+    from vstui.fake.render_rest import render_template as _render
+
+    return _render(store, text)
 
 
 def _approvals_of(change: Change, ps_number: int) -> list[Approval]:

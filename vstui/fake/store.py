@@ -102,8 +102,10 @@ AuthError (403), NotFound (404), Conflict (409), QueryError (400; SSH prints it 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import hmac
+import json
 import re
 import threading
 import time
@@ -213,7 +215,7 @@ class GerritStore:
     ) -> None:
         self._clock = clock
         self._clock_override: Callable[[], float] | None = None
-        self.canonical_url = canonical_url
+        self._canonical_url = canonical_url
         self._salt = salt
         self.lock = threading.RLock()
         self._depth = 0
@@ -243,6 +245,38 @@ class GerritStore:
         self._outbox: list[StreamEvent] = []
         self._subscribers: list[_Subscriber] = []
         self._deliver_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ configuration
+
+    @property
+    def canonical_url(self) -> str:
+        return self._canonical_url
+
+    @canonical_url.setter
+    def canonical_url(self, url: str) -> None:
+        """Change the server's web URL; stored events are rewritten to the new change URLs.
+
+        The emulator learns its HTTP port only after the scenario is built, and a real
+        server never sent URLs with a port it did not have, so history follows the new URL.
+        """
+        if not url.endswith("/"):
+            url += "/"
+        with self.lock:
+            old = self._canonical_url
+            self._canonical_url = url
+            if old == url or not self._events:
+                return
+            old_json, new_json = gson.dumps(old + "c/")[:-1], gson.dumps(url + "c/")[:-1]
+            for i, e in enumerate(self._events):
+                if old_json not in e.line:
+                    continue
+                data = json.loads(e.line.replace(old_json, new_json))
+                self._events[i] = dataclasses.replace(
+                    e,
+                    data=data,
+                    line=e.line.replace(old_json, new_json),
+                    log_line=e.log_line.replace(old_json, new_json),
+                )
 
     # ------------------------------------------------------------------ time, ids
 
@@ -309,6 +343,8 @@ class GerritStore:
         change: Change | None = None,
         project: str | None = None,
         log_data: dict[str, Any] | None = None,
+        line: str | None = None,
+        log_line: str | None = None,
     ) -> None:
         """Record one event (caller holds the lock and built `data` in wire key order)."""
         if self._quiet:
@@ -319,14 +355,16 @@ class GerritStore:
             project = change.project
             if change.private:
                 visible_to = frozenset(self._private_viewers(change))
-        if log_data is None:
-            log_data = data
+        if line is None:
+            line = gson.dumps(data)
+        if log_line is None:
+            log_line = line if log_data is None else gson.dumps(log_data)
         event = StreamEvent(
             seq=seq,
             type=data["type"],
             data=data,
-            line=gson.dumps(data),
-            log_line=gson.dumps(log_data),
+            line=line,
+            log_line=log_line,
             created_on=data["eventCreatedOn"],
             project=project,
             change_number=change.number if change is not None else None,
@@ -427,18 +465,20 @@ class GerritStore:
         if patch_set is not None:
             data["patchSet"] = patchset_attr(change, patch_set)
         data["change"] = change_attr(change, self.canonical_url)
-        log_data = dict(data)
+        # Serialise the shared body once; only the envelope differs between the SSH line
+        # and the events-log (plain Gson) row.
+        body = gson.dumps(data)[:-1]
+        created = int(now)
+        project = gson.dumps(change.project)
+        common = f',"refName":{gson.dumps(change.ref_name)},"changeKey":{{"%s":"{change.change_id}"}},"type":"{type_}","eventCreatedOn":{created}}}'
+        line = f'{body},"project":{project}' + common % "id"
+        log_line = f'{body},"project":{{"name":{project}}}' + common % "key"
         data["project"] = change.project
         data["refName"] = change.ref_name
         data["changeKey"] = {"id": change.change_id}
         data["type"] = type_
-        data["eventCreatedOn"] = int(now)
-        log_data["project"] = {"name": change.project}
-        log_data["refName"] = change.ref_name
-        log_data["changeKey"] = {"key": change.change_id}
-        log_data["type"] = type_
-        log_data["eventCreatedOn"] = int(now)
-        self._emit(data, change=change, log_data=log_data)
+        data["eventCreatedOn"] = created
+        self._emit(data, change=change, line=line, log_line=log_line)
 
     def _ref_updated(
         self,
@@ -1069,11 +1109,18 @@ class GerritStore:
             if approvals:
                 fields["approvals"] = approvals
             fields["comment"] = text_out
-            if ready and change.wip:
-                change.wip = False
-            elif work_in_progress and not change.wip:
-                change.wip = True
+            flipped = (ready and change.wip) or (work_in_progress and not change.wip)
+            if flipped:
+                change.wip = not change.wip
             self._change_event("comment-added", fields, change, ps, now)
+            if flipped:
+                self._change_event(
+                    "wip-state-changed",
+                    {"changer": account_attr(caller)},
+                    change,
+                    change.current,
+                    now,
+                )
             self._touch_meta(change, author, now)
             result: dict[str, Any] = {"labels": normalized} if normalized else {}
             if ready:

@@ -203,6 +203,10 @@ class ChangeScript:
         store = self.world.store
         self._do(t, lambda c: store.add_reviewer(c, who, adder))
 
+    def delete_vote(self, t: float, voter: Account, label: str, remover: Account) -> None:
+        store = self.world.store
+        self._do(t, lambda c: store.delete_vote(c, voter, label, remover))
+
     def hashtags(self, t: float, who: Account, tags: list[str]) -> None:
         store = self.world.store
         self._do(t, lambda c: store.set_hashtags(c, who, add=tags))

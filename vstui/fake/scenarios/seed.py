@@ -15,6 +15,7 @@ seed (and clock) gives the same world.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import random
 
 from vstui.fake import ci_styles
@@ -182,6 +183,7 @@ def _seed_change(
 # ------------------------------------------------------------------ the rest of OpenStack
 
 
+@functools.cache
 def _jenkins_for(project: str) -> CISystem:
     short = project.split("/")[-1]
     if short == "cinder":
@@ -261,6 +263,14 @@ def _openstack_changes(
                 )
         if i % 13 == 5:
             script.hashtags(script.t + 60, owner, ["ptg-followup"])
+        if kind == "open" and i % 23 == 11 and script.t + 2 * HOUR < end:
+            # Notices from bot accounts: a CI typing "recheck" and a core removing a
+            # stale CI vote (Gerrit writes the removal message).
+            ci = _ci_for(project)
+            script.report(script.t + 600, world.ci(ci), ci_styles.bot_recheck(ci.name))
+            stale = ci_styles.ci_report(ci, rng, script.n, script.ps, outcome="FAILURE")
+            script.report(script.t + 1800, world.ci(ci), stale)
+            script.delete_vote(script.t + 3600, world.ci(ci), "Verified", admin)
 
 
 def _ci_for(project: str) -> CISystem:
@@ -361,14 +371,21 @@ def _other_ecosystems(world: World, end: float, humans: list[Account]) -> None:
             s.comment(s.t + 2 * HOUR, rng.choice(humans), "recheck")
             s.ci_run(s.t + 1.5 * HOUR, catalog.GERRITFORGE_CI, outcome="SUCCESS")
 
-    # Wikimedia: jenkins-bot (Zuul 2.5 fork) and the SonarQube bot
+    # Wikimedia: jenkins-bot (Zuul 2.5 fork), the SonarQube bot and PipelineBot
     sonar = world.bot("sonarqubebot", "SonarQube Bot")
+    pipeline = world.bot("pipelinebot", "PipelineBot")
     for i in range(3):
         s = new(
             "mediawiki/core", rng.choice(humans), _subject(rng), end - rng.uniform(0.5, 6) * DAY
         )
         s.ci_run(s.t + 0.2 * HOUR, catalog.WIKIMEDIA_JENKINS_BOT)
         s.report(s.t + 0.3 * HOUR, sonar, ci_styles.sonarqube_bot(rng, s.n, rng.random() < 0.7))
+        if i == 2:
+            s.report(
+                s.t + 0.5 * HOUR,
+                pipeline,
+                ci_styles.pipeline_bot(rng, "mediawiki-core-pipeline-test"),
+            )
         if i == 1:
             s.comment(s.t + 3 * HOUR, rng.choice(humans), "", {"Code-Review": 2})
             s.ci_run(
