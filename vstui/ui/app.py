@@ -250,6 +250,13 @@ class VstuiApp(App[int]):
             return
         self.push_screen(ChangeScreen(number))
 
+    def change_closed(self, number: int) -> None:
+        """The change screen left: stop keeping that change's detail fresh."""
+        if self.session is not None and not any(
+            isinstance(s, ChangeScreen) and s.number == number for s in self.screen_stack
+        ):
+            self.session.close_change(number)
+
     def load_change(self, number: int) -> None:
         if self.session is not None:
             self._run("change", self.session.load_change(number))

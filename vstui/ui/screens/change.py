@@ -106,6 +106,9 @@ class ChangeScreen(Screen[None]):
         self.refresh_view()
         self.app.load_change(self.number)
 
+    def on_unmount(self) -> None:
+        self.app.change_closed(self.number)
+
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)
 
@@ -115,7 +118,7 @@ class ChangeScreen(Screen[None]):
     def refresh_view(self) -> None:
         """Re-read the change from the session; cursor, scroll and filters are kept."""
         view = self.app.change_view(self.number, self.patch_set)
-        if view is None:
+        if view is None or not self.is_attached or not self.query("#ci-pane"):
             return
         self.view = view
         self.query_one("#change-header", Static).update(header_lines(view))

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -85,8 +86,18 @@ class ChangeListScreen(Screen[None]):
 
     # ------------------------------------------------------------ data from the app
 
+    def _has_table(self) -> bool:
+        """False before compose and while the app shuts down (late session notices)."""
+        try:
+            self.query_one("#changes", ChangeTable)
+        except NoMatches:
+            return False
+        return True
+
     def show_changes(self, items: Sequence[ChangeListItem], *, done: bool = True) -> None:
         """Replace the whole list (a new query result)."""
+        if not self._has_table():
+            return
         now, tz = self.app.clock(), self.app.tz
         self._items = {item.number: item for item in items}
         self._rows = {item.number: change_row(item, now, tz) for item in items}
@@ -98,6 +109,8 @@ class ChangeListScreen(Screen[None]):
 
     def update_changes(self, items: Iterable[ChangeListItem], order: Sequence[int]) -> None:
         """Changed rows (rebuilt) and the new order; other rows reuse their cached strips."""
+        if not self._has_table():
+            return
         now, tz = self.app.clock(), self.app.tz
         for item in items:
             self._items[item.number] = item
