@@ -186,3 +186,24 @@ def test_parse_scenario(name: str, parsed: tuple[str, int | None]) -> None:
 def test_parse_scenario_rejects_bad_names(bad: str) -> None:
     with pytest.raises(ValueError, match="scenario"):
         parse_scenario(bad)
+
+
+def test_seed_corpus_labels_every_message_in_the_readme_layout() -> None:
+    from vstui.fake.scenarios.corpus import seed_corpus
+
+    records = seed_corpus(0)
+    assert len(records) > 800
+    keys = {"id", "source", "format", "provenance", "origin", "author", "tag", "date",
+            "_revision_number", "message", "expect"}  # fmt: skip
+    families = Counter(r["format"] for r in records)
+    assert set(families) >= {"zuul-v2", "zuul-third-party", "gerrit-trigger-star", "human"}
+    for r in records:
+        assert set(r) == keys
+        e = r["expect"]
+        assert e["vote"] == votes_in_first_line(r["message"])
+        assert (e["ci_name"] is None) != e["is_bot"]
+        if e["is_bot"]:
+            assert e["ci_name"] == r["author"]["name"]
+        for job in e["jobs"]:
+            assert job["url"] is None or job["url"] in r["message"]
+            assert job["result"] == job["result"].upper()

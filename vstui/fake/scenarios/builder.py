@@ -21,6 +21,7 @@ from vstui.fake.model import (
     SERVICE_USERS,
     Account,
     Change,
+    ChangeMessage,
 )
 from vstui.fake.scenarios import catalog
 from vstui.fake.store import GerritStore
@@ -38,6 +39,8 @@ class World:
         self._order = 0
         self.now = 0.0
         self.end: float | None = None
+        # (stored message, what it was generated to mean): the labelled corpus of a world
+        self.labelled: list[tuple[ChangeMessage, Report]] = []
 
     # -- accounts -----------------------------------------------------------------
 
@@ -145,9 +148,17 @@ class ChangeScript:
         def act(c: Change) -> None:
             if rep.verifications:
                 store.save_verifications(c, target, account, rep.verifications)
-            store.post_review(c, target, account, message=rep.body, labels=rep.labels, tag=rep.tag)
+            self._post(c, target, account, rep)
 
         self._do(t, act)
+
+    def _post(self, c: Change, ps: int, account: Account, rep: Report) -> None:
+        before = len(c.messages)
+        self.world.store.post_review(
+            c, ps, account, message=rep.body, labels=rep.labels, tag=rep.tag
+        )
+        if len(c.messages) > before:
+            self.world.labelled.append((c.messages[-1], rep))
 
     def verify_only(self, t: float, account: Account, rep: Report, ps: int | None = None) -> None:
         target = ps or self.ps
@@ -176,9 +187,9 @@ class ChangeScript:
     def comment(
         self, t: float, account: Account, text: str, labels: dict[str, int] | None = None
     ) -> None:
-        store = self.world.store
         ps = self.ps
-        self._do(t, lambda c: store.post_review(c, ps, account, message=text, labels=labels or {}))
+        rep = Report(text, dict(labels or {}), None, [], None, False, None, "human")
+        self._do(t, lambda c: self._post(c, ps, account, rep))
 
     def new_patch_set(
         self, t: float, *, kind: str = "REWORK", uploader: Account | None = None

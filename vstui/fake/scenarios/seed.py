@@ -30,7 +30,7 @@ HOUR = 3600.0
 DAY = 86400.0
 
 
-def build(store: GerritStore, seed: int = 0) -> None:
+def build(store: GerritStore, seed: int = 0) -> World:
     rng = random.Random(seed)
     end = store.now()
     world = World(store, rng)
@@ -50,6 +50,7 @@ def build(store: GerritStore, seed: int = 0) -> None:
     _openstack_changes(world, end, [*humans, owner, default], admin, seed)
     _other_ecosystems(world, end, humans)
     world.run()
+    return world
 
 
 # ------------------------------------------------------------------ projects
