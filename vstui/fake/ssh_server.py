@@ -123,6 +123,12 @@ class StreamHub:
             sessions = tuple(self._sessions)
         return sum(s.backlog for s in sessions)
 
+    def max_backlog(self) -> int:
+        """The largest per-session backlog (a session drops events once it reaches 128)."""
+        with self._lock:
+            sessions = tuple(self._sessions)
+        return max((s.backlog for s in sessions), default=0)
+
     def drop_all(self) -> int:
         """Abruptly close the connection of every stream session; returns how many."""
         with self._lock:
