@@ -124,8 +124,11 @@ def test_detail_and_revisions(world: dict[str, Any]) -> None:
     assert (status, body) == (404, b"Not found: 7\n")
     status, _h, body = http.request("GET", f"/changes/{c.number}/nosuchview")
     assert (status, body) == (404, b"Not found: nosuchview\n")
-    status, _h, body = http.request("DELETE", f"/a/changes/{c.number}/detail", auth=world["alice"])
-    assert (status, body) == (405, b"Method Not Allowed\n")
+    for method in ("DELETE", "PATCH"):
+        status, _h, body = http.request(
+            method, f"/a/changes/{c.number}/detail", auth=world["alice"]
+        )
+        assert (status, body) == (405, b"Method Not Allowed\n")
 
 
 def test_post_review_and_messages(world: dict[str, Any]) -> None:

@@ -235,6 +235,8 @@ def test_query_json_rows_and_stats(world: dict[str, Any]) -> None:
         assert json.loads(out.splitlines()[-1])["rowCount"] == 0
         rc, out, _ = ssh_run(client, "gerrit query --format JSON 'status:open limit:1'")
         assert json.loads(out.splitlines()[-1])["rowCount"] == 1
+        rc, out, _ = ssh_run(client, "gerrit query --format JSON --no-limit status:open")
+        assert json.loads(out.splitlines()[-1])["rowCount"] == 1
         rc, out, _ = ssh_run(client, "gerrit query --format JSON 'is:bogus'")
         assert rc == 0 and json.loads(out)["type"] == "error"
         rc, out, _ = ssh_run(client, f"gerrit query {change.number}")

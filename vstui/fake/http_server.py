@@ -186,6 +186,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._dispatch()
 
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
     def do_HEAD(self) -> None:
         self._dispatch(head=True)
 

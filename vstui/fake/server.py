@@ -152,6 +152,7 @@ class FakeGerrit:
         if self._scheduler is not None:
             self._scheduler.stop()
             self._scheduler = None
+        self.hub.drop_all()  # wake stream writers now rather than at their next poll
         if self._ssh is not None:
             self._ssh.stop()
             self._ssh = None

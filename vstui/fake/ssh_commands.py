@@ -397,6 +397,7 @@ class GerritSshCommands:
                 account,
                 limit=None,
                 start=p.get("start") or 0,
+                no_limit=bool(p.get("no_limit")),
             )
         except QueryError as exc:
             row = rs.error_row(exc.message)

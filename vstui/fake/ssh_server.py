@@ -368,6 +368,8 @@ class SshServer:
         t.add_server_key(self.host_key)
         t.banner_timeout = 10
         t.auth_timeout = 10
+        if len(self._transports) > 256:
+            self._prune()  # busy server: the idle-time pruning may never run
         with self._lock:
             if self.stopping.is_set():
                 conn.close()
