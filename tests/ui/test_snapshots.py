@@ -1,0 +1,60 @@
+"""Snapshots of the real app on the demo world (fixed clock, no activity, UTC), at two sizes.
+
+Regenerate after an intended UI change with `pytest tests/ui/test_snapshots.py
+--snapshot-update` and look at the report before committing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vstui.ui import screenshots
+
+SIZES = [(120, 40), (80, 24)]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, Path]]:
+    """The demo world at the screenshots' fixed time, shared by this module's snapshots.
+
+    Why: the seed world is the most expensive thing to build, and snapshots only read it.
+    """
+    directory = tmp_path_factory.mktemp("snapshots-demo")
+    with screenshots.demo_world(directory) as (_fake, config):
+        yield config, directory
+
+
+def app_for(demo: tuple[Any, Path], name: str) -> Any:
+    config, directory = demo
+    return screenshots.make_app(config, directory / name)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_change_list(snap_compare: Any, demo: tuple[Any, Path], size: tuple[int, int]):
+    """The change list with CI summaries and the status bar."""
+    app = app_for(demo, f"list-{size[0]}")
+    assert snap_compare(app, terminal_size=size, run_before=screenshots.list_ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_change_screen_with_x_filter(
+    snap_compare: Any, demo: tuple[Any, Path], size: tuple[int, int]
+):
+    """Change 381272 with failing non-voting jobs hidden (the title says so and counts)."""
+    app = app_for(demo, f"change-{size[0]}")
+
+    async def run_before(pilot: Any) -> None:
+        await screenshots.change_ready(pilot, screenshots.SEED_CHANGE, "x")
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+def test_help(snap_compare: Any, demo: tuple[Any, Path], size: tuple[int, int]):
+    """`?` on the CI results pane lists its bindings and their ids."""
+    app = app_for(demo, f"help-{size[0]}")
+    assert snap_compare(app, terminal_size=size, run_before=screenshots.help_ready)

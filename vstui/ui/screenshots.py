@@ -1,0 +1,163 @@
+"""Regenerate the README screenshots from the real app on the demo world.
+
+    python -m vstui.ui.screenshots screenshots      (what `make screenshots` runs)
+
+Starts the emulator with the seed world at a fixed clock and no activity (so the SVGs only
+change when the UI does), connects exactly as `vstui demo` does (temporary config, real SSH
+and HTTP on loopback), and drives the app with Textual's pilot: the change list, change
+381272 with `x` applied, and the help screen. The snapshot tests use the same drivers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+SEED_CHANGE = 381272
+# 2026-03-02 12:00 UTC: the demo world is anchored here so every run draws the same world.
+FIXED_TIME = datetime(2026, 3, 2, 12, 0, tzinfo=UTC).timestamp()
+SIZES = {"wide": (120, 40), "narrow": (80, 24)}
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 20.0) -> None:
+    """Let the app run until `condition()` holds; TimeoutError after `timeout` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise TimeoutError(f"screenshot driver: timed out waiting for {condition}")
+        await pilot.pause(0.02)
+
+
+async def list_ready(pilot: Pilot) -> None:
+    """The list is loaded, the stream is live and every visible row has its CI summary."""
+    from vstui.ui.app import VstuiApp
+
+    app = pilot.app
+    assert isinstance(app, VstuiApp)
+    screen = app._list_screen
+    assert screen is not None
+
+    def ready() -> bool:
+        if screen.loading_changes or app.stream_status.state != "live":
+            return False
+        visible = screen.table.visible_keys()
+        return bool(visible) and all(
+            (item := screen._items.get(n)) is not None and item.ci is not None
+            for n in visible
+            if isinstance(n, int)
+        )
+
+    await wait_for(pilot, ready)
+    await pilot.pause()
+
+
+async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> None:
+    """Open `number` from the list, wait for its CI results, then press `keys`."""
+    from vstui.ui.screens.change import ChangeScreen
+
+    await list_ready(pilot)
+    app: Any = pilot.app
+    app._list_screen.table.move_cursor_to_key(number)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChangeScreen))
+    screen = app.screen
+    await wait_for(pilot, lambda: screen.view is not None and screen.view.loaded)
+    if keys:
+        await pilot.press(*keys)
+    await pilot.pause()
+
+
+async def help_ready(pilot: Pilot) -> None:
+    """The change screen with the help for the CI results pane on top."""
+    from vstui.ui.screens.help import HelpScreen
+
+    await change_ready(pilot, SEED_CHANGE)
+    await pilot.press("question_mark")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+    await pilot.pause()
+
+
+SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
+    "change-list": list_ready,
+    "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
+    "help": help_ready,
+}
+
+
+@contextmanager
+def demo_world(directory: Path) -> Iterator[Any]:
+    """The seed world at `FIXED_TIME`, no activity; yields (fake, config)."""
+    from vstui.commands.demo import PASSWORD_ENV, demo_config
+    from vstui.config import load_config
+    from vstui.fake import FakeGerrit
+    from vstui.fake.store import GerritStore
+
+    store = GerritStore(clock=lambda: FIXED_TIME)
+    with FakeGerrit(scenario="seed", seed=0, store=store, state_dir=directory / "state") as fake:
+        info = fake.info
+        user = info["default_account"]
+        account = next(a for a in info["accounts"] if a["username"] == user)
+        previous = os.environ.get(PASSWORD_ENV)
+        os.environ[PASSWORD_ENV] = account["http_password"]
+        try:
+            yield fake, load_config(demo_config(info, directory))
+        finally:
+            if previous is None:
+                os.environ.pop(PASSWORD_ENV, None)
+            else:
+                os.environ[PASSWORD_ENV] = previous
+
+
+def make_app(config: Any, state_dir: Path) -> Any:
+    """The app exactly as `vstui demo` builds it, with a fixed clock and UTC dates."""
+    from vstui.core.connect import open_session
+    from vstui.core.filter_state import FilterStateStore
+    from vstui.ui.app import VstuiApp
+
+    session = open_session(config.server("demo"))
+    return VstuiApp(
+        session,
+        keys=config.keys,
+        clock=lambda: FIXED_TIME,
+        tz=UTC,
+        # A fresh state file: remembered filters from earlier runs must not leak in.
+        filter_store=FilterStateStore(state_dir / "filters.json"),
+    )
+
+
+def render(name: str, size: tuple[int, int], config: Any, state_dir: Path) -> str:
+    from textual._doc import take_svg_screenshot
+
+    app = make_app(config, state_dir / name)
+    return take_svg_screenshot(
+        app=app, terminal_size=size, run_before=SHOTS[name], title=f"vstui — {name}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="vstui-shots-") as tmp:
+        directory = Path(tmp)
+        with demo_world(directory) as (_fake, config):
+            for name in SHOTS:
+                svg = render(name, SIZES["wide"], config, directory)
+                path = out / f"{name}.svg"
+                path.write_text(svg, encoding="utf-8")
+                print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
