@@ -89,3 +89,25 @@ def test_bad_arguments_are_one_line_and_exit_2(tmp_path: Path, args: list[str]) 
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+@pytest.mark.slow
+def test_port_in_use_is_one_clear_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run(
+            [sys.executable, "-m", "vstui", "fake-gerrit", "--scenario", "empty",
+             "--http-port", str(port), "--state-dir", str(tmp_path / "state")],
+            cwd=REPO,
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )  # fmt: skip
+    assert proc.returncode == 1
+    assert proc.stderr == (
+        f"vstui fake-gerrit: error: cannot listen for HTTP on 127.0.0.1:{port}: "
+        "Address already in use\n"
+    )

@@ -148,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         )
         fg.start()
     except (OSError, ValueError) as exc:
-        print(f"vstui fake-gerrit: error: {one_line(str(exc))}", file=sys.stderr)
+        text = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        print(f"vstui fake-gerrit: error: {one_line(text)}", file=sys.stderr)
         return 2 if isinstance(exc, ValueError) else 1
 
     stop = threading.Event()

@@ -266,7 +266,13 @@ class HttpServer:
         return f"http://{host}:{self.port}/"
 
     def start(self) -> None:
-        self._httpd = _Server((self.host, self.requested_port), self)
+        try:
+            self._httpd = _Server((self.host, self.requested_port), self)
+        except OSError as exc:
+            raise OSError(
+                exc.errno,
+                f"cannot listen for HTTP on {self.host}:{self.requested_port}: {exc.strerror}",
+            ) from None
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,

@@ -334,7 +334,14 @@ class SshServer:
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((self.host, self.requested_port))
+        try:
+            sock.bind((self.host, self.requested_port))
+        except OSError as exc:
+            sock.close()
+            raise OSError(
+                exc.errno,
+                f"cannot listen for SSH on {self.host}:{self.requested_port}: {exc.strerror}",
+            ) from None
         sock.listen(128)
         sock.settimeout(_POLL)
         self._sock = sock
