@@ -413,3 +413,17 @@ def test_every_line_is_the_gson_form_of_its_data(store: GerritStore) -> None:
             assert rest == {k: v for k, v in e.data.items() if k not in ("project", "changeKey")}
         else:
             assert e.log_line == e.line
+
+
+def test_history_is_bounded_but_seq_keeps_counting(clock: FakeClock) -> None:
+    s = GerritStore(clock=clock, max_events=100)
+    s.create_account("a", "A")
+    s.create_project("p")
+    c = s.create_change("p", "a", "S")
+    for i in range(200):
+        s.post_review(c, 1, "a", message=f"m{i}")
+    assert s.last_seq == 3 + 3 + 400
+    kept = s.events()
+    assert 90 <= len(kept) <= 100 and kept[-1].seq == s.last_seq
+    assert [e.seq for e in s.events(s.last_seq - 5)] == list(range(s.last_seq - 4, s.last_seq + 1))
+    assert s.events(0)[0].seq == kept[0].seq  # older ones are gone, not renumbered

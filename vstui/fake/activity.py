@@ -55,6 +55,8 @@ class Activity:
         self._counter = 0
         self._wip_toggled: dict[int, int] = {}
         self._posted: dict[tuple[int, int, str], int] = {}
+        self._open_cache: list[Change] | None = None
+        self._open_cache_step = 0
 
     # -- lifecycle ----------------------------------------------------------------
 
@@ -135,14 +137,23 @@ class Activity:
         ] or [self.world.human("activity-human", "Ada Activity")]
 
     def _open_changes(self) -> list[Change]:
-        return [c for c in self.store.changes() if c.status == "NEW" and not c.private]
+        """Open public changes, most recently updated first.
+
+        Rebuilt every 50 steps only: scanning 10,000 changes per step would cap the rate on
+        large worlds. Actions re-check a change's state through the store anyway.
+        """
+        if self._open_cache is None or self.steps - self._open_cache_step >= 50:
+            changes = [c for c in self.store.changes() if c.status == "NEW" and not c.private]
+            changes.sort(key=lambda c: (c.last_updated, c.number), reverse=True)
+            self._open_cache = changes[:200]
+            self._open_cache_step = self.steps
+        return [c for c in self._open_cache if c.status == "NEW"]
 
     def _pick_open(self) -> Change | None:
         changes = self._open_changes()
         if not changes:
             return None
         # Recent changes are the busy ones.
-        changes.sort(key=lambda c: c.last_updated, reverse=True)
         return changes[min(len(changes) - 1, int(self.rng.expovariate(1 / 12)))]
 
     def _unique(self, change: Change, who: Account, text: str) -> str:
@@ -248,6 +259,8 @@ class Activity:
             subject,
             topic=self.rng.choice([None, None, f"activity-{self._counter}"]),
         )
+        if self._open_cache is not None:
+            self._open_cache.insert(0, change)
         self._trigger_ci(change)
 
     def _new_patch_set(self) -> None:

@@ -5,7 +5,8 @@ Public API (names are stable; fake-wire's SSH/HTTP servers and the tests call th
 ==================================================================================
 
 Construction and time
-    GerritStore(clock=time.time, *, canonical_url="http://127.0.0.1:8080/", salt="vstui")
+    GerritStore(clock=time.time, *, canonical_url="http://127.0.0.1:8080/", salt="vstui",
+                max_events=50_000)
     store.now() -> float                      # the injectable clock, seconds since the epoch
     store.canonical_url                       # settable; change URLs are f"{url}c/{project}/+/{n}"
     store.lock                                # RLock; hold it while rendering a consistent view
@@ -90,9 +91,10 @@ Events
         order of t1/t2 irrelevant, a missing one = now, both None = the newest `limit`),
         oldest first, at most `limit`, only those `account` may see.
 
-StreamEvent fields: seq, type, data (dict, SSH key order), line (exact compact JSON, no
-newline), log_line (events-log shape), created_on (int seconds), project, change_number,
-visible_to (frozenset of account ids, or None = everyone) and visible_for(account).
+StreamEvent fields: seq, type, line (exact compact JSON, no newline), created_on (int
+seconds), project, change_number, visible_to (frozenset of account ids, or None = everyone);
+derived: data (decoded dict), log_line (events-log shape), visible_for(account). The store
+keeps the newest `max_events` (default 50,000) events in memory.
 
 Errors (vstui.fake.errors): GerritError(message, status) and subclasses BadRequest (400),
 AuthError (403), NotFound (404), Conflict (409), QueryError (400; SSH prints it as
@@ -171,17 +173,43 @@ def account_template(account: Account) -> str:
 
 @dataclass(frozen=True, slots=True)
 class StreamEvent:
-    """One emitted stream event, pre-serialised once for every subscriber."""
+    """One emitted stream event, serialised once for every subscriber.
+
+    Only the SSH line is stored; `data` and the events-log form are derived on demand, which
+    keeps a long-running world's history small.
+    """
 
     seq: int
     type: str
-    data: dict[str, Any]
     line: str
-    log_line: str
     created_on: int
     project: str | None
     change_number: int | None
     visible_to: frozenset[int] | None
+    change_key: str | None = None  # Change-Id of change-scoped events (they have the envelope)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The decoded event (a fresh dict each time; key order as on the wire)."""
+        return json.loads(self.line)
+
+    @property
+    def log_line(self) -> str:
+        """The events-log (plain Gson) row: `"project":{"name":..}`, `"changeKey":{"key":..}`.
+
+        The SSH line ends with the envelope `,"project":"P","refName":..,"changeKey":{"id":..},
+        "type":..`; quotes inside JSON strings are escaped, so these substrings occur once.
+        """
+        if self.change_key is None or self.project is None:
+            return self.line
+        project = gson.dumps(self.project)
+        return self.line.replace(
+            f',"project":{project},"refName":', f',"project":{{"name":{project}}},"refName":', 1
+        ).replace(
+            f'"changeKey":{{"id":"{self.change_key}"}}',
+            f'"changeKey":{{"key":"{self.change_key}"}}',
+            1,
+        )
 
     def visible_for(self, account: Account | None) -> bool:
         if self.visible_to is None:
@@ -212,6 +240,7 @@ class GerritStore:
         *,
         canonical_url: str = "http://127.0.0.1:8080/",
         salt: str = "vstui",
+        max_events: int = 50_000,
     ) -> None:
         self._clock = clock
         self._clock_override: Callable[[], float] | None = None
@@ -242,6 +271,8 @@ class GerritStore:
         self._next_change_number = 1
         # events
         self._events: list[StreamEvent] = []
+        self._offset = 0  # seq of the newest event dropped from memory
+        self.max_events = max_events
         self._outbox: list[StreamEvent] = []
         self._subscribers: list[_Subscriber] = []
         self._deliver_lock = threading.Lock()
@@ -268,15 +299,10 @@ class GerritStore:
                 return
             old_json, new_json = gson.dumps(old + "c/")[:-1], gson.dumps(url + "c/")[:-1]
             for i, e in enumerate(self._events):
-                if old_json not in e.line:
-                    continue
-                data = json.loads(e.line.replace(old_json, new_json))
-                self._events[i] = dataclasses.replace(
-                    e,
-                    data=data,
-                    line=e.line.replace(old_json, new_json),
-                    log_line=e.log_line.replace(old_json, new_json),
-                )
+                if old_json in e.line:
+                    self._events[i] = dataclasses.replace(
+                        e, line=e.line.replace(old_json, new_json)
+                    )
 
     # ------------------------------------------------------------------ time, ids
 
@@ -338,40 +364,46 @@ class GerritStore:
 
     def _emit(
         self,
-        data: dict[str, Any],
+        data: dict[str, Any] | None,
         *,
         change: Change | None = None,
         project: str | None = None,
-        log_data: dict[str, Any] | None = None,
         line: str | None = None,
-        log_line: str | None = None,
+        type_: str | None = None,
+        created_on: int | None = None,
     ) -> None:
-        """Record one event (caller holds the lock and built `data` in wire key order)."""
+        """Record one event (caller holds the lock and built it in wire key order)."""
         if self._quiet:
             return
-        seq = len(self._events) + 1
         visible_to = None
+        change_key = None
         if change is not None:
             project = change.project
+            change_key = change.change_id
             if change.private:
                 visible_to = frozenset(self._private_viewers(change))
         if line is None:
+            assert data is not None
             line = gson.dumps(data)
-        if log_line is None:
-            log_line = line if log_data is None else gson.dumps(log_data)
+            type_, created_on = data["type"], data["eventCreatedOn"]
+        assert type_ is not None and created_on is not None
         event = StreamEvent(
-            seq=seq,
-            type=data["type"],
-            data=data,
+            seq=self._offset + len(self._events) + 1,
+            type=type_,
             line=line,
-            log_line=log_line,
-            created_on=data["eventCreatedOn"],
+            created_on=created_on,
             project=project,
             change_number=change.number if change is not None else None,
             visible_to=visible_to,
+            change_key=change_key if data is None else None,
         )
         self._events.append(event)
         self._outbox.append(event)
+        if len(self._events) > self.max_events:
+            # Keep memory bounded in long runs (the events-log plugin purges old rows too).
+            drop = len(self._events) - self.max_events + self.max_events // 10
+            del self._events[:drop]
+            self._offset += drop
 
     def _deliver(self) -> None:
         """Hand queued events to subscribers in global order, from whichever thread is free.
@@ -421,11 +453,12 @@ class GerritStore:
     @property
     def last_seq(self) -> int:
         """Sequence number of the newest emitted event (0 before any)."""
-        return len(self._events)
+        return self._offset + len(self._events)
 
     def events(self, since_seq: int = 0) -> list[StreamEvent]:
+        """Events with seq > since_seq still held (the oldest are dropped past max_events)."""
         with self.lock:
-            return self._events[since_seq:]
+            return self._events[max(0, since_seq - self._offset) :]
 
     def events_log(
         self,
@@ -465,20 +498,14 @@ class GerritStore:
         if patch_set is not None:
             data["patchSet"] = patchset_attr(change, patch_set)
         data["change"] = change_attr(change, self.canonical_url)
-        # Serialise the shared body once; only the envelope differs between the SSH line
-        # and the events-log (plain Gson) row.
-        body = gson.dumps(data)[:-1]
+        # Serialise once; the events-log form is derived from this line when asked for.
         created = int(now)
-        project = gson.dumps(change.project)
-        common = f',"refName":{gson.dumps(change.ref_name)},"changeKey":{{"%s":"{change.change_id}"}},"type":"{type_}","eventCreatedOn":{created}}}'
-        line = f'{body},"project":{project}' + common % "id"
-        log_line = f'{body},"project":{{"name":{project}}}' + common % "key"
-        data["project"] = change.project
-        data["refName"] = change.ref_name
-        data["changeKey"] = {"id": change.change_id}
-        data["type"] = type_
-        data["eventCreatedOn"] = created
-        self._emit(data, change=change, line=line, log_line=log_line)
+        line = (
+            f'{gson.dumps(data)[:-1]},"project":{gson.dumps(change.project)},'
+            f'"refName":{gson.dumps(change.ref_name)},"changeKey":{{"id":"{change.change_id}"}},'
+            f'"type":"{type_}","eventCreatedOn":{created}}}'
+        )
+        self._emit(None, change=change, line=line, type_=type_, created_on=created)
 
     def _ref_updated(
         self,
