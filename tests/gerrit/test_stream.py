@@ -216,3 +216,16 @@ def test_unreachable_server(tmp_path, empty_gerrit):
     wait_until(lambda: waiting.state.state is StreamState.RECONNECTING)
     started = time.monotonic()
     assert waiting.stop(timeout=1.0) and time.monotonic() - started < 1.0
+
+
+def test_stop_is_not_held_up_by_a_slow_rest_answer(fake_gerrit_factory, tmp_path):
+    from vstui.fake import Faults
+
+    fg = fake_gerrit_factory(scenario="empty", faults=Faults(http_latency_ms=3000))
+    got = Collector()
+    stream = start_stream(fg, tmp_path, got)  # first connect reads the events-log baseline
+    wait_until(lambda: got.count(StreamState.LIVE))
+    time.sleep(0.2)  # the baseline GET is now waiting on the slow server
+    started = time.monotonic()
+    assert stream.stop(timeout=1.0) is True
+    assert time.monotonic() - started < 1.0

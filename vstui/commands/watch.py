@@ -69,22 +69,28 @@ def run(args: argparse.Namespace) -> int:
         if not kind or not all(c.isalnum() or c in "-_." for c in kind):
             return fail(f"-s {kind!r}: not an event type name (e.g. comment-added)")
 
+    from vstui.gerrit.connect import InfoFileError, ServerConnection
+
     with tempfile.TemporaryDirectory(prefix="vstui-watch-") as tmp:
         try:
             if args.info_file:
-                stream_kwargs = _from_info_file(args.info_file, args.account, tmp)
+                conn = ServerConnection.from_info(
+                    args.info_file, state_dir=tmp, account=args.account
+                )
             else:
-                stream_kwargs = _from_profile(args)
-        except ConfigError as exc:
+                from vstui.config import load_config
+
+                config = load_config(getattr(args, "config", None))
+                conn = ServerConnection.from_profile(config.server(getattr(args, "server", None)))
+        except (ConfigError, InfoFileError) as exc:
             return fail(str(exc))
-        except _SetupError as exc:
-            return fail(str(exc))
+        options: dict[str, Any] = {"exit_on_initial_failure": True}
         if args.stall_timeout is not None:
             if args.stall_timeout <= 0:
                 return fail("--stall-timeout must be positive")
-            stream_kwargs["stall_timeout"] = args.stall_timeout
+            options["stall_timeout"] = args.stall_timeout
 
-        from vstui.gerrit.stream import ConnectionState, EventStream, StreamState
+        from vstui.gerrit.stream import ConnectionState, StreamState
 
         out = sys.stdout
         broken = threading.Event()
@@ -103,15 +109,12 @@ def run(args: argparse.Namespace) -> int:
                 return  # printed once below, as the exit message
             print(f"vstui watch: {one_line(str(state))}", file=sys.stderr, flush=True)
 
-        backfill = stream_kwargs.pop("backfill")
-        stream = EventStream(
-            on_event=on_event,
-            on_state=on_state,
-            backfill=backfill,
-            subscribe=args.subscribe,
-            exit_on_initial_failure=True,
-            **stream_kwargs,
-        )
+        try:
+            stream = conn.event_stream(
+                on_event=on_event, on_state=on_state, subscribe=args.subscribe, **options
+            )
+        except ConfigError as exc:
+            return fail(str(exc))
         interrupted = False
         stream.start()
         try:
@@ -121,106 +124,11 @@ def run(args: argparse.Namespace) -> int:
             interrupted = True
         finally:
             stream.stop(timeout=1.0)
-            if backfill is not None:
-                backfill.close()
         if broken.is_set():
             return 0
         if stream.error is not None:
             return fail(str(stream.error))
         return 130 if interrupted else 0
-
-
-class _SetupError(Exception):
-    pass
-
-
-def _from_info_file(path: str, account: str | None, tmp: str) -> dict[str, Any]:
-    """Stream settings for the emulator described by an info file; trusts its host key line
-    through a temporary known_hosts file (never ~/.ssh)."""
-    import json
-    from pathlib import Path
-
-    from vstui.config import Credentials
-    from vstui.gerrit.rest import GerritSyncClient
-    from vstui.gerrit.ssh import resolve_target
-
-    try:
-        info = json.loads(Path(path).read_text(encoding="utf-8"))
-        ssh = info["ssh"]
-        host, port, line = str(ssh["host"]), int(ssh["port"]), str(ssh["known_hosts_line"])
-        url = str(info["http"]["url"])
-        accounts = {a["username"]: a for a in info["accounts"]}
-        user = account or info.get("default_account")
-    except FileNotFoundError:
-        raise _SetupError(f"{path}: no such file (start 'vstui fake-gerrit --info-file')") from None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise _SetupError(f"{path}: not a fake-gerrit info file ({exc!r})") from None
-    if not user or user not in accounts:
-        known = ", ".join(sorted(accounts))
-        raise _SetupError(f"{path}: no account {user!r} (known: {known})")
-    entry = accounts[user]
-    known_hosts = Path(tmp) / "known_hosts"
-    known_hosts.write_text(line + "\n", encoding="utf-8")
-    target = resolve_target(
-        host,
-        port=port,
-        user=user,
-        key_file=Path(entry["ssh_private_key"]),
-        known_hosts=[known_hosts],
-        ssh_config=Path(tmp) / "no-ssh-config",
-        use_default_known_hosts=False,
-        use_default_keys=False,
-        use_agent=False,
-        known_hosts_advice=known_hosts,
-        server_name=f"{host}:{port}",
-    )
-    password = entry.get("http_password")
-    credentials = Credentials(user, password, "info file") if password else None
-    backfill = GerritSyncClient(url, credentials=credentials, server_name=url)
-    return {"target": target, "backfill": backfill}
-
-
-def _from_profile(args: argparse.Namespace) -> dict[str, Any]:
-    from vstui.config import (
-        ConfigError,
-        default_known_hosts_path,
-        load_config,
-        resolve_credentials,
-    )
-    from vstui.gerrit.rest import GerritSyncClient
-    from vstui.gerrit.ssh import resolve_target
-
-    config = load_config(getattr(args, "config", None))
-    profile = config.server(getattr(args, "server", None))
-    host = profile.ssh_target
-    if not host:
-        raise ConfigError([f"server {profile.name!r}: set ssh_host (or url) to stream events"])
-    advice = default_known_hosts_path()
-    target = resolve_target(
-        host,
-        port=profile.ssh_port,
-        user=profile.ssh_user,
-        key_file=profile.ssh_key,
-        known_hosts=[advice, *([profile.known_hosts] if profile.known_hosts else [])],
-        known_hosts_advice=advice,
-        server_name=profile.name,
-    )
-    backfill = None
-    if profile.rest_url:
-        backfill = GerritSyncClient(
-            profile.rest_url,
-            credentials=resolve_credentials(profile),
-            server_name=profile.name,
-            events_log_timezone=profile.events_log_timezone,
-        )
-    return {
-        "target": target,
-        "backfill": backfill,
-        "keepalive_interval": profile.keepalive_interval,
-        "stall_timeout": profile.stall_timeout,
-        # Real events-log plugins write to their store every couple of seconds.
-        "backfill_delay": 2.5,
-    }
 
 
 def format_event(event: Any) -> str:

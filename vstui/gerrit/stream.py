@@ -63,7 +63,14 @@ from vstui.gerrit.errors import (
 from vstui.gerrit.models import ChangeEvent, DroppedOutput, Event
 from vstui.gerrit.ssh import SSHTarget, connect_transport
 
-__all__ = ["Backoff", "ConnectionState", "EventStream", "StreamState", "synthesize_change_updated"]
+__all__ = [
+    "Backoff",
+    "ConnectionState",
+    "EventQueue",
+    "EventStream",
+    "StreamState",
+    "synthesize_change_updated",
+]
 
 log = logging.getLogger("vstui.gerrit.stream")
 
@@ -129,6 +136,10 @@ class Backoff:
         return base * random.uniform(0.5, 1.5)
 
 
+class _Interrupted(Exception):
+    """stop() was called while the thread waited for REST work."""
+
+
 class _Disconnected(Exception):
     """The stream connection ended (EOF, reset, or detected stall)."""
 
@@ -154,6 +165,7 @@ class EventStream:
         exit_on_initial_failure: give up (fatal error) if the very first connection fails,
             instead of retrying (what `vstui watch` wants).
         max_hold: longest time (s) live events are held back while a backfill keeps failing.
+        own_backfill: close the backfill client when the thread ends.
     """
 
     def __init__(
@@ -173,6 +185,7 @@ class EventStream:
         backoff: Backoff | None = None,
         exit_on_initial_failure: bool = False,
         max_hold: float = 20.0,
+        own_backfill: bool = False,
     ) -> None:
         for kind in subscribe:
             if not kind or not all(c.isalnum() or c in "-_." for c in kind):
@@ -191,6 +204,7 @@ class EventStream:
         self.backoff = backoff or Backoff()
         self.exit_on_initial_failure = exit_on_initial_failure
         self.max_hold = max_hold
+        self.own_backfill = own_backfill
 
         self.deduper = Deduper(keep_seconds=max(30, margin * 4))
         self.error: GerritError | None = None  # the fatal error, if the thread gave up
@@ -323,6 +337,9 @@ class EventStream:
             self._fail(GerritNetworkError(self.target.label, f"internal error: {exc!r}"))
         finally:
             self._close_transport()
+            if self.own_backfill and self.backfill_client is not None:
+                with contextlib.suppress(Exception):
+                    self.backfill_client.close()
             if self.error is None:
                 self._publish(ConnectionState(StreamState.STOPPED))
 
@@ -511,7 +528,9 @@ class EventStream:
         since = self._gap_since
         self._publish(ConnectionState(StreamState.BACKFILLING))
         try:
-            events = self._fetch_backfill(since)
+            events = self._interruptible(lambda: self._fetch_backfill(since))
+        except _Interrupted:
+            return
         except GerritError as exc:
             self._backfill_failures += 1
             delay = self.backoff.delay(self._backfill_failures)
@@ -537,6 +556,27 @@ class EventStream:
         if self._transport is not None:
             self._publish(ConnectionState(StreamState.LIVE))
 
+    def _interruptible(self, work: Callable[[], Any]) -> Any:
+        """Run blocking REST work in a helper thread so stop() is never stuck behind a slow
+        HTTP answer; raises _Interrupted if asked to stop first (the result is dropped)."""
+        box: dict[str, Any] = {}
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                box["value"] = work()
+            except BaseException as exc:
+                box["error"] = exc
+            done.set()
+
+        threading.Thread(target=run, name="vstui-stream-backfill", daemon=True).start()
+        while not done.wait(0.1):
+            if self._stop.is_set():
+                raise _Interrupted
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
+
     def _baseline(self) -> None:
         """On the first connection, note what the events-log already holds for the last
         seconds: those events happened before vstui connected, so a later replay that
@@ -544,8 +584,13 @@ class EventStream:
         if self.backfill_client is None or self._floor is None:
             return
         since = self._floor - self.margin
+        client = self.backfill_client
         try:
-            rows = self.backfill_client.get_events_log(datetime.fromtimestamp(since, UTC))
+            rows = self._interruptible(
+                lambda: client.get_events_log(datetime.fromtimestamp(since, UTC))
+            )
+        except _Interrupted:
+            return
         except (GerritNotFoundError, GerritForbiddenError, GerritAuthError):
             self._events_log_ok = False
             return
@@ -587,6 +632,44 @@ class EventStream:
             if self._wanted(event):
                 out.append(event)
         return out
+
+
+class EventQueue:
+    """A thread-safe hand-off between an `EventStream` and a consumer on another thread.
+
+        queue = EventQueue(wakeup=lambda: loop.call_soon_threadsafe(flag.set))
+        stream = conn.event_stream(on_event=queue.put, on_state=queue.put_state)
+        ...
+        events = queue.drain()       # everything delivered so far, in order
+        state = queue.state          # the latest ConnectionState
+
+    `wakeup` (optional, any thread) is called after each put so the consumer need not poll.
+    """
+
+    def __init__(self, wakeup: Callable[[], None] | None = None) -> None:
+        self._lock = threading.Lock()
+        self._events: list[Event] = []
+        self._wakeup = wakeup
+        self.state = ConnectionState(StreamState.STOPPED)
+
+    def set_wakeup(self, wakeup: Callable[[], None] | None) -> None:
+        self._wakeup = wakeup
+
+    def put(self, event: Event) -> None:
+        with self._lock:
+            self._events.append(event)
+        if self._wakeup is not None:
+            self._wakeup()
+
+    def put_state(self, state: ConnectionState) -> None:
+        self.state = state
+        if self._wakeup is not None:
+            self._wakeup()
+
+    def drain(self) -> list[Event]:
+        with self._lock:
+            events, self._events = self._events, []
+        return events
 
 
 def synthesize_change_updated(change: Any, updated: int) -> Event:
