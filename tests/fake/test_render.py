@@ -264,3 +264,25 @@ def test_ssh_keys_register_once(store: GerritStore) -> None:
     assert store.account("alice").ssh_keys == ["ssh-ed25519 AAAAC3Nza alice@host"]
     with pytest.raises(BadRequest):
         store.set_ssh_key("alice", "garbage")
+
+
+@pytest.mark.parametrize(
+    "name", ["rest-get-change.doc-example.json", "rest-query-changes.doc-example.json"]
+)
+def test_plain_change_info_covers_the_documented_fields(store: GerritStore, name: str) -> None:
+    doc = _fixture(name)
+    doc = doc if isinstance(doc, list) else [doc]
+    c = store.create_change("demo", "alice", "S")
+    ours = change_info(store, c, (), more_changes=True)
+    for entry in doc:
+        assert set(entry) - {"mergeable"} <= set(ours)
+        for key in ("created", "updated"):
+            assert TS.match(entry[key]) and TS.match(ours[key])
+    assert doc[-1].get("_more_changes", True) is True
+
+
+def test_query_changes_multi_q_label_shape(store: GerritStore) -> None:
+    doc = _fixture("rest-query-changes-multi-q.doc-example.json")
+    ours = change_info(store, store.create_change("demo", "alice", "S"), {"LABELS"})
+    assert set(doc[0][0]["labels"]) <= set(ours["labels"])
+    assert ours["labels"]["Verified"] == {} and ours["labels"]["Code-Review"] == {}

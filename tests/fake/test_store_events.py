@@ -427,3 +427,18 @@ def test_history_is_bounded_but_seq_keeps_counting(clock: FakeClock) -> None:
     assert 90 <= len(kept) <= 100 and kept[-1].seq == s.last_seq
     assert [e.seq for e in s.events(s.last_seq - 5)] == list(range(s.last_seq - 4, s.last_seq + 1))
     assert s.events(0)[0].seq == kept[0].seq  # older ones are gone, not renumbered
+
+
+def test_wip_and_private_state_conflicts(store: GerritStore) -> None:
+    c = store.create_change("demo", "alice", "S")
+    with pytest.raises(Conflict, match=r"^change is not work in progress$"):
+        store.set_wip(c, False, "alice")
+    store.set_wip(c, True, "alice")
+    with pytest.raises(Conflict, match=r"^change is already work in progress$"):
+        store.set_wip(c, True, "alice")
+    with pytest.raises(Conflict, match=r"^change is not private$"):
+        store.set_private(c, False, "alice")
+    store.set_private(c, True, "alice")
+    seq = store.last_seq
+    store.set_private(c, True, "alice")  # a no-op, like Gerrit's PostPrivate
+    assert store.last_seq == seq

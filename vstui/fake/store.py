@@ -1404,7 +1404,11 @@ class GerritStore:
             if change.status != "NEW":
                 raise Conflict(f"change is {change.status.lower()}")
             if change.wip == wip:
-                raise Conflict("current state is already " + ("WIP" if wip else "ready"))
+                raise Conflict(
+                    "change is already work in progress"
+                    if wip
+                    else "change is not work in progress"
+                )
             now = self.now()
             change.wip = wip
             text = "Set Work In Progress" if wip else "Set Ready For Review"
@@ -1432,7 +1436,9 @@ class GerritStore:
             change = self._change_arg(change)
             who = self._account_arg(account)
             if change.private == private:
-                raise Conflict("Change is already " + ("private" if private else "non-private"))
+                if private:
+                    return  # PostPrivate on a private change answers OK and does nothing
+                raise Conflict("change is not private")
             if private and change.status == "MERGED":
                 raise Conflict("cannot set merged change to private")
             now = self.now()
