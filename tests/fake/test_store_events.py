@@ -442,3 +442,18 @@ def test_wip_and_private_state_conflicts(store: GerritStore) -> None:
     seq = store.last_seq
     store.set_private(c, True, "alice")  # a no-op, like Gerrit's PostPrivate
     assert store.last_seq == seq
+
+
+def test_reviewers_named_at_upload_are_announced(store: GerritStore) -> None:
+    seq = store.last_seq
+    store.create_change("demo", "alice", "S", reviewers=["bob"], cc=["ci"])
+    types = [e["type"] for e in lines_of(store, seq)]
+    assert types == [
+        "patchset-created",
+        "reviewer-added",
+        "reviewer-added",
+        "ref-updated",
+        "ref-updated",
+    ]
+    added = [e for e in lines_of(store, seq) if e["type"] == "reviewer-added"]
+    assert [e["reviewer"]["username"] for e in added] == ["bob", "ci"]

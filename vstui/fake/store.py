@@ -32,7 +32,8 @@ Accounts, groups, capabilities
 
 Projects
     create_project(name, *, labels=None, description="", head="refs/heads/master",
-                   creator=None) -> Project            emits project-created + ref-updated
+                   creator=None) -> Project
+        emits project-created, ref-updated (refs/meta/config), ref-updated (the head branch)
     project(name) -> Project | None; projects() -> list[Project]
 
 Changes (every `change` argument accepts a Change or its number; `revision` accepts a
@@ -40,7 +41,8 @@ PatchSet, a patch-set number, "current", or a sha1 / unique prefix of >= 4 hex d
     create_change(project, owner, subject, *, branch="master", topic=None, body="",
                   change_id=None, wip=False, private=False, files=None,
                   reviewers=(), cc=(), number=None) -> Change
-        emits patchset-created, ref-updated (refs/changes/NN/N/1), ref-updated (.../meta)
+        emits patchset-created, reviewer-added per initial reviewer/CC, ref-updated
+        (refs/changes/NN/N/1), ref-updated (.../meta)
     new_patch_set(change, uploader=None, *, kind="REWORK", subject=None, body=None,
                   files=None) -> PatchSet              patchset-created + 2 ref-updated
     post_review(change, revision, account, *, message=None, labels=None, tag=None,
@@ -95,6 +97,10 @@ StreamEvent fields: seq, type, line (exact compact JSON, no newline), created_on
 seconds), project, change_number, visible_to (frozenset of account ids, or None = everyone);
 derived: data (decoded dict), log_line (events-log shape), visible_for(account). The store
 keeps the newest `max_events` (default 50,000) events in memory.
+
+Related modules: vstui.fake.render_ssh / render_rest (payloads for both servers),
+vstui.fake.query (query language), vstui.fake.scenarios.load_scenario (worlds),
+vstui.fake.activity.Activity (live traffic), vstui.fake.ci_styles (CI comment formats).
 
 Errors (vstui.fake.errors): GerritError(message, status) and subclasses BadRequest (400),
 AuthError (403), NotFound (404), Conflict (409), QueryError (400; SSH prints it as
@@ -929,6 +935,15 @@ class GerritStore:
             self._change_event(
                 "patchset-created", {"uploader": account_attr(owner)}, change, ps, now
             )
+            for acct, _state in change.reviewers.values():
+                # Reviewers named at upload (%r=, %cc=) are announced one by one (3.11+).
+                self._change_event(
+                    "reviewer-added",
+                    {"reviewer": account_attr(acct), "adder": account_attr(owner)},
+                    change,
+                    ps,
+                    now,
+                )
             self._ref_updated(owner, project, ps.ref, ZERO_SHA, ps.revision, now, change)
             self._touch_meta(change, owner, now)
             return change
