@@ -253,7 +253,7 @@ class GerritStore:
         self._canonical_url = canonical_url
         self._salt = salt
         self.lock = threading.RLock()
-        self._depth = 0
+        self._local = threading.local()  # per-thread mutation nesting depth
         self._quiet = 0
         self._counter = 0
         # accounts / groups
@@ -359,13 +359,16 @@ class GerritStore:
         the state update and `_emit` calls. Events are handed to subscribers only after
         the lock is released, so a subscriber can never deadlock the store.
         """
+        local = self._local
         with self.lock:
-            self._depth += 1
+            local.depth = getattr(local, "depth", 0) + 1
             try:
                 yield
             finally:
-                self._depth -= 1
-        if self._depth == 0:
+                local.depth -= 1
+        # Only the outermost mutation of this thread delivers (a nested one, e.g. made by a
+        # subscriber callback, leaves its events to the delivery loop already running).
+        if local.depth == 0:
             self._deliver()
 
     def _emit(
