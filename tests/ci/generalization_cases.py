@@ -40,7 +40,13 @@ def rec(fmt, author, message, expect, tag=None, ps=1, prov="synthesized", userna
 
 
 def bot(ci, overall, jobs=(), vote=None):
-    return {"is_bot": True, "ci_name": ci, "overall": overall, "vote": vote or {}, "jobs": list(jobs)}
+    return {
+        "is_bot": True,
+        "ci_name": ci,
+        "overall": overall,
+        "vote": vote or {},
+        "jobs": list(jobs),
+    }
 
 
 def human(vote=None):
@@ -75,10 +81,32 @@ CASES = [
                     "SUCCESS",
                     d(0, 16, 29),
                 ),
-                job("gate-cinder-pep8-ubuntu-xenial", f"{L}gate-cinder-pep8-ubuntu-xenial/a3bf308/", "SUCCESS", d(0, 7, 40)),
-                job("gate-tempest-dsvm-py35-ubuntu-xenial", f"{L}gate-tempest-dsvm-py35-ubuntu-xenial/c500128/", "FAILURE", d(1, 14, 46)),
-                job("gate-cinder-pylint-ubuntu-xenial", f"{L}gate-cinder-pylint-ubuntu-xenial/e00d972/", "SUCCESS", d(0, 12, 38), False),
-                job("gate-tempest-dsvm-full-lio-ubuntu-xenial", f"{L}gate-tempest-dsvm-full-lio-ubuntu-xenial/25d5f0d/", "FAILURE", d(1, 13, 14), False),
+                job(
+                    "gate-cinder-pep8-ubuntu-xenial",
+                    f"{L}gate-cinder-pep8-ubuntu-xenial/a3bf308/",
+                    "SUCCESS",
+                    d(0, 7, 40),
+                ),
+                job(
+                    "gate-tempest-dsvm-py35-ubuntu-xenial",
+                    f"{L}gate-tempest-dsvm-py35-ubuntu-xenial/c500128/",
+                    "FAILURE",
+                    d(1, 14, 46),
+                ),
+                job(
+                    "gate-cinder-pylint-ubuntu-xenial",
+                    f"{L}gate-cinder-pylint-ubuntu-xenial/e00d972/",
+                    "SUCCESS",
+                    d(0, 12, 38),
+                    False,
+                ),
+                job(
+                    "gate-tempest-dsvm-full-lio-ubuntu-xenial",
+                    f"{L}gate-tempest-dsvm-full-lio-ubuntu-xenial/25d5f0d/",
+                    "FAILURE",
+                    d(1, 13, 14),
+                    False,
+                ),
             ],
             {"Verified": -1},
         ),
@@ -95,8 +123,18 @@ CASES = [
             "Jenkins",
             "SUCCESS",
             [
-                job("gate-nova-pep8-ubuntu-xenial", "http://logs.openstack.org/12/345612/3/gate/gate-nova-pep8-ubuntu-xenial/1a2b3c4/", "SUCCESS", d(0, 5, 2)),
-                job("gate-tempest-dsvm-neutron-full-ubuntu-xenial", "http://logs.openstack.org/12/345612/3/gate/gate-tempest-dsvm-neutron-full-ubuntu-xenial/9f8e7d6/", "SUCCESS", d(1, 5, 9)),
+                job(
+                    "gate-nova-pep8-ubuntu-xenial",
+                    "http://logs.openstack.org/12/345612/3/gate/gate-nova-pep8-ubuntu-xenial/1a2b3c4/",
+                    "SUCCESS",
+                    d(0, 5, 2),
+                ),
+                job(
+                    "gate-tempest-dsvm-neutron-full-ubuntu-xenial",
+                    "http://logs.openstack.org/12/345612/3/gate/gate-tempest-dsvm-neutron-full-ubuntu-xenial/9f8e7d6/",
+                    "SUCCESS",
+                    d(1, 5, 9),
+                ),
             ],
             {"Verified": 2},
         ),
@@ -115,9 +153,19 @@ CASES = [
             "Jenkins",
             "FAILURE",
             [
-                job("gate-swift-python27", "http://logs.openstack.org/44/123444/2/gate/gate-swift-python27/0a0b0c0", "SUCCESS", d(0, 9, 12)),
+                job(
+                    "gate-swift-python27",
+                    "http://logs.openstack.org/44/123444/2/gate/gate-swift-python27/0a0b0c0",
+                    "SUCCESS",
+                    d(0, 9, 12),
+                ),
                 job("gate-swift-dsvm-functional", None, "LOST"),
-                job("gate-swift-tox-func-py35", "http://logs.openstack.org/44/123444/2/gate/gate-swift-tox-func-py35/1d2e3f4", "ABORTED", 46),
+                job(
+                    "gate-swift-tox-func-py35",
+                    "http://logs.openstack.org/44/123444/2/gate/gate-swift-tox-func-py35/1d2e3f4",
+                    "ABORTED",
+                    46,
+                ),
             ],
             {"Verified": -2},
         ),
@@ -129,7 +177,18 @@ CASES = [
         "Jenkins",
         "Patch Set 7:\n\nBuild succeeded (experimental pipeline).\n\n"
         "- gate-grenade-dsvm-neutron-multinode http://logs.openstack.org/77/300077/7/experimental/gate-grenade-dsvm-neutron-multinode/5e5e5e5/ : SUCCESS in 58m 00s\n",
-        bot("Jenkins", "SUCCESS", [job("gate-grenade-dsvm-neutron-multinode", "http://logs.openstack.org/77/300077/7/experimental/gate-grenade-dsvm-neutron-multinode/5e5e5e5/", "SUCCESS", d(0, 58, 0))]),
+        bot(
+            "Jenkins",
+            "SUCCESS",
+            [
+                job(
+                    "gate-grenade-dsvm-neutron-multinode",
+                    "http://logs.openstack.org/77/300077/7/experimental/gate-grenade-dsvm-neutron-multinode/5e5e5e5/",
+                    "SUCCESS",
+                    d(0, 58, 0),
+                )
+            ],
+        ),
         ps=7,
         username="jenkins",
     ),
@@ -146,9 +205,25 @@ CASES = [
             "Zuul",
             "SUCCESS",
             [
-                job("openstack-tox-pep8", f"{Z}1111222233334444aaaabbbbccccdddd", "SUCCESS", d(0, 4, 12)),
-                job("tempest-full-py3", f"{Z}99998888777766665555444433332222", "SUCCESS", d(2, 1, 7)),
-                job("cinder-tempest-plugin-cbak-ceph", f"{Z}abcdefabcdefabcdefabcdefabcdefab", "FAILURE", d(1, 30, 0), False),
+                job(
+                    "openstack-tox-pep8",
+                    f"{Z}1111222233334444aaaabbbbccccdddd",
+                    "SUCCESS",
+                    d(0, 4, 12),
+                ),
+                job(
+                    "tempest-full-py3",
+                    f"{Z}99998888777766665555444433332222",
+                    "SUCCESS",
+                    d(2, 1, 7),
+                ),
+                job(
+                    "cinder-tempest-plugin-cbak-ceph",
+                    f"{Z}abcdefabcdefabcdefabcdefabcdefab",
+                    "FAILURE",
+                    d(1, 30, 0),
+                    False,
+                ),
             ],
             {"Verified": 1},
         ),
@@ -170,9 +245,24 @@ CASES = [
             "Zuul",
             "FAILURE",
             [
-                job("openstack-tox-py39", f"{Z}00001111222233334444555566667777", "SUCCESS", d(0, 6, 2)),
-                job("devstack-platform-centos-9-stream", f"{Z}88889999aaaabbbbccccddddeeeeffff", "RETRY_LIMIT", d(0, 3, 11)),
-                job("tempest-integrated-storage", f"{Z}12121212343434345656565678787878", "FAILURE", d(0, 55, 31)),
+                job(
+                    "openstack-tox-py39",
+                    f"{Z}00001111222233334444555566667777",
+                    "SUCCESS",
+                    d(0, 6, 2),
+                ),
+                job(
+                    "devstack-platform-centos-9-stream",
+                    f"{Z}88889999aaaabbbbccccddddeeeeffff",
+                    "RETRY_LIMIT",
+                    d(0, 3, 11),
+                ),
+                job(
+                    "tempest-integrated-storage",
+                    f"{Z}12121212343434345656565678787878",
+                    "FAILURE",
+                    d(0, 55, 31),
+                ),
             ],
             {"Verified": -1},
         ),
@@ -271,8 +361,18 @@ CASES = [
             "Lenovo Storage CI",
             "FAILURE",
             [
-                job("lenovo-fc", "http://os-logs.tristero.net/85/499285/1/check/lenovo-fc/5842d19", "FAILURE", 43),
-                job("lenovo-iscsi", "http://os-logs.tristero.net/85/499285/1/check/lenovo-iscsi/1f65595", "FAILURE", 45),
+                job(
+                    "lenovo-fc",
+                    "http://os-logs.tristero.net/85/499285/1/check/lenovo-fc/5842d19",
+                    "FAILURE",
+                    43,
+                ),
+                job(
+                    "lenovo-iscsi",
+                    "http://os-logs.tristero.net/85/499285/1/check/lenovo-iscsi/1f65595",
+                    "FAILURE",
+                    45,
+                ),
             ],
         ),
         prov="verbatim",
@@ -289,8 +389,18 @@ CASES = [
             "NEC Cinder CI",
             "FAILURE",
             [
-                job("NEC-ISCSI", "http://FL9-119-243-99-132.tky.mesh.ad.jp/NEC-ISCSI/85/499285/1/check/NEC-ISCSI/4ad6c31", "FAILURE", 60),
-                job("NEC-FC", "http://FL9-119-243-99-132.tky.mesh.ad.jp/NEC-FC/85/499285/1/check/NEC-FC/6499124", "FAILURE", 65),
+                job(
+                    "NEC-ISCSI",
+                    "http://FL9-119-243-99-132.tky.mesh.ad.jp/NEC-ISCSI/85/499285/1/check/NEC-ISCSI/4ad6c31",
+                    "FAILURE",
+                    60,
+                ),
+                job(
+                    "NEC-FC",
+                    "http://FL9-119-243-99-132.tky.mesh.ad.jp/NEC-FC/85/499285/1/check/NEC-FC/6499124",
+                    "FAILURE",
+                    65,
+                ),
             ],
         ),
         prov="verbatim",
@@ -304,7 +414,14 @@ CASES = [
         bot(
             "Virtuozzo Storage CI",
             "SUCCESS",
-            [job("dsvm-tempest-kvm", "http://openstack-3rd-party-storage-ci-logs.virtuozzo.com/85/499285/1/check/dsvm-tempest-kvm/74402fc", "SUCCESS", d(1, 0, 32))],
+            [
+                job(
+                    "dsvm-tempest-kvm",
+                    "http://openstack-3rd-party-storage-ci-logs.virtuozzo.com/85/499285/1/check/dsvm-tempest-kvm/74402fc",
+                    "SUCCESS",
+                    d(1, 0, 32),
+                )
+            ],
         ),
         prov="verbatim",
         username="vzstorage-ci",
@@ -320,8 +437,18 @@ CASES = [
             "Infortrend CI",
             "FAILURE",
             [
-                job("infortrend-cinder-volume-iscsi", "http://openstack.infortrend.com/85/499285/1/check/infortrend-cinder-volume-iscsi/d51da9d", "FAILURE", d(0, 19, 27)),
-                job("infortrend-cinder-volume-fc", "http://openstack.infortrend.com/85/499285/1/check/infortrend-cinder-volume-fc/6ea4680", "FAILURE", d(0, 22, 11)),
+                job(
+                    "infortrend-cinder-volume-iscsi",
+                    "http://openstack.infortrend.com/85/499285/1/check/infortrend-cinder-volume-iscsi/d51da9d",
+                    "FAILURE",
+                    d(0, 19, 27),
+                ),
+                job(
+                    "infortrend-cinder-volume-fc",
+                    "http://openstack.infortrend.com/85/499285/1/check/infortrend-cinder-volume-fc/6ea4680",
+                    "FAILURE",
+                    d(0, 22, 11),
+                ),
             ],
         ),
         prov="verbatim",
@@ -339,9 +466,25 @@ CASES = [
             "Mellanox CI",
             "FAILURE",
             [
-                job("Cinder-ISER-ISCSI", "http://13.74.249.42/12/345612/2/check-cinder/Cinder-ISER-ISCSI/f4e5d6c", "FAILURE", d(0, 37, 10)),
-                job("Cinder-ISER-LIO", "http://13.74.249.42/12/345612/2/check-cinder/Cinder-ISER-LIO/a1b2c3d", "SUCCESS", d(0, 35, 2)),
-                job("NVMe", "http://13.74.249.42/12/345612/2/check-cinder/NVMe/0f0e0d0", "SUCCESS", d(0, 20, 45), False),
+                job(
+                    "Cinder-ISER-ISCSI",
+                    "http://13.74.249.42/12/345612/2/check-cinder/Cinder-ISER-ISCSI/f4e5d6c",
+                    "FAILURE",
+                    d(0, 37, 10),
+                ),
+                job(
+                    "Cinder-ISER-LIO",
+                    "http://13.74.249.42/12/345612/2/check-cinder/Cinder-ISER-LIO/a1b2c3d",
+                    "SUCCESS",
+                    d(0, 35, 2),
+                ),
+                job(
+                    "NVMe",
+                    "http://13.74.249.42/12/345612/2/check-cinder/NVMe/0f0e0d0",
+                    "SUCCESS",
+                    d(0, 20, 45),
+                    False,
+                ),
             ],
         ),
         ps=2,
@@ -352,7 +495,18 @@ CASES = [
         "Patch Set 1:\n\nBuild succeeded on HGST Solutions CI system. For more information see "
         "https://wiki.openstack.org/wiki/ThirdPartySystems/HGST_Solutions_CI\n\n"
         "- hgst-cinder-tempest http://ci-logs.hgst.example/72/381272/1/check/hgst-cinder-tempest/7a7b7c7 : SUCCESS in 58m 12s\n",
-        bot("HGST Solutions CI", "SUCCESS", [job("hgst-cinder-tempest", "http://ci-logs.hgst.example/72/381272/1/check/hgst-cinder-tempest/7a7b7c7", "SUCCESS", d(0, 58, 12))]),
+        bot(
+            "HGST Solutions CI",
+            "SUCCESS",
+            [
+                job(
+                    "hgst-cinder-tempest",
+                    "http://ci-logs.hgst.example/72/381272/1/check/hgst-cinder-tempest/7a7b7c7",
+                    "SUCCESS",
+                    d(0, 58, 12),
+                )
+            ],
+        ),
     ),
     rec(
         "zuul-third-party",
@@ -364,8 +518,18 @@ CASES = [
             "Microsoft ISCSI CI",
             "SUCCESS",
             [
-                job("cinder-iscsi", "http://64.119.130.115/cinder/72/381272/1/results.html.gz", "SUCCESS", d(1, 12, 38)),
-                job("cinder-smb3", "http://64.119.130.115/cinder-smb3/72/381272/1/results.html.gz", "SUCCESS", d(1, 24, 9)),
+                job(
+                    "cinder-iscsi",
+                    "http://64.119.130.115/cinder/72/381272/1/results.html.gz",
+                    "SUCCESS",
+                    d(1, 12, 38),
+                ),
+                job(
+                    "cinder-smb3",
+                    "http://64.119.130.115/cinder-smb3/72/381272/1/results.html.gz",
+                    "SUCCESS",
+                    d(1, 24, 9),
+                ),
             ],
         ),
     ),
@@ -379,8 +543,18 @@ CASES = [
             "Nexenta CI",
             "FAILURE",
             [
-                job("nexenta-iscsi-tempest", "http://nexenta-ci.example.com/72/381272/1/iscsi/", "FAILURE", d(0, 28, 54)),
-                job("nexenta-nfs-tempest", "http://nexenta-ci.example.com/72/381272/1/nfs/", "SUCCESS", d(0, 31, 2)),
+                job(
+                    "nexenta-iscsi-tempest",
+                    "http://nexenta-ci.example.com/72/381272/1/iscsi/",
+                    "FAILURE",
+                    d(0, 28, 54),
+                ),
+                job(
+                    "nexenta-nfs-tempest",
+                    "http://nexenta-ci.example.com/72/381272/1/nfs/",
+                    "SUCCESS",
+                    d(0, 31, 2),
+                ),
             ],
         ),
     ),
@@ -388,13 +562,35 @@ CASES = [
         "gerrit-trigger-star",
         "Nexenta Edge CI",
         "Patch Set 1:\n\n* nexentaedge-iscsi-tempest http://nexentaedge-ci.example.com/logs/refs-changes-72-381272-1/ : FAILURE in 109m 17s",
-        bot("Nexenta Edge CI", "FAILURE", [job("nexentaedge-iscsi-tempest", "http://nexentaedge-ci.example.com/logs/refs-changes-72-381272-1/", "FAILURE", 6557)]),
+        bot(
+            "Nexenta Edge CI",
+            "FAILURE",
+            [
+                job(
+                    "nexentaedge-iscsi-tempest",
+                    "http://nexentaedge-ci.example.com/logs/refs-changes-72-381272-1/",
+                    "FAILURE",
+                    6557,
+                )
+            ],
+        ),
     ),
     rec(
         "gerrit-trigger-star",
         "VMware NSX CI",
         "Patch Set 1: Verified+1\n\nBuild Successful \n\n* vmware-nsx-tempest-dsvm http://208.91.1.172/logs/72/381272/1/refs-changes-72-381272-1/ : SUCCESS",
-        bot("VMware NSX CI", "SUCCESS", [job("vmware-nsx-tempest-dsvm", "http://208.91.1.172/logs/72/381272/1/refs-changes-72-381272-1/", "SUCCESS")], {"Verified": 1}),
+        bot(
+            "VMware NSX CI",
+            "SUCCESS",
+            [
+                job(
+                    "vmware-nsx-tempest-dsvm",
+                    "http://208.91.1.172/logs/72/381272/1/refs-changes-72-381272-1/",
+                    "SUCCESS",
+                )
+            ],
+            {"Verified": 1},
+        ),
     ),
     rec(
         "gerrit-trigger-star",
@@ -404,7 +600,10 @@ CASES = [
         bot(
             "Dell Storage CI",
             "SUCCESS",
-            [job("dell-sc-iscsi", "http://dell-ci.example.net/72/381272/1/iscsi", "SUCCESS"), job("dell-sc-fc", "http://dell-ci.example.net/72/381272/1/fc", "SUCCESS")],
+            [
+                job("dell-sc-iscsi", "http://dell-ci.example.net/72/381272/1/iscsi", "SUCCESS"),
+                job("dell-sc-fc", "http://dell-ci.example.net/72/381272/1/fc", "SUCCESS"),
+            ],
         ),
     ),
     # ----------------------------------------------------------- gerrit-trigger
@@ -412,7 +611,17 @@ CASES = [
         "gerrit-trigger",
         "Build Bot",
         "Patch Set 1:\n\nBuild Started http://cv.jenkins.couchbase.com/job/platform-gerrit-watson/116/ (1/2)",
-        bot("Build Bot", "STARTED", [job("platform-gerrit-watson", "http://cv.jenkins.couchbase.com/job/platform-gerrit-watson/116/", "STARTED")]),
+        bot(
+            "Build Bot",
+            "STARTED",
+            [
+                job(
+                    "platform-gerrit-watson",
+                    "http://cv.jenkins.couchbase.com/job/platform-gerrit-watson/116/",
+                    "STARTED",
+                )
+            ],
+        ),
         tag="jenkins-gerrit-trigger",
         prov="verbatim",
         username="buildbot",
@@ -426,8 +635,16 @@ CASES = [
             "Build Bot",
             "SUCCESS",
             [
-                job("platform-clang_analyzer-watson", "http://cv.jenkins.couchbase.com/job/platform-clang_analyzer-watson/90/", "SUCCESS"),
-                job("platform-gerrit-watson", "http://cv.jenkins.couchbase.com/job/platform-gerrit-watson/116/", "SUCCESS"),
+                job(
+                    "platform-clang_analyzer-watson",
+                    "http://cv.jenkins.couchbase.com/job/platform-clang_analyzer-watson/90/",
+                    "SUCCESS",
+                ),
+                job(
+                    "platform-gerrit-watson",
+                    "http://cv.jenkins.couchbase.com/job/platform-gerrit-watson/116/",
+                    "SUCCESS",
+                ),
             ],
             {"Verified": 1},
         ),
@@ -439,7 +656,17 @@ CASES = [
         "gerrit-trigger",
         "lava-bot",
         'Patch Set 1:\n\n"Build Successful \n\nhttps://ci.linaro.org/job/linaro-art-scripts-presubmit/664/ : SUCCESS"',
-        bot("lava-bot", "SUCCESS", [job("linaro-art-scripts-presubmit", "https://ci.linaro.org/job/linaro-art-scripts-presubmit/664/", "SUCCESS")]),
+        bot(
+            "lava-bot",
+            "SUCCESS",
+            [
+                job(
+                    "linaro-art-scripts-presubmit",
+                    "https://ci.linaro.org/job/linaro-art-scripts-presubmit/664/",
+                    "SUCCESS",
+                )
+            ],
+        ),
         prov="verbatim",
         username="lava-bot",
     ),
@@ -453,9 +680,21 @@ CASES = [
             "lava-bot",
             "FAILURE",
             [
-                job("android-lcr-reference-x15-o", "https://ci.linaro.org/job/android-lcr-reference-x15-o/3/", "FAILURE"),
-                job("android-lcr-reference-hikey-o", "https://ci.linaro.org/job/android-lcr-reference-hikey-o/8/", "SUCCESS"),
-                job("android-lcr-reference-juno-o", "https://ci.linaro.org/job/android-lcr-reference-juno-o/4/", "SUCCESS"),
+                job(
+                    "android-lcr-reference-x15-o",
+                    "https://ci.linaro.org/job/android-lcr-reference-x15-o/3/",
+                    "FAILURE",
+                ),
+                job(
+                    "android-lcr-reference-hikey-o",
+                    "https://ci.linaro.org/job/android-lcr-reference-hikey-o/8/",
+                    "SUCCESS",
+                ),
+                job(
+                    "android-lcr-reference-juno-o",
+                    "https://ci.linaro.org/job/android-lcr-reference-juno-o/4/",
+                    "SUCCESS",
+                ),
             ],
         ),
         prov="verbatim",
@@ -465,7 +704,12 @@ CASES = [
         "gerrit-trigger",
         "Jenkins",
         "Patch Set 1: Verified+1\n\nBuild Successful \n\nhttps://jenkins.lineageos.org/job/infra/job/www/30/ : SUCCESS",
-        bot("Jenkins", "SUCCESS", [job("infra/www", "https://jenkins.lineageos.org/job/infra/job/www/30/", "SUCCESS")], {"Verified": 1}),
+        bot(
+            "Jenkins",
+            "SUCCESS",
+            [job("infra/www", "https://jenkins.lineageos.org/job/infra/job/www/30/", "SUCCESS")],
+            {"Verified": 1},
+        ),
         prov="verbatim",
         username="jenkins",
     ),
@@ -473,7 +717,12 @@ CASES = [
         "gerrit-trigger",
         "Jenkins",
         "Patch Set 1: Verified-1\n\nBuild Failed \n\nhttps://jenkins.lineageos.org/job/infra/job/wiki/246/ : FAILURE",
-        bot("Jenkins", "FAILURE", [job("infra/wiki", "https://jenkins.lineageos.org/job/infra/job/wiki/246/", "FAILURE")], {"Verified": -1}),
+        bot(
+            "Jenkins",
+            "FAILURE",
+            [job("infra/wiki", "https://jenkins.lineageos.org/job/infra/job/wiki/246/", "FAILURE")],
+            {"Verified": -1},
+        ),
         prov="verbatim",
         username="jenkins",
     ),
@@ -482,7 +731,18 @@ CASES = [
         "Zephyr JobBuilder",
         "Patch Set 1: Verified+1\n\nBuild Successful\nhttps://jenkins.zephyrproject.org/job/zephyr-verify/27024/ : SUCCESS\n"
         "Build logs: https://logs.zephyrproject.org/production/vex-yul-zep-jenkins-1/zephyr-verify/27024",
-        bot("Zephyr JobBuilder", "SUCCESS", [job("zephyr-verify", "https://jenkins.zephyrproject.org/job/zephyr-verify/27024/", "SUCCESS")], {"Verified": 1}),
+        bot(
+            "Zephyr JobBuilder",
+            "SUCCESS",
+            [
+                job(
+                    "zephyr-verify",
+                    "https://jenkins.zephyrproject.org/job/zephyr-verify/27024/",
+                    "SUCCESS",
+                )
+            ],
+            {"Verified": 1},
+        ),
         prov="verbatim",
         username="zephyr-jobbuilder",
     ),
@@ -490,7 +750,18 @@ CASES = [
         "gerrit-trigger",
         "Jenkins",
         "Patch Set 1: Verified+1\n\nBuild Successful \n\nhttps://build.hpdd.intel.com/job/lustre-reviews/49978/ : SUCCESS",
-        bot("Jenkins", "SUCCESS", [job("lustre-reviews", "https://build.hpdd.intel.com/job/lustre-reviews/49978/", "SUCCESS")], {"Verified": 1}),
+        bot(
+            "Jenkins",
+            "SUCCESS",
+            [
+                job(
+                    "lustre-reviews",
+                    "https://build.hpdd.intel.com/job/lustre-reviews/49978/",
+                    "SUCCESS",
+                )
+            ],
+            {"Verified": 1},
+        ),
         prov="verbatim",
         username="hudson",
     ),
@@ -502,7 +773,10 @@ CASES = [
         bot(
             "Jenkins CI",
             "UNSTABLE",
-            [job("proj-verify", "https://jenkins.example.org/job/proj-verify/12/", "UNSTABLE"), job("proj-sonar", "https://jenkins.example.org/job/proj-sonar/8/", "SUCCESS")],
+            [
+                job("proj-verify", "https://jenkins.example.org/job/proj-verify/12/", "UNSTABLE"),
+                job("proj-sonar", "https://jenkins.example.org/job/proj-sonar/8/", "SUCCESS"),
+            ],
             {"Code-Review": -1},
         ),
         ps=2,
@@ -512,7 +786,17 @@ CASES = [
         "gerrit-trigger",
         "Jenkins CI",
         "Patch Set 5:\n\nBuild Aborted \n\nhttps://jenkins.opendaylight.org/releng/job/netvirt-csit-1node-openstack-queens-upstream-stateful-oxygen/77/ : ABORTED",
-        bot("Jenkins CI", "ABORTED", [job("netvirt-csit-1node-openstack-queens-upstream-stateful-oxygen", "https://jenkins.opendaylight.org/releng/job/netvirt-csit-1node-openstack-queens-upstream-stateful-oxygen/77/", "ABORTED")]),
+        bot(
+            "Jenkins CI",
+            "ABORTED",
+            [
+                job(
+                    "netvirt-csit-1node-openstack-queens-upstream-stateful-oxygen",
+                    "https://jenkins.opendaylight.org/releng/job/netvirt-csit-1node-openstack-queens-upstream-stateful-oxygen/77/",
+                    "ABORTED",
+                )
+            ],
+        ),
         ps=5,
         username="lf-jenkins",
     ),
@@ -520,7 +804,17 @@ CASES = [
         "gerrit-trigger",
         "ONAP Jobbuilder",
         "Patch Set 3:\n\nNo Builds Executed \n\nhttps://jenkins.onap.org/job/so-master-verify-java/901/ : NOT_BUILT",
-        bot("ONAP Jobbuilder", "NOT_BUILT", [job("so-master-verify-java", "https://jenkins.onap.org/job/so-master-verify-java/901/", "NOT_BUILT")]),
+        bot(
+            "ONAP Jobbuilder",
+            "NOT_BUILT",
+            [
+                job(
+                    "so-master-verify-java",
+                    "https://jenkins.onap.org/job/so-master-verify-java/901/",
+                    "NOT_BUILT",
+                )
+            ],
+        ),
         ps=3,
         username="onap-jobbuilder",
     ),
@@ -532,7 +826,10 @@ CASES = [
         bot(
             "Jenkins",
             "FAILURE",
-            [job("app-verify", "https://ci.example.com/job/app-verify/301/", "FAILURE"), job("app-lint", "https://ci.example.com/job/app-lint/120/", "SUCCESS")],
+            [
+                job("app-verify", "https://ci.example.com/job/app-verify/301/", "FAILURE"),
+                job("app-lint", "https://ci.example.com/job/app-lint/120/", "SUCCESS"),
+            ],
             {"Verified": -1},
         ),
         tag="autogenerated:jenkins-gerrit-trigger",
@@ -542,7 +839,18 @@ CASES = [
         "gerrit-trigger",
         "Jenkins",
         "Patch Set 4: Verified+1\n\nBuild Successful \n\nhttps://ci.example.com/job/team/job/repo/job/PR-12/5/ : SUCCESS",
-        bot("Jenkins", "SUCCESS", [job("team/repo/PR-12", "https://ci.example.com/job/team/job/repo/job/PR-12/5/", "SUCCESS")], {"Verified": 1}),
+        bot(
+            "Jenkins",
+            "SUCCESS",
+            [
+                job(
+                    "team/repo/PR-12",
+                    "https://ci.example.com/job/team/job/repo/job/PR-12/5/",
+                    "SUCCESS",
+                )
+            ],
+            {"Verified": 1},
+        ),
         tag="autogenerated:jenkins-gerrit-trigger",
         ps=4,
         username="jenkins",
@@ -551,7 +859,18 @@ CASES = [
         "gerrit-trigger",
         "Jenkins (Automated Verifier)",
         "Patch Set 2: Verified-1\n\nBuild Failed (includes older changes 10670/1) http://jenkins.diamond.ac.uk:8080/job/GDA.master-junit.tests-gerrit/8270/",
-        bot("Jenkins (Automated Verifier)", "FAILURE", [job("GDA.master-junit.tests-gerrit", "http://jenkins.diamond.ac.uk:8080/job/GDA.master-junit.tests-gerrit/8270/", "FAILURE")], {"Verified": -1}),
+        bot(
+            "Jenkins (Automated Verifier)",
+            "FAILURE",
+            [
+                job(
+                    "GDA.master-junit.tests-gerrit",
+                    "http://jenkins.diamond.ac.uk:8080/job/GDA.master-junit.tests-gerrit/8270/",
+                    "FAILURE",
+                )
+            ],
+            {"Verified": -1},
+        ),
         ps=2,
         username="dlshudson",
     ),
@@ -572,7 +891,13 @@ CASES = [
         bot(
             "Commit Bot",
             "FAILURE",
-            [job("linux_chromium_tsan_rel_ng", "http://build.chromium.org/p/tryserver.chromium.linux/builders/linux_chromium_tsan_rel_ng/builds/148028", "JOB_FAILED")],
+            [
+                job(
+                    "linux_chromium_tsan_rel_ng",
+                    "http://build.chromium.org/p/tryserver.chromium.linux/builders/linux_chromium_tsan_rel_ng/builds/148028",
+                    "JOB_FAILED",
+                )
+            ],
         ),
         tag="autogenerated:cq:dry-run",
         prov="verbatim",
@@ -586,7 +911,18 @@ CASES = [
         bot(
             "Chromium LUCI CQ",
             "FAILURE",
-            [job("chromium/try/win-rel", "https://ci.chromium.org/b/8800000000000000001", "FAILED"), job("chromium/try/mac-rel", "https://ci.chromium.org/b/8800000000000000002", "FAILED")],
+            [
+                job(
+                    "chromium/try/win-rel",
+                    "https://ci.chromium.org/b/8800000000000000001",
+                    "FAILED",
+                ),
+                job(
+                    "chromium/try/mac-rel",
+                    "https://ci.chromium.org/b/8800000000000000002",
+                    "FAILED",
+                ),
+            ],
         ),
         tag="autogenerated:cv:dry-run:1690000000",
         ps=2,
@@ -595,7 +931,11 @@ CASES = [
         "luci-cq",
         "Chromium LUCI CQ",
         "Patch Set 6:\n\nThis CL has failed the run. Reason:\n\n[Tryjob](https://cr-buildbucket.appspot.com/build/8811111111111111111) has failed",
-        bot("Chromium LUCI CQ", "FAILURE", [job(None, "https://cr-buildbucket.appspot.com/build/8811111111111111111", "FAILED")]),
+        bot(
+            "Chromium LUCI CQ",
+            "FAILURE",
+            [job(None, "https://cr-buildbucket.appspot.com/build/8811111111111111111", "FAILED")],
+        ),
         tag="autogenerated:cv:full-run:1690000001",
         ps=6,
     ),
@@ -623,7 +963,18 @@ CASES = [
         "Status: https://android-build.googleplex.com/builds/where-is-my-cl/android-review/486597?revision=1\n\n\n\n\n"
         "TreeHugger finished with: 1 failed.\n\nFAIL: Failed to build git_master/marlin-userdebug_fastbuild_linux/4338332 (ToT). "
         f"See {TH}P4783922/kernel_test/latest\n\nHave a question? Found a bug? http://go/treehugger-troubleshoot",
-        bot("Treehugger Robot", "FAILURE", [job("git_master/marlin-userdebug_fastbuild_linux", f"{TH}P4783922/kernel_test/latest", "FAIL")], {"Presubmit-Verified": -1}),
+        bot(
+            "Treehugger Robot",
+            "FAILURE",
+            [
+                job(
+                    "git_master/marlin-userdebug_fastbuild_linux",
+                    f"{TH}P4783922/kernel_test/latest",
+                    "FAIL",
+                )
+            ],
+            {"Presubmit-Verified": -1},
+        ),
         tag="autogenerated:TreeHugger:Verify-Fail",
         prov="verbatim",
     ),
@@ -645,7 +996,11 @@ CASES = [
             "FAILURE",
             [
                 job("aosp-master/aosp_arm64-eng", f"{TH}P4720458/aosp_arm64-eng/latest", "PASS"),
-                job("git_master/marlin-userdebug_fastbuild_linux", f"{TH}P4720460/marlin-userdebug_fastbuild_linux/latest", "FAIL"),
+                job(
+                    "git_master/marlin-userdebug_fastbuild_linux",
+                    f"{TH}P4720460/marlin-userdebug_fastbuild_linux/latest",
+                    "FAIL",
+                ),
                 job("git_master/marlin-userdebug_fastbuild_linux", None, "SKIPPED"),
             ],
             {"Presubmit-Verified": -1},
@@ -675,8 +1030,18 @@ CASES = [
             "jenkins-bot",
             "FAILURE",
             [
-                job("wmf-quibble-core-vendor-mysql-php74-docker", f"{W}wmf-quibble-core-vendor-mysql-php74-docker/12345/console", "FAILURE", d(0, 25, 12)),
-                job("mwext-php74-phan-docker", f"{W}mwext-php74-phan-docker/61999/console", "SUCCESS", d(0, 2, 40)),
+                job(
+                    "wmf-quibble-core-vendor-mysql-php74-docker",
+                    f"{W}wmf-quibble-core-vendor-mysql-php74-docker/12345/console",
+                    "FAILURE",
+                    d(0, 25, 12),
+                ),
+                job(
+                    "mwext-php74-phan-docker",
+                    f"{W}mwext-php74-phan-docker/61999/console",
+                    "SUCCESS",
+                    d(0, 2, 40),
+                ),
             ],
             {"Verified": -2},
         ),
@@ -688,7 +1053,18 @@ CASES = [
         "wikimedia-zuul",
         "jenkins-bot",
         f"Patch Set 1:\n\nPost-merge build succeeded.\n\n- {W}mediawiki-core-doxygen-docker-publish/29012/console : SUCCESS in 8m 44s\n",
-        bot("jenkins-bot", "SUCCESS", [job("mediawiki-core-doxygen-docker-publish", f"{W}mediawiki-core-doxygen-docker-publish/29012/console", "SUCCESS", d(0, 8, 44))]),
+        bot(
+            "jenkins-bot",
+            "SUCCESS",
+            [
+                job(
+                    "mediawiki-core-doxygen-docker-publish",
+                    f"{W}mediawiki-core-doxygen-docker-publish/29012/console",
+                    "SUCCESS",
+                    d(0, 8, 44),
+                )
+            ],
+        ),
         tag="autogenerated:ci-postmerge",
         username="jenkins-bot",
     ),
@@ -703,7 +1079,12 @@ CASES = [
             "jenkins-bot",
             "FAILURE",
             [
-                job("operations-puppet-tests-buster-docker", f"{W}operations-puppet-tests-buster-docker/61234/console", "FAILURE", d(0, 4, 10)),
+                job(
+                    "operations-puppet-tests-buster-docker",
+                    f"{W}operations-puppet-tests-buster-docker/61234/console",
+                    "FAILURE",
+                    d(0, 4, 10),
+                ),
                 job("diffConfig", f"{W}diffConfig/7/console", "SUCCESS", 47, False),
                 job("diffConfig", f"{W}diffConfig/8/console", "FAILURE", 52, False),
             ],
@@ -728,7 +1109,17 @@ CASES = [
         "SonarQube Bot",
         "Patch Set 2:\n\n❌ Quality gate failed\n\n* Coverage on new code: 61.4% (is less than 80%)\n\n"
         "Report: https://sonarcloud.io/dashboard?id=mediawiki-extensions-Foo&pullRequest=123",
-        bot("SonarQube Bot", "FAILURE", [job("Quality gate", "https://sonarcloud.io/dashboard?id=mediawiki-extensions-Foo&pullRequest=123", "FAILED")]),
+        bot(
+            "SonarQube Bot",
+            "FAILURE",
+            [
+                job(
+                    "Quality gate",
+                    "https://sonarcloud.io/dashboard?id=mediawiki-extensions-Foo&pullRequest=123",
+                    "FAILED",
+                )
+            ],
+        ),
         tag="autogenerated:codehealth",
         ps=2,
         username="sonarqubebot",
@@ -759,8 +1150,16 @@ CASES = [
             "GerritForge CI",
             "SUCCESS",
             [
-                job("bazel/notedb", "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-bazel/30001/console", "SUCCESS"),
-                job("bazel/reviewdb", "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-bazel/30002/console", "SUCCESS"),
+                job(
+                    "bazel/notedb",
+                    "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-bazel/30001/console",
+                    "SUCCESS",
+                ),
+                job(
+                    "bazel/reviewdb",
+                    "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-bazel/30002/console",
+                    "SUCCESS",
+                ),
             ],
             {"Verified": 1},
         ),
@@ -776,8 +1175,16 @@ CASES = [
             "GerritForge CI",
             "FAILURE",
             [
-                job("polygerrit", "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-polygerrit/4411/console", "FAILURE"),
-                job("bazel/notedb", "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-bazel/30101/console", "SUCCESS"),
+                job(
+                    "polygerrit",
+                    "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-polygerrit/4411/console",
+                    "FAILURE",
+                ),
+                job(
+                    "bazel/notedb",
+                    "https://gerrit-ci.gerritforge.com/job/Gerrit-verifier-bazel/30101/console",
+                    "SUCCESS",
+                ),
             ],
             {"Verified": -1},
         ),
@@ -816,8 +1223,16 @@ CASES = [
             "Lustre Buildbot",
             "FAILURE",
             [
-                job("CentOS 6.7 x86_64 (BUILD)", "http://build.lustre.org/builders/CentOS%206.7%20x86_64%20%28BUILD%29/builds/10790", "SUCCEEDED"),
-                job("Ubuntu 14.04 x86_64 (BUILD)", "http://build.lustre.org/builders/Ubuntu%2014.04%20x86_64%20%28BUILD%29/builds/10736", "FAILED"),
+                job(
+                    "CentOS 6.7 x86_64 (BUILD)",
+                    "http://build.lustre.org/builders/CentOS%206.7%20x86_64%20%28BUILD%29/builds/10790",
+                    "SUCCEEDED",
+                ),
+                job(
+                    "Ubuntu 14.04 x86_64 (BUILD)",
+                    "http://build.lustre.org/builders/Ubuntu%2014.04%20x86_64%20%28BUILD%29/builds/10736",
+                    "FAILED",
+                ),
             ],
         ),
         prov="verbatim",
@@ -828,7 +1243,18 @@ CASES = [
         "Build Bot",
         "Patch Set 1: Well-Formed-1\n\nBranch restricted. PLEASE READ this URL: \n\n"
         "http://server.jenkins.couchbase.com/job/restricted-branch-check/88980/artifact/restricted.html : FAILURE",
-        bot("Build Bot", "FAILURE", [job("restricted-branch-check", "http://server.jenkins.couchbase.com/job/restricted-branch-check/88980/artifact/restricted.html", "FAILURE")], {"Well-Formed": -1}),
+        bot(
+            "Build Bot",
+            "FAILURE",
+            [
+                job(
+                    "restricted-branch-check",
+                    "http://server.jenkins.couchbase.com/job/restricted-branch-check/88980/artifact/restricted.html",
+                    "FAILURE",
+                )
+            ],
+            {"Well-Formed": -1},
+        ),
         prov="verbatim",
         username="buildbot",
     ),
@@ -884,11 +1310,41 @@ CASES = [
         username="zuul",
     ),
     # -------------------------------------------------------------------- human
-    rec("human", "Brian Rosmaita", "Patch Set 4:\n\nrecheck bug 1712345", human(), ps=4, username="brian-rosmaita"),
+    rec(
+        "human",
+        "Brian Rosmaita",
+        "Patch Set 4:\n\nrecheck bug 1712345",
+        human(),
+        ps=4,
+        username="brian-rosmaita",
+    ),
     rec("human", "Kevin Lee", "Patch Set 2:\n\npkvm: recheck", human(), ps=2, username="klee"),
-    rec("human", "Sean McGinnis", "Patch Set 6:\n\ncheck experimental", human(), ps=6, username="smcginnis"),
-    rec("human", "Eric Harney", "Uploaded patch set 3.", human(), tag="autogenerated:gerrit:newPatchSet", ps=3, username="eharney"),
-    rec("human", "Eric Harney", "Abandoned\n\nSuperseded by I4f2c1a", human(), tag="autogenerated:gerrit:abandon", ps=3, username="eharney"),
+    rec(
+        "human",
+        "Sean McGinnis",
+        "Patch Set 6:\n\ncheck experimental",
+        human(),
+        ps=6,
+        username="smcginnis",
+    ),
+    rec(
+        "human",
+        "Eric Harney",
+        "Uploaded patch set 3.",
+        human(),
+        tag="autogenerated:gerrit:newPatchSet",
+        ps=3,
+        username="eharney",
+    ),
+    rec(
+        "human",
+        "Eric Harney",
+        "Abandoned\n\nSuperseded by I4f2c1a",
+        human(),
+        tag="autogenerated:gerrit:abandon",
+        ps=3,
+        username="eharney",
+    ),
     rec(
         "human",
         "Jenkins Smith",
@@ -912,9 +1368,28 @@ CASES = [
         human(),
         username="askb",
     ),
-    rec("human", "Gorka Eguileor", "Patch Set 1: Code-Review-1\n\n(2 comments)\n\nPlease add a unit test.", human({"Code-Review": -1}), username="geguileo"),
-    rec("human", "Vijay Ladani", "Patch Set 1: -Code-Review", human({"Code-Review": 0}), username="vladani"),
-    rec("human", "Rafael Mendes", "Patch Set 2:\n\nrun-NEC Cinder CI", human(), ps=2, username="rmendes"),
+    rec(
+        "human",
+        "Gorka Eguileor",
+        "Patch Set 1: Code-Review-1\n\n(2 comments)\n\nPlease add a unit test.",
+        human({"Code-Review": -1}),
+        username="geguileo",
+    ),
+    rec(
+        "human",
+        "Vijay Ladani",
+        "Patch Set 1: -Code-Review",
+        human({"Code-Review": 0}),
+        username="vladani",
+    ),
+    rec(
+        "human",
+        "Rafael Mendes",
+        "Patch Set 2:\n\nrun-NEC Cinder CI",
+        human(),
+        ps=2,
+        username="rmendes",
+    ),
 ]
 
 

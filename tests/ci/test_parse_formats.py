@@ -196,7 +196,9 @@ def test_recheck_hints_advertised_by_cis():
         "review comment with pkvm: recheck. For contact see https://wiki.openstack.org/x"
     )
     assert p.recheck_hints == ("pkvm: recheck",)
-    p = parse_text("Patch Set 1:\n\nBuild succeeded (check pipeline). Use run-Zadara CI to recheck.")
+    p = parse_text(
+        "Patch Set 1:\n\nBuild succeeded (check pipeline). Use run-Zadara CI to recheck."
+    )
     assert p.recheck_hints == ("run-zadara ci",)
     p = parse_text("Patch Set 1:\n\nBuild failed. To recheck use 'lenovo-ci: recheck'.")
     assert p.recheck_hints == ("lenovo-ci: recheck",)

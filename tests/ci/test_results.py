@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ci._models import GT, JANE, NEC, PKVM, ZUUL, Account, Message, at, human, zuul_report
+from tests.ci._models import GT, JANE, NEC, PKVM, Account, Message, at, human, zuul_report
 from vstui.ci.classify import BotRules
 from vstui.ci.recheck import detect_recheck
 from vstui.ci.results import build_change_results
@@ -11,7 +11,9 @@ from vstui.ci.results import build_change_results
 def nec_report(n: int, ps: int, minute: float, ok: bool = False) -> Message:
     word, res = ("succeeded", "SUCCESS") if ok else ("failed", "FAILURE")
     return Message(
-        f"n{n}", NEC, at(minute),
+        f"n{n}",
+        NEC,
+        at(minute),
         f"Patch Set {ps}:\n\nBuild {word}.  To recheck use 'run-NEC Cinder CI'.\n\n"
         f"- NEC-FC http://nec.example/{n} : {res} in 1m 05s",
         revision_number=ps,
@@ -20,7 +22,9 @@ def nec_report(n: int, ps: int, minute: float, ok: bool = False) -> Message:
 
 def pkvm_report(n: int, ps: int, minute: float) -> Message:
     return Message(
-        f"p{n}", PKVM, at(minute),
+        f"p{n}",
+        PKVM,
+        at(minute),
         f"Patch Set {ps}:\n\nBuild succeeded. For rechecking only on the IBM PowerKVM CI, add a "
         "review comment with pkvm: recheck. For contact see https://wiki.openstack.org/wiki/PowerKVM\n\n"
         f"- tempest-dsvm-full-xenial http://pkvm.example/{n}/ : SUCCESS in 1h 11m 50s",
@@ -29,9 +33,13 @@ def pkvm_report(n: int, ps: int, minute: float) -> Message:
 
 
 def test_latest_report_is_current_and_older_ones_are_history():
-    msgs = [zuul_report(1, 1, ok=False, minute=1), human(1, 1, "recheck", 2),
-            zuul_report(2, 1, ok=True, minute=3), human(2, 1, "recheck", 4),
-            zuul_report(3, 1, ok=False, minute=5)]
+    msgs = [
+        zuul_report(1, 1, ok=False, minute=1),
+        human(1, 1, "recheck", 2),
+        zuul_report(2, 1, ok=True, minute=3),
+        human(2, 1, "recheck", 4),
+        zuul_report(3, 1, ok=False, minute=5),
+    ]
     run = build_change_results(msgs).for_patch_set(1).run_for("Zuul")
     assert run is not None
     assert run.current.message_id == "z3" and run.current.overall == "FAILURE"
@@ -47,15 +55,22 @@ def test_messages_are_ordered_by_date_not_input_order():
 
 
 def test_pipelines_are_separate_runs():
-    msgs = [zuul_report(1, 1, ok=True, minute=1),
-            zuul_report(2, 1, ok=False, pipeline="experimental", minute=2)]
+    msgs = [
+        zuul_report(1, 1, ok=True, minute=1),
+        zuul_report(2, 1, ok=False, pipeline="experimental", minute=2),
+    ]
     ps = build_change_results(msgs).for_patch_set(1)
     assert [r.label for r in ps.runs] == ["Zuul (check)", "Zuul (experimental)"]
 
 
 def test_started_then_finished_is_one_run():
     started = [
-        Message(f"s{i}", GT, at(i), f"Patch Set 1:\n\nBuild Started https://j.example/job/{n}/1/ ({i}/2)")
+        Message(
+            f"s{i}",
+            GT,
+            at(i),
+            f"Patch Set 1:\n\nBuild Started https://j.example/job/{n}/1/ ({i}/2)",
+        )
         for i, n in ((1, "unit"), (2, "lint"))
     ]
     ps = build_change_results(started).for_patch_set(1)
@@ -63,7 +78,9 @@ def test_started_then_finished_is_one_run():
     assert run.current.overall == "STARTED" and {j.name for j in run.jobs} == {"unit", "lint"}
     assert ps.summary.running == 2
     done = Message(
-        "d", GT, at(5),
+        "d",
+        GT,
+        at(5),
         "Patch Set 1: Verified+1\n\nBuild Successful \n\nhttps://j.example/job/unit/1/ : SUCCESS"
         "\n\nhttps://j.example/job/lint/1/ : SUCCESS",
     )
@@ -72,9 +89,12 @@ def test_started_then_finished_is_one_run():
 
 
 def test_plain_recheck_marks_every_ci_pending_until_it_reports():
-    msgs = [zuul_report(1, 1, ok=False, minute=1), nec_report(1, 1, 2),
-            human(1, 1, "This failure is unrelated.\n\nrecheck", 3),
-            zuul_report(2, 1, ok=True, minute=4)]
+    msgs = [
+        zuul_report(1, 1, ok=False, minute=1),
+        nec_report(1, 1, 2),
+        human(1, 1, "This failure is unrelated.\n\nrecheck", 3),
+        zuul_report(2, 1, ok=True, minute=4),
+    ]
     ps = build_change_results(msgs).for_patch_set(1)
     assert ps.run_for("Zuul").pending is False  # answered
     nec = ps.run_for("NEC Cinder CI")
@@ -91,8 +111,9 @@ def test_targeted_rechecks_mark_only_that_ci():
     ps = build_change_results([*base, human(9, 1, "pkvm: recheck", 5)]).for_patch_set(1)
     assert [r.ci_name for r in ps.runs if r.pending] == ["IBM PowerKVM CI"]
     # a recheck word that names no CI is a plain recheck (Zuul triggers on any "recheck ...")
-    ps = build_change_results([*base, human(9, 1, "recheck cinder-plugin-ceph-tempest timed out", 5)]
-                              ).for_patch_set(1)
+    ps = build_change_results(
+        [*base, human(9, 1, "recheck cinder-plugin-ceph-tempest timed out", 5)]
+    ).for_patch_set(1)
     assert all(r.pending for r in ps.runs)
     # run-<unknown CI> asks a CI that has not reported: nothing here goes pending
     ps = build_change_results([*base, human(9, 1, "run-Virtuozzo Storage CI", 5)]).for_patch_set(1)
@@ -100,19 +121,24 @@ def test_targeted_rechecks_mark_only_that_ci():
 
 
 def test_check_experimental_targets_the_experimental_pipeline():
-    msgs = [zuul_report(1, 1, ok=True, minute=1),
-            zuul_report(2, 1, ok=False, pipeline="experimental", minute=2),
-            human(1, 1, "check experimental", 3)]
+    msgs = [
+        zuul_report(1, 1, ok=True, minute=1),
+        zuul_report(2, 1, ok=False, pipeline="experimental", minute=2),
+        human(1, 1, "check experimental", 3),
+    ]
     ps = build_change_results(msgs).for_patch_set(1)
     assert {r.label: r.pending for r in ps.runs} == {
-        "Zuul (check)": False, "Zuul (experimental)": True,
+        "Zuul (check)": False,
+        "Zuul (experimental)": True,
     }
 
 
 def test_rechecks_from_bots_and_quotes_do_not_count():
-    msgs = [nec_report(1, 1, 1),
-            Message("b", Account("Tintri CI"), at(2), "Patch Set 1:\n\nrecheck"),
-            human(1, 1, "> recheck\n\nwhy was this rechecked?", 3)]
+    msgs = [
+        nec_report(1, 1, 1),
+        Message("b", Account("Tintri CI"), at(2), "Patch Set 1:\n\nrecheck"),
+        human(1, 1, "> recheck\n\nwhy was this rechecked?", 3),
+    ]
     ps = build_change_results(msgs).for_patch_set(1)
     assert not any(r.pending for r in ps.runs)
 
@@ -123,14 +149,29 @@ def test_recheck_on_another_patch_set_does_not_apply():
 
 
 def test_summary_counts_and_not_reported():
-    msgs = [zuul_report(1, 1, ok=False, minute=1), nec_report(1, 1, 2),
-            Message("u", JANE, at(3), "Uploaded patch set 2.", tag="autogenerated:gerrit:newPatchSet",
-                    revision_number=2),
-            zuul_report(2, 2, ok=True, minute=4)]
+    msgs = [
+        zuul_report(1, 1, ok=False, minute=1),
+        nec_report(1, 1, 2),
+        Message(
+            "u",
+            JANE,
+            at(3),
+            "Uploaded patch set 2.",
+            tag="autogenerated:gerrit:newPatchSet",
+            revision_number=2,
+        ),
+        zuul_report(2, 2, ok=True, minute=4),
+    ]
     res = build_change_results(msgs, expected_cis=["Cisco CI"])
     s1 = res.for_patch_set(1).summary
     # Zuul PS1: tox-py3 FAILURE (voting), pep8 SUCCESS, docs-nv FAILURE non-voting; NEC FAILURE
-    assert (s1.passing, s1.failing_voting, s1.failing_non_voting, s1.running, s1.pending) == (1, 2, 1, 0, 0)
+    assert (s1.passing, s1.failing_voting, s1.failing_non_voting, s1.running, s1.pending) == (
+        1,
+        2,
+        1,
+        0,
+        0,
+    )
     assert s1.not_reported == ("Cisco CI",)
     s2 = res.for_patch_set(2).summary
     assert (s2.passing, s2.failing_voting, s2.failing_non_voting) == (2, 0, 1)
@@ -139,8 +180,15 @@ def test_summary_counts_and_not_reported():
 
 
 def test_run_without_job_lines_counts_once_by_overall():
-    msgs = [Message("c", Account("LUCI CQ"), at(1), "Patch Set 1:\n\nDry run: This CL passed the CQ dry run.",
-                    tag="autogenerated:cq:dry-run")]
+    msgs = [
+        Message(
+            "c",
+            Account("LUCI CQ"),
+            at(1),
+            "Patch Set 1:\n\nDry run: This CL passed the CQ dry run.",
+            tag="autogenerated:cq:dry-run",
+        )
+    ]
     s = build_change_results(msgs).for_patch_set(1).summary
     assert (s.passing, s.total) == (1, 1)
 
@@ -155,8 +203,18 @@ def test_humans_and_bots_are_separated_for_the_discussion_pane():
 def test_alias_merges_two_accounts_into_one_ci():
     rules = BotRules.from_config(ci_aliases={"Acme CI": ["acme-a", "acme-b"]})
     msgs = [
-        Message("a", Account("Acme A", "acme-a"), at(1), "Patch Set 1:\n\nBuild failed.\n\n- x http://a/1 : FAILURE"),
-        Message("b", Account("Acme B", "acme-b"), at(2), "Patch Set 1:\n\nBuild succeeded.\n\n- x http://a/2 : SUCCESS"),
+        Message(
+            "a",
+            Account("Acme A", "acme-a"),
+            at(1),
+            "Patch Set 1:\n\nBuild failed.\n\n- x http://a/1 : FAILURE",
+        ),
+        Message(
+            "b",
+            Account("Acme B", "acme-b"),
+            at(2),
+            "Patch Set 1:\n\nBuild succeeded.\n\n- x http://a/2 : SUCCESS",
+        ),
     ]
     (run,) = build_change_results(msgs, rules=rules).for_patch_set(1).runs
     assert (run.ci_name, run.current.overall, run.runs) == ("Acme CI", "SUCCESS", 2)
@@ -178,6 +236,10 @@ def test_detect_recheck_forms():
     for text, want in cases.items():
         r = detect_recheck(text)
         assert r is not None and (r.keyword, r.target, r.pipeline) == want, text
-    for text in ("Patch Set 3:\n\nPlease do not recheck this.", "Patch Set 3:\n\n> recheck",
-                 "Patch Set 3: Code-Review+1", "Patch Set 3:\n\nLooks good"):
+    for text in (
+        "Patch Set 3:\n\nPlease do not recheck this.",
+        "Patch Set 3:\n\n> recheck",
+        "Patch Set 3: Code-Review+1",
+        "Patch Set 3:\n\nLooks good",
+    ):
         assert detect_recheck(text) is None, text

@@ -6,13 +6,25 @@ import pytest
 
 from tests.ci._models import ZUUL, Message, Verification, at, zuul_report
 from vstui.ci.results import build_change_results
-from vstui.ci.verify_status import job_from_verification, reports_from_verifications, result_for_value
+from vstui.ci.verify_status import (
+    job_from_verification,
+    reports_from_verifications,
+    result_for_value,
+)
 
 
 @pytest.mark.parametrize(
     ("value", "in_progress", "result"),
-    [(-2, True, "FAILURE"), (-1, True, "FAILURE"), (0, True, "UNSTABLE"), (1, True, "SUCCESS"),
-     (2, True, "STARTED"), (2, False, "SUCCESS"), (3, True, "SUCCESS"), ("x", True, None)],
+    [
+        (-2, True, "FAILURE"),
+        (-1, True, "FAILURE"),
+        (0, True, "UNSTABLE"),
+        (1, True, "SUCCESS"),
+        (2, True, "STARTED"),
+        (2, False, "SUCCESS"),
+        (3, True, "SUCCESS"),
+        ("x", True, None),
+    ],
 )
 def test_value_mapping(value, in_progress, result):
     assert result_for_value(value, in_progress_status=in_progress) == result
@@ -20,15 +32,33 @@ def test_value_mapping(value, in_progress, result):
 
 def test_every_field_maps():
     v = Verification(
-        "uuid-1", "gate-foo", "https://ci.example/job/gate-foo/12/", -1, abstain=True, rerun=True,
-        reporter="Jenkins", comment="flaky", category="cloud", duration="1 min 30 sec", granted=at(3),
+        "uuid-1",
+        "gate-foo",
+        "https://ci.example/job/gate-foo/12/",
+        -1,
+        abstain=True,
+        rerun=True,
+        reporter="Jenkins",
+        comment="flaky",
+        category="cloud",
+        duration="1 min 30 sec",
+        granted=at(3),
     )
     job = job_from_verification(v)
     assert (job.name, job.url, job.result, job.duration_s, job.voting) == (
-        "gate-foo", "https://ci.example/job/gate-foo/12/", "FAILURE", 90, False,
+        "gate-foo",
+        "https://ci.example/job/gate-foo/12/",
+        "FAILURE",
+        90,
+        False,
     )
     assert (job.source, job.reporter, job.rerun, job.comment, job.category, job.granted) == (
-        "verify-status", "Jenkins", True, "flaky", "cloud", at(3),
+        "verify-status",
+        "Jenkins",
+        True,
+        "flaky",
+        "cloud",
+        at(3),
     )
     assert job.failing and not job.running
 
@@ -58,11 +88,25 @@ def test_ci_reporting_both_ways_shows_once():
     rows = {
         1: [
             # same build as the comment's tox-py3 job (URL differs only by /console)
-            Verification("u1", "tox-py3", "https://zuul.example.org/build/1a/console", 1,
-                         reporter="Zuul", duration="3m 10s", granted=at(11)),
+            Verification(
+                "u1",
+                "tox-py3",
+                "https://zuul.example.org/build/1a/console",
+                1,
+                reporter="Zuul",
+                duration="3m 10s",
+                granted=at(11),
+            ),
             # same reporter, a job the comment did not list
-            Verification("u2", "extra", "https://zuul.example.org/build/1x", -1,
-                         abstain=True, reporter="Zuul", granted=at(11)),
+            Verification(
+                "u2",
+                "extra",
+                "https://zuul.example.org/build/1x",
+                -1,
+                abstain=True,
+                reporter="Zuul",
+                granted=at(11),
+            ),
         ]
     }
     ps = build_change_results(msgs, verifications=rows).for_patch_set(1)
@@ -79,7 +123,9 @@ def test_ci_reporting_both_ways_shows_once():
 def test_match_by_url_even_when_reporter_differs():
     # The Jenkins reporter's default reporter name is "Jenkins"; the comment account differs.
     gt = Message(
-        "g1", None, at(1),
+        "g1",
+        None,
+        at(1),
         "Patch Set 1: Verified+1\n\nBuild Successful \n\nhttps://ci.example/job/unit/7/ : SUCCESS",
         revision_number=1,
     )

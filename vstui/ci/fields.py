@@ -181,6 +181,9 @@ def clean_url(raw: str | None) -> str | None:
     """
     if not raw or len(raw) > 8200:  # is_safe_url refuses longer ones anyway
         return None
+    last = raw[-1]
+    if (last.isalnum() or last == "/") and raw.startswith(("http://", "https://")):
+        return raw if is_safe_url(raw) else None  # the common case: nothing to trim
     url = raw.strip()
     if url[:1] in "<(\"'[":
         url = url[1:]
