@@ -62,6 +62,10 @@ def content_key(event: Event) -> Key:
 class Deduper:
     """Decides which events reach consumers. See the module docstring for the rules.
 
+    Content keys are computed lazily, only for events in a second where both sides have
+    something: a replay row whose second saw no delivered event is new without hashing, and
+    a live event is only hashed when replayed events of its second are still unmatched.
+
     Args:
         keep_seconds: how long delivered events stay comparable (must exceed the replay margin).
         max_recent: hard cap on remembered events (memory bound on very busy servers).
@@ -71,8 +75,9 @@ class Deduper:
         self.keep_seconds = keep_seconds
         self.max_recent = max_recent
         self._recent: deque[Event] = deque()  # delivered, oldest first by arrival
-        self._credits: Counter[Key] = Counter()
-        self._credit_order: deque[Key] = deque()
+        # second -> replay-delivered events the live stream may still bring (with their keys
+        # once computed); swallowed when the live copy arrives.
+        self._credits: dict[int | None, list[list[Any]]] = {}
         self._pins: list[int] = []
         self.newest: int | None = None  # highest eventCreatedOn delivered so far
         self.delivered = 0
@@ -110,17 +115,10 @@ class Deduper:
         if horizon is not None:
             while recent and (recent[0].event_created_on or 0) < horizon:
                 recent.popleft()
+            for ts in [t for t in self._credits if t is None or t < horizon]:
+                del self._credits[ts]
         while len(recent) > self.max_recent:
             recent.popleft()
-        order = self._credit_order
-        while order and (
-            len(order) > self.max_recent or (horizon is not None and (order[0][0] or 0) < horizon)
-        ):
-            key = order.popleft()
-            if self._credits[key] > 0:
-                self._credits[key] -= 1
-                if not self._credits[key]:
-                    del self._credits[key]
 
     # -- the entry points -------------------------------------------------------------
 
@@ -134,13 +132,18 @@ class Deduper:
     def accept_live(self, event: Event) -> bool:
         """A live stream event: True to deliver it, False if a replay already delivered it."""
         if self._credits:
-            key = content_key(event)
-            if self._credits.get(key, 0) > 0:
-                self._credits[key] -= 1
-                if not self._credits[key]:
-                    del self._credits[key]
-                self.suppressed += 1
-                return False
+            pending = self._credits.get(event.event_created_on)
+            if pending:
+                key = content_key(event)
+                for i, entry in enumerate(pending):
+                    if entry[1] is None:
+                        entry[1] = content_key(entry[0])
+                    if entry[1] == key:
+                        del pending[i]
+                        if not pending:
+                            del self._credits[event.event_created_on]
+                        self.suppressed += 1
+                        return False
         self._remember(event)
         return True
 
@@ -149,25 +152,30 @@ class Deduper:
 
         Rows older than `since` are ignored (nothing to compare them with).
         """
-        delivered: Counter[Key] = Counter(
-            content_key(e)
-            for e in self._recent
-            if e.event_created_on is not None and e.event_created_on >= since
-        )
+        by_second: dict[int, list[Event]] = {}
+        for e in self._recent:
+            ts = e.event_created_on
+            if ts is not None and ts >= since:
+                by_second.setdefault(ts, []).append(e)
+        delivered: dict[int, Counter[Key]] = {}  # per second, built on first need
         seen: Counter[Key] = Counter()
         out: list[Event] = []
         for event in events:
             ts = event.event_created_on
             if ts is None or ts < since:
                 continue
-            key = content_key(event)
-            seen[key] += 1
-            if seen[key] <= delivered[key]:
-                self.suppressed += 1
-                continue
+            if ts in by_second:
+                counts = delivered.get(ts)
+                if counts is None:
+                    counts = delivered[ts] = Counter(content_key(e) for e in by_second[ts])
+                key = content_key(event)
+                seen[key] += 1
+                if seen[key] <= counts[key]:
+                    self.suppressed += 1
+                    continue
             out.append(event)
+            self._credits.setdefault(ts, []).append([event, None])
+        for event in out:
             self._remember(event)
-            self._credits[key] += 1
-            self._credit_order.append(key)
         self._prune()
         return out

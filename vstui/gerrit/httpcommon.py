@@ -4,7 +4,7 @@ URL building, `)]}'` stripping, HTTP status -> typed error, retry timing, events
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -164,47 +164,56 @@ class LoggedEvent:
     event: Event
 
 
-def decode_events_log(body: bytes) -> tuple[list[LoggedEvent], int]:
-    """Rows of an events-log answer, oldest first, and how many lines could not be decoded."""
-    rows: list[LoggedEvent] = []
-    bad = 0
+def line_timestamp(line: bytes) -> int | None:
+    """`eventCreatedOn` read straight from a JSON line (cheap; None if not found)."""
+    at = line.rfind(b'"eventCreatedOn":')
+    if at < 0:
+        return None
+    digits = line[at + 17 : at + 40].lstrip()
+    end = 0
+    while end < len(digits) and 48 <= digits[end] <= 57:
+        end += 1
+    return int(digits[:end]) if end else None
+
+
+def append_events_log_page(rows: list[LoggedEvent], body: bytes) -> tuple[int, int]:
+    """Decode one events-log answer onto `rows`; returns (rows added, rows in the page).
+
+    A follow-up page starts at the last second of the previous one, so it repeats that
+    second's rows first (same order); those are skipped before decoding. Undecodable lines
+    are skipped.
+    """
+    boundary = rows[-1].event.event_created_on if rows else None
+    skip = 0
+    if boundary is not None:
+        for row in reversed(rows):
+            if row.event.event_created_on != boundary:
+                break
+            skip += 1
+    added = page_rows = 0
     for raw in body.split(b"\n"):
         line = raw.strip()
         if not line:
             continue
+        page_rows += 1
+        if skip:
+            if line_timestamp(line) == boundary:
+                skip -= 1
+                continue
+            skip = 0
         try:
             rows.append(LoggedEvent(line, decode_event(line, source="events-log")))
         except EventDecodeError:
-            bad += 1
-    return rows, bad
-
-
-def next_events_log_page(
-    rows: Sequence[LoggedEvent], limit: int = EVENTS_LOG_RETURN_LIMIT
-) -> int | None:
-    """If `rows` filled a whole page, the epoch second to ask from next, else None."""
-    if len(rows) < limit or not rows:
-        return None
-    return rows[-1].event.event_created_on
-
-
-def merge_events_log_page(rows: list[LoggedEvent], page: Iterable[LoggedEvent]) -> int:
-    """Append a follow-up page to `rows`, skipping the rows of the boundary second it repeats.
-
-    The next page starts at the last second of the previous one, so it repeats that second's
-    rows first (same order). Returns how many new rows were appended.
-    """
-    boundary = rows[-1].event.event_created_on if rows else None
-    already = sum(1 for r in rows if r.event.event_created_on == boundary) if rows else 0
-    added = 0
-    for row in page:
-        if already and row.event.event_created_on == boundary:
-            already -= 1
             continue
-        already = 0
-        rows.append(row)
         added += 1
-    return added
+    return added, page_rows
+
+
+def decode_events_log(body: bytes) -> list[LoggedEvent]:
+    """Rows of one events-log answer, oldest first (undecodable lines skipped)."""
+    rows: list[LoggedEvent] = []
+    append_events_log_page(rows, body)
+    return rows
 
 
 def query_params(

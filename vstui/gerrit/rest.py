@@ -41,12 +41,10 @@ from vstui.gerrit.httpcommon import (
     USER_AGENT,
     LoggedEvent,
     RetryPolicy,
+    append_events_log_page,
     change_path,
-    decode_events_log,
     error_for_status,
     events_log_query,
-    merge_events_log_page,
-    next_events_log_page,
     normalise_base_url,
     parse_json,
     query_params,
@@ -360,16 +358,10 @@ class GerritRestClient(_Base):
                 "GET",
                 EVENTS_LOG_PATH + "?" + events_log_query(start, until, self.events_log_timezone),
             )
-            page, _bad = decode_events_log(response.content)
-            if rows:
-                if not merge_events_log_page(rows, page):
-                    return rows
-            else:
-                rows.extend(page)
-            nxt = next_events_log_page(page, page_limit)
-            if nxt is None:
+            added, page_rows = append_events_log_page(rows, response.content)
+            if page_rows < page_limit or not added or not rows:
                 return rows
-            start = datetime.fromtimestamp(nxt, UTC)
+            start = datetime.fromtimestamp(rows[-1].event.event_created_on or 0, UTC)
 
     async def post_review(
         self,
@@ -472,16 +464,10 @@ class GerritSyncClient(_Base):
                 "GET",
                 EVENTS_LOG_PATH + "?" + events_log_query(start, None, self.events_log_timezone),
             )
-            page, _bad = decode_events_log(response.content)
-            if rows:
-                if not merge_events_log_page(rows, page):
-                    return rows
-            else:
-                rows.extend(page)
-            nxt = next_events_log_page(page, page_limit)
-            if nxt is None:
+            added, page_rows = append_events_log_page(rows, response.content)
+            if page_rows < page_limit or not added or not rows:
                 return rows
-            start = datetime.fromtimestamp(nxt, UTC)
+            start = datetime.fromtimestamp(rows[-1].event.event_created_on or 0, UTC)
 
     def query_changes(self, query: str, *, limit: int = 500) -> list[Change]:
         """Changes matching `query`, following `_more_changes` up to `limit` changes."""
