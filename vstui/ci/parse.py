@@ -188,8 +188,15 @@ def _find_headline(body: str) -> _Headline | None:
 
 
 # ---------------------------------------------------------------------- job lines
-_ZUUL_LINE = re.compile(r"\n[ \t]{0,8}[-*•][ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]+:[ \t]+([^\n]*)")
-_GT_LINE = re.compile(r"\n[ \t\"']{0,8}(https?://\S+)[ \t]+:[ \t]+([^\n]*)")
+# The result tail most job lines have (`RESULT[ in 1h 02m 03s][ (non-voting)]`) is matched
+# inside the line regex, so common lines need no Python tail parsing; any other tail is
+# captured whole by the last alternative and goes through `_rest_fields`.
+_TAIL = (
+    r"(?:([A-Z][A-Z_]{1,30})(?: in (?:(\d{1,6})h )?(?:(\d{1,6})m )?(\d{1,9})s)?"
+    r"( \(non-voting\))?[ \t\r]*(?=\n|\Z)|([^\n]*))"
+)
+_ZUUL_LINE = re.compile(r"\n[ \t]{0,8}[-*•][ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]+:[ \t]+" + _TAIL)
+_GT_LINE = re.compile(r"\n[ \t\"']{0,8}(https?://\S+)[ \t]+:[ \t]+" + _TAIL)
 _BUILD_STARTED = re.compile(r"\n[ \t\"']{0,8}build started\b([^\n]*)", re.IGNORECASE)
 _ICON_LINE = re.compile(r"\n[ \t]{0,8}(?:[-*][ \t]+)?(✅|✔️|✔|☑️|✓|❌|✖️|✖|❎|✗|⚠️|⚠|❗)[ \t]*([^\n]*)")
 _PAREN_URL_LINE = re.compile(r"[ \t]*\((https?://[^\s)]+)\)[ \t]*(?:\n|\Z)")
@@ -295,6 +302,26 @@ def _full(out: list[Job]) -> bool:
     return len(out) >= _MAX_JOBS
 
 
+def _tail_fields(
+    word: str | None,
+    h: str | None,
+    mi: str | None,
+    sec: str | None,
+    nv: str | None,
+    rest: str | None,
+) -> tuple[str, str | None, int | None, bool] | None:
+    if word is None:
+        return _rest_fields(rest or "")
+    if sec is None:
+        return word, None, None, nv is None
+    return (
+        word,
+        None,
+        (int(h) * 3600 if h else 0) + (int(mi) * 60 if mi else 0) + int(sec),
+        nv is None,
+    )
+
+
 def _zuul_jobs(body: str, out: list[Job]) -> None:
     seen: set[str] = set()
     for m in _bounded(_ZUUL_LINE.finditer(body), out):
@@ -304,20 +331,23 @@ def _zuul_jobs(body: str, out: list[Job]) -> None:
         if line in seen:
             continue  # identical repeated lines count once
         seen.add(line)
-        first, second, rest = m.group(1), m.group(2), m.group(3)
-        fields = _rest_fields(rest)
+        first, second, word, h, mi, sec, nv, rest = m.groups()
+        fields = _tail_fields(word, h, mi, sec, nv, rest)
         if fields is None:
             continue
         result, detail, duration, voting = fields
         if second is None:
-            url = clean_url(first) if "://" in first else None
-            name = jenkins_job_name(url) if url else first
-            if url is None and "://" in first:
-                continue
+            if "://" in first:
+                url = clean_url(first)
+                if url is None:
+                    continue
+                name = jenkins_job_name(url)
+            else:
+                url, name = None, first
         else:
             name = first
             url = clean_url(second) if "://" in second else None
-        out.append(Job(name, url, result, duration, voting, detail=detail))
+        out.append(Job(name, url, result, duration, voting, "comment", detail))
 
 
 def _gerrit_trigger_jobs(body: str, out: list[Job], head: _Headline | None = None) -> None:
@@ -331,22 +361,22 @@ def _gerrit_trigger_jobs(body: str, out: list[Job], head: _Headline | None = Non
         if line in seen:
             continue  # identical repeated lines count once
         seen.add(line)
-        raw_url = m.group(1)
-        fields = _rest_fields(m.group(2))
+        raw_url, word, h, mi, sec, nv, rest = m.groups()
+        fields = _tail_fields(word, h, mi, sec, nv, rest)
         if fields is None:
             # A trigger's custom build message replaces the result word. Keep the build
             # (Jenkins URLs under a Gerrit Trigger headline only) without a result.
             if gt_head and "/job/" in raw_url and len(wordless) < _MAX_JOBS:
                 url = clean_url(raw_url)
                 if url is not None:
-                    detail = m.group(2).strip() or None
+                    detail = (rest or "").strip() or None
                     wordless.append(Job(jenkins_job_name(url), url, None, detail=detail))
             continue
         url = clean_url(raw_url)
         if url is None:
             continue
         result, detail, duration, voting = fields
-        out.append(Job(jenkins_job_name(url), url, result, duration, voting, detail=detail))
+        out.append(Job(jenkins_job_name(url), url, result, duration, voting, "comment", detail))
     if wordless:
         if len(wordless) == 1 and not out and head is not None:
             # A single-build message takes its headline's result.
@@ -528,6 +558,16 @@ def parse_text(text: str, *, tag: str | None = None) -> ParsedText:
     """Parse a bot's message text. Never raises; linear in the length of `text`."""
     if not isinstance(text, str):
         return ParsedText(None, (), ())
+    return ParsedText(*_parse_text(text, tag))
+
+
+_Parsed = tuple[
+    str | None, tuple[tuple[str, int], ...], tuple[Job, ...], str | None, tuple[str, ...]
+]
+
+
+def _parse_text(text: str, tag: str | None) -> _Parsed:
+    """`parse_text` as a plain tuple (the hot path builds no intermediate object)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     first, body = _split(text)
@@ -575,7 +615,7 @@ def parse_text(text: str, *, tag: str | None = None) -> ParsedText:
             else body[:_HINT_HEAD] + "\n" + body[-_HINT_TAIL:]
         )
         hints = extract_recheck_hints(window)
-    return ParsedText(overall, votes, unique, pipeline, hints)
+    return overall, votes, unique, pipeline, hints
 
 
 _ICONS = ("✅", "✔", "❌", "✖", "☑", "✓", "❎", "✗", "⚠", "❗")
@@ -706,9 +746,14 @@ def _parse(
     if not verdict.is_bot:
         first, _ = _split(text)
         votes = parse_votes(first) if first else ()
-        recheck = detect_recheck(text)
-        if recheck is not None:
-            recheck = _with_origin(recheck, msg_id, patch_set, date, name or username, order)
+        recheck = detect_recheck(
+            text,
+            message_id=msg_id,
+            patch_set=patch_set,
+            date=date,
+            author=name or username,
+            order=order,
+        )
         return MessageResult(
             False,
             None,
@@ -724,54 +769,33 @@ def _parse(
             order=order,
         )
     ci_name = (rules.ci_name_for(name, username) if rules else (name or username)) or "Gerrit"
-    parsed = parse_text(text, tag=tag)
+    overall, votes, jobs, pipeline, hints = _parse_text(text, tag)
     report = CIReport(
-        ci_name=ci_name,
-        overall=parsed.overall,
-        jobs=parsed.jobs,
-        votes=parsed.votes,
-        message_id=msg_id,
-        patch_set=patch_set,
-        date=date,
-        source="comment",
-        pipeline=parsed.pipeline,
-        author_username=username,
-        recheck_hints=parsed.recheck_hints,
-        order=order,
+        ci_name,
+        overall,
+        jobs,
+        votes,
+        msg_id,
+        patch_set,
+        date,
+        "comment",
+        pipeline,
+        username,
+        hints,
+        order,
     )
     return MessageResult(
         True,
         ci_name if has_author else None,
-        parsed.overall,
-        parsed.votes,
-        parsed.jobs,
+        overall,
+        votes,
+        jobs,
         verdict.reason,
         report=report,
         message_id=msg_id,
         patch_set=patch_set,
         date=date,
         author=name or username,
-        order=order,
-    )
-
-
-def _with_origin(
-    req: RecheckRequest,
-    msg_id: str | None,
-    patch_set: int | None,
-    date: datetime | None,
-    author: str | None,
-    order: int,
-) -> RecheckRequest:
-    return RecheckRequest(
-        keyword=req.keyword,
-        target=req.target,
-        pipeline=req.pipeline,
-        line=req.line,
-        message_id=msg_id,
-        patch_set=patch_set,
-        date=date,
-        author=author,
         order=order,
     )
 

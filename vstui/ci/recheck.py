@@ -14,6 +14,7 @@ comment with pkvm: recheck`); `extract_recheck_hints` collects those commands fr
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from vstui.ci.model import RecheckRequest
 
@@ -29,8 +30,19 @@ _GENERIC_REST = re.compile(r"(?:bug|lp|no[ \t]+bug|#?\d)", re.IGNORECASE)
 _HEADER = re.compile(r"(?:Patch Set \d+:[^\n]*|Uploaded patch set \d+[^\n]*)")
 
 
-def detect_recheck(text: str | None) -> RecheckRequest | None:
-    """The first recheck request in a human's message, or None."""
+def detect_recheck(
+    text: str | None,
+    *,
+    message_id: str | None = None,
+    patch_set: int | None = None,
+    date: datetime | None = None,
+    author: str | None = None,
+    order: int = 0,
+) -> RecheckRequest | None:
+    """The first recheck request in a human's message, or None.
+
+    The keyword arguments say where the message came from; they are copied into the request.
+    """
     if not text or len(text) > 100_000:
         return None
     lower = text.lower()
@@ -56,26 +68,86 @@ def detect_recheck(text: str | None) -> RecheckRequest | None:
             elif rest and not _GENERIC_REST.match(rest):
                 target = rest.split()[0].strip(".,;:!'\"`()")
                 target = target or None
-            return RecheckRequest(keyword=kw, target=target, line=line)
+            return RecheckRequest(
+                kw, target, None, line, message_id, patch_set, date, author, order
+            )
         if _EXPERIMENTAL.match(line):
-            return RecheckRequest(keyword="check experimental", pipeline="experimental", line=line)
+            return RecheckRequest(
+                "check experimental",
+                None,
+                "experimental",
+                line,
+                message_id,
+                patch_set,
+                date,
+                author,
+                order,
+            )
         m = _RUN.match(line)
         if m:
             ci = m.group("ci").strip(" '\"`")
             if ci and len(ci.split()) <= 6:
-                return RecheckRequest(keyword="run", target=ci, line=line)
+                return RecheckRequest(
+                    "run", ci, None, line, message_id, patch_set, date, author, order
+                )
     return None
 
 
 _QUOTED = re.compile(r"['\"‘“`]([^'\"’”`\n]{2,80})['\"’”`]")
-_UNQUOTED = re.compile(
-    r"\b(?:use|with|comment|post|leave|type)[ \t]+"
-    r"(run-[^.,;\n'\"`]{1,60}?|[\w.-]{1,40}:[ \t]*recheck|recheck[ \t]+[\w.-]{1,40})"
-    r"(?=[ \t]+to\b|[ \t]+comment\b|[.,;\n]|\Z)",
-    re.IGNORECASE,
-)
-_HINT_WORD = re.compile(rf"(?:{_KEYWORDS}|\brun\b|\brun-)", re.IGNORECASE)
+# Unquoted hints, each found from its literal part on ASCII-lowercased text (patterns that
+# start with a literal let Python's regex engine skip ahead; IGNORECASE alternations do not):
+#   "use run-ZadaraStorage VPSA CI to recheck", "comment with pkvm: recheck",
+#   "post recheck cinder-mlnx". The introducing word must sit right before the command.
+_INTRO = re.compile(r"(?:use|with|comment|post|leave|type)[ \t]+\Z")
+_RUN_CMD = re.compile(r"run-[^.,;\n'\"`]{1,60}?(?=[ \t]+to\b|[ \t]+comment\b|[.,;\n]|\Z)")
+_COLON_CMD = re.compile(r"(?:use|with|comment|post|leave|type)[ \t]+([\w.-]{1,40}:[ \t]*)\Z")
+_RECHECK_WORD = re.compile(r"recheck[ \t]+[\w.-]{1,40}")
+_HINT_WORD = re.compile(rf"(?:{_KEYWORDS}|\brun\b|\brun-)")
 _GENERIC_HINTS = frozenset({"recheck", "reverify", "recheck bug", "recheck no bug", "retrigger"})
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ANCHORS = ("recheck", "reverify", "retrigger", "run")
+_WINDOW = 160  # a hint sits in the sentence that mentions rechecking
+_MAX_ANCHORS = 50
+
+
+def _windows(low: str) -> list[str]:
+    """The stretches of `low` around each recheck/run mention, merged when they overlap."""
+    points: list[int] = []
+    for word in _ANCHORS:
+        pos = low.find(word)
+        while pos >= 0 and len(points) < _MAX_ANCHORS:
+            points.append(pos)
+            pos = low.find(word, pos + 1)
+    points.sort()
+    spans: list[list[int]] = []
+    for p in points:
+        start, end = max(0, p - _WINDOW), p + _WINDOW
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    return [low[a:b] for a, b in spans]
+
+
+def _unquoted_hints(window: str) -> list[str]:
+    found = []
+    pos = window.find("run-")
+    while pos >= 0:
+        m = _RUN_CMD.match(window, pos)
+        if m and _INTRO.search(window, max(0, pos - 12), pos):
+            found.append(normalize_command(m.group(0)))
+        pos = window.find("run-", pos + 4)
+    pos = window.find("recheck")
+    while pos >= 0:
+        before = _COLON_CMD.search(window, max(0, pos - 60), pos)
+        if before:
+            found.append(normalize_command(before.group(1) + "recheck"))
+        elif _INTRO.search(window, max(0, pos - 12), pos):
+            m = _RECHECK_WORD.match(window, pos)
+            if m:
+                found.append(normalize_command(m.group(0)))
+        pos = window.find("recheck", pos + 7)
+    return found
 
 
 def normalize_command(text: str) -> str:
@@ -86,16 +158,21 @@ def extract_recheck_hints(text: str | None) -> tuple[str, ...]:
     """Recheck commands a CI report advertises, normalized (casefolded, spaces collapsed).
 
     Generic forms (`recheck`, `recheck bug`) are left out: they do not single out a CI.
+    Only the sentences around "recheck"/"run" mentions are searched.
     """
-    if not text or ("echeck" not in text and "ECHECK" not in text and "run" not in text):
+    if not text:
+        return ()
+    # Same length as text (only A-Z change), so window offsets stay meaningful.
+    low = text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
+    if "recheck" not in low and "run" not in low and "reverify" not in low:
         return ()
     hints: list[str] = []
-    for m in _QUOTED.finditer(text):
-        cmd = m.group(1)
-        if _HINT_WORD.search(cmd):
-            hints.append(normalize_command(cmd))
-    for m in _UNQUOTED.finditer(text):
-        hints.append(normalize_command(m.group(1)))
+    for window in _windows(low):
+        for m in _QUOTED.finditer(window):
+            cmd = m.group(1)
+            if _HINT_WORD.search(cmd):
+                hints.append(normalize_command(cmd))
+        hints.extend(_unquoted_hints(window))
     out = []
     for h in hints:
         if h and h not in _GENERIC_HINTS and h not in out and "://" not in h:
