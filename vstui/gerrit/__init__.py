@@ -1,1 +1,16 @@
-"""Talking to Gerrit: typed models, async REST client, SSH event stream. No Textual here."""
+"""Talking to Gerrit: typed models, async REST client, SSH event stream. No Textual here.
+
+Modules:
+- `models`: frozen msgspec Structs (Account, Change, ChangeMessage, Verification, Approval,
+  PatchSet, LabelSummary, EventChange, and one class per stream event type plus
+  DroppedOutput, ChangeUpdated (synthesized) and UnknownEvent).
+- `decode`: `decode_event(line)` (raises only EventDecodeError) and the REST converters.
+- `connect`: `ServerConnection.from_profile(profile)` / `.from_info(info, state_dir=...)` ->
+  `.rest_client()`, `.sync_client()`, `.event_stream(on_event=..., on_state=...)`.
+- `rest`: `GerritRestClient` (async) and `GerritSyncClient` (the stream thread's backfill).
+- `stream`: `EventStream` (thread; exactly-once, in-order delivery across reconnects),
+  `ConnectionState`/`StreamState`, `EventQueue` (thread-safe hand-off), `Backoff`.
+- `ssh`: `resolve_target` (~/.ssh/config like ssh) and `connect_transport` (strict host keys).
+- `dedupe`: the content-multiset matching behind exactly-once delivery.
+- `errors`: typed errors, each one readable line naming the server and what to do.
+"""

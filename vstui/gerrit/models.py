@@ -1,10 +1,11 @@
 """Typed, immutable models of what Gerrit sends: accounts, changes, messages, verifications
 and every `gerrit stream-events` event type.
 
-Representation: frozen `msgspec.Struct`s. Measured on a realistic comment-added line
-(~4 KB, long CI message) on the project machine: `json.loads` alone 18 µs; `json.loads` +
-frozen slotted dataclasses 37 µs (2.0x the floor, 27k events/s); msgspec decoding straight
-into these Structs 5.5 µs (0.3x the floor, 180k events/s). See `bench/decode_stream.py`.
+Representation: frozen `msgspec.Struct`s, chosen by measurement (`bench/decode_stream.py`,
+20,000 comment-added lines recorded from the emulator, same run): bare `json.loads` 8.4 µs
+per event (118k/s); `decode_event` into these Structs 5.1 µs (198k/s, 0.6x the floor, because
+msgspec parses straight into the typed objects); `json.loads` + frozen slotted dataclasses
+22 µs (45k/s, 2.6x the floor, missing both goals).
 
 Stream events decode directly from the wire into the classes below (field `name=` gives the
 Gerrit JSON key). REST payloads are converted by `vstui.gerrit.decode`, which builds the same

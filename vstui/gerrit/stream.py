@@ -517,8 +517,11 @@ class EventStream:
         if self._gap_since is None:
             return
         if self.backfill_client is None:
-            log.warning(
-                "events since %s may be missing: no REST client for backfill", self._gap_since
+            self._publish(
+                ConnectionState(
+                    StreamState.ERROR,
+                    "events sent while disconnected may be missing (no REST url to catch up)",
+                )
             )
             self.deduper.unpin(self._gap_since)
             self._gap_since = None
