@@ -168,3 +168,19 @@ async def test_events_log_paging_skips_the_repeated_boundary_second(fake_gerrit_
     # repeated rows of that second must be skipped, and the loop must end.
     assert len(whole) > 3
     assert [r.line for r in paged] == [r.line for r in whole]
+
+
+async def test_forbidden_and_protocol_errors(empty_gerrit):
+    from vstui.gerrit.errors import GerritForbiddenError, GerritProtocolError
+
+    (number,) = make_changes(empty_gerrit, 1)
+    async with client(empty_gerrit, server_name="fake") as rest:  # a human: no CI capability
+        with pytest.raises(GerritForbiddenError, match="saveVerificationReport .*not permitted"):
+            await rest.request(
+                "POST",
+                f"changes/{number}/revisions/1/verify-status~verifications",
+                json={"verifications": {"unit": {"value": 1}}},
+            )
+        # events-log answers are JSON lines, not one Gerrit JSON document
+        with pytest.raises(GerritProtocolError, match="not Gerrit JSON"):
+            await rest.get_json("plugins/events-log/events/?t1=2020-01-01")
