@@ -72,6 +72,10 @@ def test_gerrit_system_tag_on_a_bot_account_stays_bot():
         ("Cindy", "cindythebrowsertestbot"),
         (None, "jenkins"),
         ("Gerrit Code Review", None),
+        ("Qt Continuous Integration System", None),
+        ("Automerger Merge Worker", None),
+        ("IBM DB2 Test", None),
+        ("Someone", "vendor-ci"),
     ],
 )
 def test_bot_accounts_by_name(name, username):
@@ -88,6 +92,9 @@ def test_bot_accounts_by_name(name, username):
         ("Thanh Ha (zxiiro)", "zxiiro"),
         ("Rob Talbot", "rtalbot"),
         ("Aric Gardner", "agardner"),
+        ("Jenkins Smith", "jenkins.smith"),
+        ("Jane Hudson", "jhudson"),
+        ("Maria Citron", "maria-citron"),
     ],
 )
 def test_people_by_name(name, username):

@@ -140,7 +140,6 @@ _STRONG = frozenset(
         "robot",
         "buildbot",
         "zuul",
-        "hudson",
         "jobbuilder",
         "treehugger",
         "sonarqube",
@@ -154,6 +153,14 @@ _STRONG = frozenset(
         "tempest",
         "daemon",
         "noreply",
+        "worker",
+        "automerger",
+        "integration",
+        "continuous",
+        "janitor",
+        "autotest",
+        "test",
+        "tests",
         "autobuilder",
         "autosubmit",
         "submitter",
@@ -161,17 +168,20 @@ _STRONG = frozenset(
 )
 _STRONG_UPPER = frozenset({"CI", "CQ", "QA", "LUCI", "TPCI", "CICD"})
 # Words that also name people: decisive only alone or backed by the username/message.
-_WEAK = frozenset({"jenkins", "gerrit", "build", "builder", "checker", "pipeline", "lava"})
+_WEAK = frozenset(
+    {"jenkins", "hudson", "gerrit", "build", "builder", "checker", "pipeline", "lava"}
+)
 _EXACT_BOTS = frozenset(
     {"jenkins", "zuul", "hudson", "gerrit", "gerrit code review", "service user", "buildbot"}
 )
 _TOKEN = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-# Usernames: a bot word as its own part ("lf-jenkins", "purestorage-cinder-ci"), a few
-# unambiguous endings, or "<5+ letters>bot" ("pipelinebot", "sonarqubebot"; not "rtalbot").
+# Usernames: a CI word as its own part ("purestorage-cinder-ci", "qt_sanity_bot"), "jenkins"
+# or "hudson" only as the last part or the whole name ("lf-jenkins", not "jenkins.smith"),
+# or "<5+ letters>bot" ("pipelinebot", "sonarqubebot"; not "rtalbot").
 _BOT_USERNAME = re.compile(
-    r"(?:^|[-_.])(?:bot|ci|cq|zuul|jenkins|hudson|buildbot|robot|automation|hooks)(?:$|[-_.])"
-    r"|(?:buildbot|jobbuilder|recheck|zuul)$|[a-z]{5}bot$"
-    r"|^(?:jenkins|zuul|hudson|buildbot)(?:$|[-_.\d])",
+    r"(?:^|[-_.])(?:bot|ci|cq|zuul|buildbot|robot|automation|hooks)(?:$|[-_.\d])"
+    r"|(?:^|[-_.])(?:jenkins|hudson)\d*$"
+    r"|(?:buildbot|jobbuilder|recheck)$|[a-z]{5}bot$",
     re.IGNORECASE,
 )
 _COMPOUNDS = ("jobbuilder", "buildbot")
