@@ -175,7 +175,7 @@ async def test_forbidden_and_protocol_errors(empty_gerrit):
 
     (number,) = make_changes(empty_gerrit, 1)
     async with client(empty_gerrit, server_name="fake") as rest:  # a human: no CI capability
-        with pytest.raises(GerritForbiddenError, match="saveVerificationReport .*not permitted"):
+        with pytest.raises(GerritForbiddenError, match=r"saveVerificationReport .*not permitted"):
             await rest.request(
                 "POST",
                 f"changes/{number}/revisions/1/verify-status~verifications",
