@@ -736,6 +736,11 @@ def parse_message(
     tags = getattr(author, "tags", None) or ()
     if not isinstance(tags, (list, tuple, frozenset, set)):
         tags = ()
+    real = getattr(msg, "real_author", None)
+    real_tags = getattr(real, "tags", None) if real is not None else None
+    if isinstance(real_tags, (list, tuple, frozenset, set)) and "SERVICE_USER" in real_tags:
+        # A service account posted on someone's behalf: the text is the automation's.
+        tags = (*tags, "SERVICE_USER")
     return _parse(name, username, tags, True, tag, text, date, patch_set, msg_id, rules, order)
 
 

@@ -20,7 +20,17 @@ from typing import Any
 HELP = "turn change messages (JSON on stdin) into structured CI results (JSON on stdout)"
 
 
+EPILOG = (
+    "Input: one JSON object, a JSON array, or JSON Lines of ChangeMessageInfo-like records "
+    "(id, author {name, username, tags}, tag, date, _revision_number, message). Output: the "
+    "same framing, one {id, is_bot, ci_name, overall, vote, jobs} per record, in order. A bad "
+    "record gets {id, error} and a line on stderr naming it; the exit status is 1 when the "
+    "input is unreadable or any record was bad."
+)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.epilog = EPILOG
     parser.add_argument(
         "--bot-account",
         action="append",
