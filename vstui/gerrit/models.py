@@ -2,10 +2,11 @@
 and every `gerrit stream-events` event type.
 
 Representation: frozen `msgspec.Struct`s, chosen by measurement (`bench/decode_stream.py`,
-20,000 comment-added lines recorded from the emulator, same run): bare `json.loads` 8.4 µs
-per event (118k/s); `decode_event` into these Structs 5.1 µs (198k/s, 0.6x the floor, because
-msgspec parses straight into the typed objects); `json.loads` + frozen slotted dataclasses
-22 µs (45k/s, 2.6x the floor, missing both goals).
+20,000 comment-added lines recorded from the emulator, same run, several runs on a shared
+2-core machine): bare `json.loads` 8-16 µs per event; `decode_event` into these Structs
+5.0 µs (~200k events/s, 0.3-0.6x the floor, because msgspec parses straight into the typed
+objects); `json.loads` + frozen slotted dataclasses 17-29 µs (35-60k events/s, 1.8-2.6x the
+floor: it misses the 100k events/s goal).
 
 Stream events decode directly from the wire into the classes below (field `name=` gives the
 Gerrit JSON key). REST payloads are converted by `vstui.gerrit.decode`, which builds the same
