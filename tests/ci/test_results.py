@@ -243,3 +243,18 @@ def test_detect_recheck_forms():
         "Patch Set 3:\n\nLooks good",
     ):
         assert detect_recheck(text) is None, text
+
+
+def test_fast_constructor_builds_the_same_frozen_instances():
+    import dataclasses
+
+    import pytest
+
+    from vstui.ci.model import CIReport, Job, new_job, new_report
+
+    a = new_job("tox", "https://x/1", "SUCCESS", 3, False, detail="d")
+    b = Job("tox", "https://x/1", "SUCCESS", 3, False, detail="d")
+    assert a == b and hash(a) == hash(b) and type(a) is Job and a.reporter is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.name = "x"  # type: ignore[misc]
+    assert new_report("Zuul", "SUCCESS", (a,)) == CIReport("Zuul", "SUCCESS", (b,))

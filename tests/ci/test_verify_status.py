@@ -142,3 +142,24 @@ def test_verify_status_only_ci_gets_its_own_run():
     assert [(r.ci_name, r.current.source, r.current.overall) for r in ps.runs] == [
         ("PerfBot", "verify-status", "SUCCESS")
     ]
+
+
+def test_malformed_rows_do_not_raise():
+    class Odd:
+        name = 42
+        url = ("x",)
+        value = "not-a-number"
+        abstain = "yes"
+        duration = 3
+        granted = "yesterday"
+
+    job = job_from_verification(Odd())
+    assert (job.name, job.url, job.result, job.duration_s, job.granted) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    ps = build_change_results([], verifications={1: [Odd(), object()]}).for_patch_set(1)
+    assert len(ps.runs) == 1 and ps.runs[0].ci_name == "verify-status"

@@ -9,9 +9,10 @@ rows on a patch set). `CIRun` is a CI's *current* report on a patch set plus its
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from vstui.ci.fields import is_success, status_of
 
@@ -231,3 +232,36 @@ class PatchSetResults:
     def jobs(self) -> tuple[tuple[CIRun, Job], ...]:
         """(run, job) for every current job, by CI then job, for a results table."""
         return tuple((run, job) for run in self.runs for job in run.jobs)
+
+
+T = TypeVar("T")
+
+
+def fast_constructor(cls: type[T]) -> Callable[..., T]:
+    """A constructor for a frozen slots dataclass that fills the slots directly.
+
+    Why: a frozen dataclass's generated `__init__` routes every field through
+    `object.__setattr__`; setting the slot descriptors directly builds the very same
+    instance (equal, hashable, still raising FrozenInstanceError on assignment) about twice
+    as fast, which matters on the parser's per-job path. Same parameters and defaults as
+    the class; generated with `exec`, as `dataclasses` generates `__init__`. No validation,
+    no `__post_init__` (none of these classes has one).
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    ns: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    params = []
+    for f in fields(cls):  # type: ignore[arg-type]
+        ns[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if f.default is not MISSING:
+            ns[f"_d_{f.name}"] = f.default
+            params.append(f"{f.name}=_d_{f.name}")
+        else:
+            params.append(f.name)
+    body = "".join(f"    _set_{n}(o, {n})\n" for n in names)
+    src = f"def make({', '.join(params)}):\n    o = _new(_cls)\n{body}    return o\n"
+    exec(src, ns)
+    return ns["make"]  # type: ignore[no-any-return]
+
+
+new_job = fast_constructor(Job)
+new_report = fast_constructor(CIReport)

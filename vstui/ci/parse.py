@@ -41,7 +41,7 @@ from typing import Any
 
 from vstui.ci.classify import BotRules, Classification, classify, classify_fields
 from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration, result_word
-from vstui.ci.model import CIReport, Job, RecheckRequest
+from vstui.ci.model import CIReport, Job, RecheckRequest, fast_constructor, new_job, new_report
 from vstui.ci.recheck import detect_recheck, extract_recheck_hints
 
 # ------------------------------------------------------------------------- votes
@@ -350,7 +350,7 @@ def _zuul_jobs(body: str, out: list[Job]) -> None:
         else:
             name = first
             url = clean_url(second) if "://" in second else None
-        out.append(Job(name, url, result, duration, voting, "comment", detail))
+        out.append(new_job(name, url, result, duration, voting, "comment", detail))
 
 
 def _gerrit_trigger_jobs(body: str, out: list[Job], head: _Headline | None = None) -> None:
@@ -373,18 +373,18 @@ def _gerrit_trigger_jobs(body: str, out: list[Job], head: _Headline | None = Non
                 url = clean_url(raw_url)
                 if url is not None:
                     detail = (rest or "").strip() or None
-                    wordless.append(Job(jenkins_job_name(url), url, None, detail=detail))
+                    wordless.append(new_job(jenkins_job_name(url), url, None, detail=detail))
             continue
         url = clean_url(raw_url)
         if url is None:
             continue
         result, detail, duration, voting = fields
-        out.append(Job(jenkins_job_name(url), url, result, duration, voting, "comment", detail))
+        out.append(new_job(jenkins_job_name(url), url, result, duration, voting, "comment", detail))
     if wordless:
         if len(wordless) == 1 and not out and head is not None:
             # A single-build message takes its headline's result.
             w = wordless[0]
-            wordless = [Job(w.name, w.url, _GT_JOB_RESULT[head.overall], detail=w.detail)]
+            wordless = [new_job(w.name, w.url, _GT_JOB_RESULT[head.overall], detail=w.detail)]
         out.extend(wordless)
 
 
@@ -397,12 +397,12 @@ def _headline_jobs(body: str, head: _Headline, out: list[Job]) -> None:
             u = _URL_IN_TEXT.search(m.group(1))
             url = clean_url(u.group(0)) if u else None
             if url:
-                out.append(Job(jenkins_job_name(url), url, "STARTED"))
+                out.append(new_job(jenkins_job_name(url), url, "STARTED"))
         return
     u = _URL_IN_TEXT.search(head.line)
     url = clean_url(u.group(0)) if u else None
     if url and "/job/" in url:
-        out.append(Job(jenkins_job_name(url), url, _GT_JOB_RESULT[head.overall]))
+        out.append(new_job(jenkins_job_name(url), url, _GT_JOB_RESULT[head.overall]))
 
 
 def _icon_jobs(body: str, out: list[Job]) -> None:
@@ -433,7 +433,7 @@ def _icon_jobs(body: str, out: list[Job]) -> None:
                 result = {"SUCCESS": "SUCCESS", "FAILURE": "FAILURE"}.get(result, result)
             else:
                 name, result = jenkins_job_name(url) or text, icon_result
-        out.append(Job(name or None, url, result))
+        out.append(new_job(name or None, url, result))
 
 
 def _luci_jobs(body: str, out: list[Job]) -> None:
@@ -444,23 +444,23 @@ def _luci_jobs(body: str, out: list[Job]) -> None:
             continue
         name = m.group(1).strip()
         url = clean_url(m.group(2))
-        out.append(Job(None if name.lower() == "tryjob" else name, url, "FAILED"))
+        out.append(new_job(None if name.lower() == "tryjob" else name, url, "FAILED"))
     section = body.find("Failed Tryjobs:")
     if section >= 0:
         for m in _bounded(_LUCI_BULLET.finditer(body, section), out):
             if _full(out):
                 break
             if m.group(2):
-                out.append(Job(m.group(1).strip() or None, clean_url(m.group(2)), "FAILED"))
+                out.append(new_job(m.group(1).strip() or None, clean_url(m.group(2)), "FAILED"))
             else:
-                out.append(Job(None, clean_url(m.group(3)), "FAILED"))
+                out.append(new_job(None, clean_url(m.group(3)), "FAILED"))
 
 
 def _old_cq_jobs(body: str, out: list[Job]) -> None:
     for m in _bounded(_OLD_CQ.finditer(body), out):
         if _full(out):
             break
-        out.append(Job(m.group(1), clean_url(m.group(4)), m.group(3)))
+        out.append(new_job(m.group(1), clean_url(m.group(4)), m.group(3)))
 
 
 def _treehugger_jobs(body: str, out: list[Job]) -> None:
@@ -477,7 +477,7 @@ def _treehugger_jobs(body: str, out: list[Job]) -> None:
         if see >= 0:
             u = _URL_IN_TEXT.search(text, see)
             url = clean_url(u.group(0)) if u else None
-        out.append(Job(target.group(1), url, m.group(1)))
+        out.append(new_job(target.group(1), url, m.group(1)))
 
 
 def _buildbot_jobs(body: str, out: list[Job]) -> None:
@@ -489,11 +489,11 @@ def _buildbot_jobs(body: str, out: list[Job]) -> None:
         dash = rest.rfind(" - ")
         if dash >= 0:
             url = clean_url(rest[dash + 3 :].strip())
-        out.append(Job(m.group(1).strip(), url, _BUILDBOT_WORD[m.group(2)]))
+        out.append(new_job(m.group(1).strip(), url, _BUILDBOT_WORD[m.group(2)]))
     for m in _bounded(_BUILDBOT_REVIEW.finditer(body), out):
         if _full(out):
             break
-        out.append(Job(m.group(1).strip(), None, m.group(2).upper()))
+        out.append(new_job(m.group(1).strip(), None, m.group(2).upper()))
 
 
 def _misc_bot_jobs(body: str, out: list[Job]) -> None:
@@ -501,12 +501,12 @@ def _misc_bot_jobs(body: str, out: list[Job]) -> None:
         for m in _bounded(_PIPELINEBOT.finditer(body), out):
             if _full(out):
                 break
-            out.append(Job(m.group(2).strip(), None, m.group(1).upper()))
+            out.append(new_job(m.group(2).strip(), None, m.group(1).upper()))
     if "\nPCC " in body:
         for m in _bounded(_PCC.finditer(body), out):
             if _full(out):
                 break
-            out.append(Job("PCC", clean_url(m.group(3)), m.group(1)))
+            out.append(new_job("PCC", clean_url(m.group(3)), m.group(1)))
 
 
 # ------------------------------------------------------------------------ parsing
@@ -710,6 +710,9 @@ class MessageResult:
         }
 
 
+_new_message_result = fast_constructor(MessageResult)
+
+
 def parse_message(
     msg: Any,
     rules: BotRules | None = None,
@@ -772,7 +775,7 @@ def _parse(
             author=name or username,
             order=order,
         )
-        return MessageResult(
+        return _new_message_result(
             False,
             None,
             None,
@@ -788,7 +791,7 @@ def _parse(
         )
     ci_name = (rules.ci_name_for(name, username) if rules else (name or username)) or "Gerrit"
     overall, votes, jobs, pipeline, hints = _parse_text(text, tag, ci_name)
-    report = CIReport(
+    report = new_report(
         ci_name,
         overall,
         jobs,
@@ -802,7 +805,7 @@ def _parse(
         hints,
         order,
     )
-    return MessageResult(
+    return _new_message_result(
         True,
         ci_name if has_author else None,
         overall,
@@ -857,48 +860,54 @@ def parse_gerrit_timestamp(value: str | None) -> datetime | None:
         return None
 
 
+def _check_str(value: Any, field: str) -> None:
+    if value is not None and type(value) is not str and not isinstance(value, str):
+        raise RecordError(f"field {field!r} must be a string or null")
+
+
 def parse_record(
     record: Mapping[str, Any], rules: BotRules | None = None, *, order: int = 0
 ) -> MessageResult:
     """Parse a ChangeMessageInfo-like dict (`id`, `author`, `tag`, `date`,
     `_revision_number`, `message`). Raises RecordError naming the bad field."""
-    if not isinstance(record, Mapping):
+    # Exact-type checks first: isinstance against the Mapping ABC is slow on this hot path.
+    if type(record) is not dict and not isinstance(record, Mapping):
         raise RecordError(f"expected a JSON object, got {type(record).__name__}")
-    text = record.get("message")
-    if not isinstance(text, str):
+    get = record.get
+    text = get("message")
+    if type(text) is not str and not isinstance(text, str):
         if "message" not in record:
             raise RecordError("missing field 'message'")
         raise RecordError("field 'message' must be a string")
-    author_raw = record.get("author")
+    author_raw = get("author")
     name = username = None
     tags: Any = ()
     if author_raw is not None:
-        if not isinstance(author_raw, Mapping):
+        if type(author_raw) is not dict and not isinstance(author_raw, Mapping):
             raise RecordError("field 'author' must be an object or null")
-        tags = author_raw.get("tags") or ()
-        if not isinstance(tags, (list, tuple)) or not all(isinstance(t, str) for t in tags):
+        aget = author_raw.get
+        tags = aget("tags") or ()
+        if tags and (not isinstance(tags, (list, tuple)) or not all(type(t) is str for t in tags)):
             raise RecordError("field 'author.tags' must be a list of strings")
-        name = author_raw.get("name")
-        username = author_raw.get("username")
-        display = author_raw.get("display_name")
-        for key, value in (("name", name), ("username", username), ("display_name", display)):
-            if value is not None and not isinstance(value, str):
-                raise RecordError(f"field 'author.{key}' must be a string or null")
-        name = name or display or None
+        name = aget("name")
+        username = aget("username")
+        _check_str(name, "author.name")
+        _check_str(username, "author.username")
+        if not name:
+            display = aget("display_name")
+            _check_str(display, "author.display_name")
+            name = display or None
         username = username or None
-    tag = record.get("tag")
-    if tag is not None and not isinstance(tag, str):
-        raise RecordError("field 'tag' must be a string or null")
-    ps = record.get("_revision_number")
-    if ps is not None and (not isinstance(ps, int) or isinstance(ps, bool)):
+    tag = get("tag")
+    _check_str(tag, "tag")
+    ps = get("_revision_number")
+    if ps is not None and type(ps) is not int:
         raise RecordError("field '_revision_number' must be an integer or null")
-    date_raw = record.get("date")
-    if date_raw is not None and not isinstance(date_raw, str):
-        raise RecordError("field 'date' must be a string or null")
-    msg_id = record.get("id")
-    if msg_id is not None and not isinstance(msg_id, str):
-        raise RecordError("field 'id' must be a string or null")
-    date = parse_gerrit_timestamp(date_raw)
+    date_raw = get("date")
+    _check_str(date_raw, "date")
+    msg_id = get("id")
+    _check_str(msg_id, "id")
+    date = parse_gerrit_timestamp(date_raw) if date_raw else None
     return _parse(
         name, username, tags, author_raw is not None, tag, text, date, ps, msg_id, rules, order
     )
