@@ -58,8 +58,8 @@ def parse_votes(first_line: str) -> tuple[tuple[str, int], ...]:
     """
     if first_line.startswith("Patch Set "):
         colon = first_line.find(":")
-        if colon < 0:
-            return ()
+        if colon < 0 or colon >= len(first_line.rstrip()) - 1:
+            return ()  # "Patch Set 3:" (no votes) is the common case
         rest = first_line[colon + 1 :]
     elif first_line.startswith("Uploaded patch set "):
         m = _UPLOADED.match(first_line)
@@ -328,17 +328,25 @@ def _tail_fields(
 def _zuul_jobs(body: str, out: list[Job]) -> None:
     seen: set[str] = set()
     for m in _bounded(_ZUUL_LINE.finditer(body), out):
-        if _full(out):
+        if len(out) >= _MAX_JOBS:
             break
         line = m.group(0)
         if line in seen:
             continue  # identical repeated lines count once
         seen.add(line)
         first, second, word, h, mi, sec, nv, rest = m.groups()
-        fields = _tail_fields(word, h, mi, sec, nv, rest)
-        if fields is None:
-            continue
-        result, detail, duration, voting = fields
+        if word is not None:  # the common tail, already split by the regex
+            result, detail, voting = word, None, nv is None
+            duration = (
+                None
+                if sec is None
+                else (int(h) * 3600 if h else 0) + (int(mi) * 60 if mi else 0) + int(sec)
+            )
+        else:
+            fields = _rest_fields(rest or "")
+            if fields is None:
+                continue
+            result, detail, duration, voting = fields
         if second is None:
             if "://" in first:
                 url = clean_url(first)
