@@ -73,17 +73,19 @@ async def test_a_batch_of_events_is_applied_once_and_fetched_once(
     fg, world = review_world
     session = session_for(fg, tmp_path, stream=False)
     calls: list[str] = []
-    real_query = session.rest.query_changes
+    real_request = session.rest.request
 
-    async def counting_query(query: str, **kw: Any) -> Any:
-        calls.append(query)
-        return await real_query(query, **kw)
+    async def counting_request(method: str, path: str, **kw: Any) -> Any:
+        if path == "changes/":
+            calls.append(dict(kw.get("params") or [])["q"])
+        return await real_request(method, path, **kw)
 
-    session.rest.query_changes = counting_query  # a spy: the real request still goes out
+    session.rest.request = counting_request  # a spy: the real request still goes out
     recorder = Recorder()
     try:
         await session.run_query("status:open")
         await session.start(recorder)
+        calls.clear()
         seq = len(fg.store.events())
         reviewer = account(fg)["username"]
         for i in range(25):

@@ -27,34 +27,41 @@ def bot_rules_for(profile: ServerProfile) -> Any:
 
 
 def stream_source_for(profile: ServerProfile) -> StreamSource | None:
-    """The event stream for `profile` (None when it has no SSH host to stream from)."""
-    from vstui.gerrit.rest import GerritSyncClient
-    from vstui.gerrit.ssh import resolve_target
-    from vstui.gerrit.stream import EventStream
+    """The event stream for `profile` (None when it has no SSH host to stream from).
 
+    The SSH target is resolved when the stream starts (in the source's helper thread), so
+    paramiko is not imported on the way to the first screen.
+    """
     host = profile.ssh_target
     if not host:
         return None
-    advice = default_known_hosts_path()
-    target = resolve_target(
-        host,
-        port=profile.ssh_port,
-        user=profile.ssh_user,
-        key_file=profile.ssh_key,
-        known_hosts=[advice, *([profile.known_hosts] if profile.known_hosts else [])],
-        known_hosts_advice=profile.known_hosts or advice,
-        server_name=profile.name,
-    )
-    backfill = None
-    if profile.rest_url:
-        backfill = GerritSyncClient(
-            profile.rest_url,
-            credentials=resolve_credentials(profile),
-            server_name=profile.name,
-            events_log_timezone=profile.events_log_timezone,
-        )
+    # Resolved now so a missing password variable is a startup error, not a silent gap.
+    credentials = resolve_credentials(profile) if profile.rest_url else None
 
-    def make(on_event: Any, on_state: Any) -> EventStream:
+    def make(on_event: Any, on_state: Any) -> Any:
+        from vstui.gerrit.rest import GerritSyncClient
+        from vstui.gerrit.ssh import resolve_target
+        from vstui.gerrit.stream import EventStream
+
+        backfill = None
+        if profile.rest_url:
+            backfill = GerritSyncClient(
+                profile.rest_url,
+                credentials=credentials,
+                server_name=profile.name,
+                events_log_timezone=profile.events_log_timezone,
+            )
+
+        advice = default_known_hosts_path()
+        target = resolve_target(
+            host,
+            port=profile.ssh_port,
+            user=profile.ssh_user,
+            key_file=profile.ssh_key,
+            known_hosts=[advice, *([profile.known_hosts] if profile.known_hosts else [])],
+            known_hosts_advice=profile.known_hosts or advice,
+            server_name=profile.name,
+        )
         return EventStream(
             target,
             on_event=on_event,

@@ -18,12 +18,12 @@ it a `SessionListener` and calls its coroutines; the session never blocks the lo
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import msgspec
@@ -54,12 +54,16 @@ from vstui.gerrit.models import (
 
 log = logging.getLogger(__name__)
 
-LIST_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS", "CURRENT_REVISION")
+# The list needs labels and owner names; the current patch set number comes with every
+# ChangeInfo on Gerrit >= 3.7 (`current_revision_number`) and from CURRENT_REVISION otherwise,
+# which the summary fetch asks for.
+LIST_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS")
 SUMMARY_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS", "CURRENT_REVISION", "MESSAGES")
-DETAIL_OPTIONS = ("ALL_REVISIONS", "DETAILED_LABELS", "DETAILED_ACCOUNTS", "MESSAGES")
+DETAIL_OPTIONS = ("ALL_REVISIONS", "DETAILED_LABELS", "DETAILED_ACCOUNTS")
 # Changes per batched `change:A OR change:B ...` query (keeps the URL well under 8 KB).
 CHUNK = 40
-PAGE_SIZE = 500
+FIRST_PAGE = 100  # a screenful, shown at once
+PAGE_SIZE = 500  # Gerrit's usual per-query limit
 SEEN_EVENTS = 20_000
 
 
@@ -103,18 +107,21 @@ class _NullListener:
         pass
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    """One message classified and parsed by `vstui.ci` (cached by message id)."""
-
-    is_bot: bool
-    ci_name: str | None
-    result: Any  # vstui.ci.parse.MessageResult
-
-
 def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _decode_changes(body: bytes, server: str) -> tuple[Change, ...]:
+    """A Query Changes answer (XSSI prefix and all) as models; runs in a worker thread."""
+    from vstui.gerrit.decode import changes_from_json
+    from vstui.gerrit.httpcommon import parse_json
+
+    return changes_from_json(parse_json(body, server, "GET changes/"))
+
+
+def _sort_key_entry(entry: ChangeEntry) -> tuple[float, int]:
+    return _sort_key(entry.change)
 
 
 def _sort_key(change: Change) -> tuple[float, int]:
@@ -159,8 +166,8 @@ class ReviewSession:
         self._dirty_event = asyncio.Event()
         self._wake = asyncio.Event()
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._parsed: dict[str, _Parsed] = {}
         self._summary_pending: set[int] = set()
+        self._visible: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._query_generation = 0
         self._closed = False
@@ -208,39 +215,86 @@ class ReviewSession:
         query: str,
         partial_results: Callable[[Sequence[int]], None] | None = None,
     ) -> None:
-        """Load the changes of `query` (all pages). The first page is reported at once."""
+        """Load the changes of `query` (all pages). The first page is reported at once.
+
+        Pages are pipelined: the request for the next page is in flight while the current
+        one is decoded in a worker thread, so the server's time and ours overlap and the
+        event loop stays free for the UI while 10,000 changes arrive.
+        """
+        from vstui.gerrit.httpcommon import query_params
+
         self._query_generation += 1
         generation = self._query_generation
         self.query = query
         order: list[int] = []
+        # The list is what has arrived so far: notices during the load see a consistent one.
+        self._order = order
+        self._in_list = set()
+
+        def fetch(size: int, start: int) -> asyncio.Future[Any]:
+            params = query_params(query, LIST_OPTIONS, size, start)
+            return asyncio.ensure_future(self.rest.request("GET", "changes/", params=params))
+
         self.listener.progress(f"loading changes for {query!r}…")
+        size, start = FIRST_PAGE, 0
+        pending: asyncio.Future[Any] | None = fetch(size, start)
         try:
-            async for page in self.rest.iter_query_pages(
-                query, options=LIST_OPTIONS, page_size=PAGE_SIZE
-            ):
+            while pending is not None:
+                body = (await pending).content
+                pending = None
+                # Only the last change of a full page carries `_more_changes`: asking for the
+                # next page before decoding this one overlaps the server's work with ours. A
+                # subject that happens to contain the word costs one empty page, nothing more.
+                if b'"_more_changes"' in body:
+                    start, size = start + size, PAGE_SIZE
+                    pending = fetch(size, start)
+                page = await asyncio.to_thread(_decode_changes, body, self.server)
                 if generation != self._query_generation:
                     return
                 for change in page:
                     self.store.put_change(self.server, change)
                     order.append(change.number)
+                    self._in_list.add(change.number)
                 if partial_results is not None and len(order) == len(page):
                     partial_results(list(order))
-                self.listener.progress(f"loading changes: {len(order)}…")
+                if pending is not None:
+                    self.listener.progress(f"loading changes: {len(order)}…")
         finally:
+            if pending is not None:
+                pending.cancel()
             if generation == self._query_generation:
                 self.listener.progress("")
-        self._order = order
-        self._in_list = set(order)
+        # Events during the load may have added or dropped changes (`_update_membership`).
+        in_list, seen = self._in_list, set(order)
+        extra = [self.store.get((self.server, n)) for n in in_list - seen]
+        newest = [e.change.number for e in sorted((e for e in extra if e), key=_sort_key_entry)]
+        self._order = newest + [n for n in order if n in in_list]
+
+    def set_visible(self, numbers: Iterable[int]) -> None:
+        """The list rows on screen: events for them refresh their CI summary at once."""
+        self._visible = set(numbers)
 
     def list_order(self) -> list[int]:
         return self._order
 
+    def list_members(self) -> set[int]:
+        """The numbers in `list_order()`, as a set (do not modify)."""
+        return self._in_list
+
     def list_items(self, numbers: Iterable[int]) -> list[ChangeListItem]:
+        """List rows, rebuilt only for changes that changed since last asked (by version)."""
         items = []
+        get = self.store.get
+        server = self.server
         for number in numbers:
-            entry = self.store.get((self.server, number))
-            if entry is not None:
-                items.append(self._list_item(entry))
+            entry = get((server, number))
+            if entry is None:
+                continue
+            cached = entry.list_item
+            if cached is None or cached[0] != entry.version:
+                cached = (entry.version, self._list_item(entry))
+                entry.list_item = cached
+            items.append(cached[1])
         return items
 
     def _list_item(self, entry: ChangeEntry) -> ChangeListItem:
@@ -289,20 +343,27 @@ class ReviewSession:
     # ------------------------------------------------------------------ one change
 
     async def load_change(self, number: int) -> None:
-        """Full detail of one change (every patch set, messages) and its current CI results."""
+        """Full detail of one change (every patch set, messages) and its current CI results.
+
+        The change, its messages and the current patch set's verify-status rows are fetched
+        concurrently; `/messages` is used because it has account templates replaced.
+        """
         shown = self._open.setdefault(number, set())
-        change = await self.rest.get_change_detail(number, options=DETAIL_OPTIONS)
-        try:
-            messages = await self.rest.list_messages(number)
-            # /messages has account templates replaced; the detail's copy may not.
-            change = msgspec.structs.replace(change, messages=messages)
-        except GerritNotFoundError:
-            pass
+        change, messages, current_rows = await asyncio.gather(
+            self.rest.get_change(number, options=DETAIL_OPTIONS),
+            self.rest.list_messages(number),
+            self._verifications_or_empty(number, "current"),
+        )
+        change = msgspec.structs.replace(change, messages=messages)
         entry = self.store.put_change(self.server, change)
+        entry.messages = messages  # even when there are none
+        entry.detail_loaded = True
         ps = entry.current_patch_set
-        patch_sets = {ps, *shown} - {None}
-        await asyncio.gather(*(self._fetch_verifications(entry, p) for p in patch_sets))
-        self._recompute(entry)
+        if ps is not None:
+            self.store.set_verifications(entry.key, ps, current_rows)
+        others = {p for p in shown if p != ps}
+        await asyncio.gather(*(self._fetch_verifications(entry, p) for p in others))
+        await self._recompute(entry)
         self.listener.changes_updated(frozenset({number}))
 
     async def load_patch_set(self, number: int, patch_set: int) -> None:
@@ -313,7 +374,7 @@ class ReviewSession:
             await self.load_change(number)
             return
         await self._fetch_verifications(entry, patch_set)
-        self._recompute(entry)
+        await self._recompute(entry)
         self.listener.changes_updated(frozenset({number}))
 
     def close_change(self, number: int) -> None:
@@ -327,21 +388,27 @@ class ReviewSession:
         change = entry.change
         numbers = tuple(sorted(ps.number for ps in change.patch_sets))
         current = entry.current_patch_set
-        if not numbers and current is not None:
-            numbers = (current,)
+        if current is not None and len(numbers) < current:
+            # Before the detail arrives only the current revision is known; Gerrit numbers
+            # patch sets 1..N, so `[` can already step back.
+            numbers = tuple(range(1, current + 1))
         shown = patch_set if patch_set in numbers else (numbers[-1] if numbers else None)
         messages: tuple[MessageItem, ...] = ()
-        if entry.messages is not None:
-            items = []
-            for message in entry.messages:
-                parsed = self._parse(message)
-                items.append(message_item(message, parsed.is_bot, parsed.ci_name))
-            messages = tuple(items)
+        if entry.messages is not None and entry.results is not None:
+            classes = message_classes(entry.messages, entry.results)
+            messages = tuple(
+                message_item(m, is_bot, ci_name)
+                for m, (is_bot, ci_name) in zip(entry.messages, classes, strict=True)
+            )
         jobs: tuple[CIJobItem, ...] = ()
         if entry.results is not None and shown is not None:
             results = entry.results.for_patch_set(shown)
             jobs = tuple(ci_job_items(results, index_messages(entry.messages or ())))
-        loaded = entry.messages is not None and shown in entry.verifications
+        loaded = (
+            entry.messages is not None
+            and entry.results is not None
+            and shown in entry.verifications
+        )
         return ChangeView(
             number=number,
             subject=change.subject,
@@ -467,81 +534,164 @@ class ReviewSession:
     # ------------------------------------------------------------------ fetching
 
     async def _fetch_changes(self, numbers: Sequence[int], *, membership: bool) -> set[int]:
-        """Batched fetch of changes with messages + verify-status; returns numbers changed.
+        """Batched fetch of changes; returns the numbers whose rows changed.
 
-        With `membership`, the list query is ANDed in: changes it no longer returns leave
-        the list, new ones join it (in updated order).
+        Changes on screen (visible rows, open changes, or an explicit summary request) are
+        fetched with their messages and verify-status so their CI results are current; the
+        others only get their list row, and their CI summary is dropped until they scroll
+        into view. A flood of events for 10,000 changes thus costs a few list queries, not
+        thousands of message fetches. With `membership`, the list query is ANDed in: changes
+        it no longer returns leave the list, new ones join it (in updated order).
         """
+        if membership:
+            full = [n for n in numbers if n in self._visible or n in self._open]
+            light = [n for n in numbers if n not in self._visible and n not in self._open]
+        else:
+            full, light = list(numbers), []
         changed: set[int] = set()
         returned: set[int] = set()
         entries: list[ChangeEntry] = []
-        for chunk in _chunks(list(numbers), CHUNK):
-            ors = " OR ".join(f"change:{n}" for n in chunk)
+        for chunk_numbers, options in (
+            *((c, SUMMARY_OPTIONS) for c in _chunks(full, CHUNK)),
+            *((c, LIST_OPTIONS) for c in _chunks(light, CHUNK)),
+        ):
+            ors = " OR ".join(f"change:{n}" for n in chunk_numbers)
             query = f"({self.query}) AND ({ors})" if membership else ors
-            changes = await self.rest.query_changes(query, options=SUMMARY_OPTIONS, page_size=None)
+            changes = await self._query_off_loop(query, options)
             for change in changes:
                 entry = self.store.put_change(self.server, change)
-                entries.append(entry)
                 returned.add(change.number)
+                if options is SUMMARY_OPTIONS:
+                    entry.messages = change.messages
+                    entries.append(entry)
+                else:
+                    # Stale until it is on screen again (then `load_summaries` refetches).
+                    entry.results = None
+                    entry.verifications.clear()
+                    entry.version += 1
+                    changed.add(change.number)
         if membership:
             # Open changes that left the query (merged, abandoned) are still on screen.
-            for number in numbers:
+            for number in full:
                 if number not in returned and number in self._open:
-                    change = await self.rest.get_change_detail(number, options=DETAIL_OPTIONS)
-                    entries.append(self.store.put_change(self.server, change))
+                    change, messages = await asyncio.gather(
+                        self.rest.get_change(number, options=DETAIL_OPTIONS),
+                        self.rest.list_messages(number),
+                    )
+                    entry = self.store.put_change(self.server, change)
+                    entry.messages = messages
+                    entries.append(entry)
         fetches = []
         for entry in entries:
             patch_sets = {entry.current_patch_set} | self._open.get(entry.number, set())
             fetches.extend(self._fetch_verifications(entry, ps) for ps in patch_sets if ps)
         await asyncio.gather(*fetches)
         for entry in entries:
-            self._recompute(entry)
+            await self._recompute(entry)
             changed.add(entry.number)
         if membership:
             changed |= self._update_membership(numbers, returned)
         return changed
 
     def _update_membership(self, numbers: Sequence[int], returned: set[int]) -> set[int]:
-        before = set(self._in_list)
+        """Apply what a refresh learnt; returns the numbers that joined or left the list.
+
+        The list stays in Gerrit's order (newest update first). Only the refreshed changes
+        move: each is put back by binary search, so a batch costs one pass over the list
+        plus a few lookups per change, not a sort of 10,000 rows.
+        """
+        in_list = self._in_list
+        joined_or_left: set[int] = set()
         for number in numbers:
             if number in returned:
-                self._in_list.add(number)
-            else:
-                self._in_list.discard(number)
-        entries = [self.store.get((self.server, n)) for n in self._in_list]
-        self._order = [
-            e.change.number
-            for e in sorted(
-                (e for e in entries if e is not None), key=lambda e: _sort_key(e.change)
-            )
-        ]
-        return before ^ self._in_list
+                if number not in in_list:
+                    in_list.add(number)
+                    joined_or_left.add(number)
+            elif number in in_list:
+                in_list.discard(number)
+                joined_or_left.add(number)
+        moved = {n for n in numbers if n in returned}
+        order = [n for n in self._order if n not in moved and n in in_list]
+        server, get = self.server, self.store.get
+
+        def key(number: int) -> tuple[float, int]:
+            entry = get((server, number))
+            return _sort_key(entry.change) if entry is not None else (0.0, -number)
+
+        for number in moved:
+            order.insert(bisect.bisect_left(order, key(number), key=key), number)
+        self._order = order
+        return joined_or_left
+
+    async def _query_off_loop(self, query: str, options: Sequence[str]) -> tuple[Change, ...]:
+        """One page of Query Changes, decoded in a worker thread (a page of changes with
+        their messages is a lot of JSON; the event loop keeps serving the UI meanwhile)."""
+        from vstui.gerrit.httpcommon import query_params
+
+        response = await self.rest.request(
+            "GET", "changes/", params=query_params(query, options, None, 0)
+        )
+        return await asyncio.to_thread(_decode_changes, response.content, self.server)
+
+    async def _verifications_or_empty(self, number: int, revision: int | str) -> tuple[Any, ...]:
+        try:
+            return await self.rest.get_verifications(number, revision)
+        except GerritNotFoundError:
+            return ()  # no verify-status plugin, or no such patch set: comments only
 
     async def _fetch_verifications(self, entry: ChangeEntry, patch_set: int) -> None:
-        try:
-            rows = await self.rest.get_verifications(entry.number, patch_set)
-        except GerritNotFoundError:
-            rows = ()  # no verify-status plugin, or no such patch set: comments only
+        rows = await self._verifications_or_empty(entry.number, patch_set)
         self.store.set_verifications(entry.key, patch_set, rows)
 
     # ------------------------------------------------------------------ CI results
 
-    def _parse(self, message: Any) -> _Parsed:
-        cached = self._parsed.get(message.id) if message.id else None
-        if cached is not None:
-            return cached
-        from vstui.ci.parse import parse_message
+    async def _recompute(self, entry: ChangeEntry) -> None:
+        """CI results of every patch set from the messages and verify-status rows known.
 
-        result = parse_message(message, self.bot_rules)
-        parsed = _Parsed(result.is_bot, result.ci_name, result)
-        if message.id:
-            self._parsed[message.id] = parsed
-        return parsed
+        Parsing a busy change's 1,300 messages takes a while: it runs in a worker thread so
+        the event loop (and the UI on it) keeps answering meanwhile. Two fetches of one
+        change can overlap (opening it while a patch set loads); results computed from
+        inputs that changed meanwhile are recomputed, never stored over newer ones.
+        """
+        while True:
+            inputs = _inputs_of(entry)
+            messages = entry.messages or ()
+            verifications = dict(entry.verifications)
+            results = await asyncio.to_thread(
+                _build_results, messages, verifications, self.bot_rules
+            )
+            if _inputs_of(entry) == inputs:
+                entry.results = results
+                entry.version += 1
+                return
 
-    def _recompute(self, entry: ChangeEntry) -> None:
-        """CI results of every patch set from the messages and the verify-status rows known."""
-        from vstui.ci.results import build_change_results
 
-        entry.results = build_change_results(
-            entry.messages or (), verifications=entry.verifications, rules=self.bot_rules
-        )
+def _inputs_of(entry: ChangeEntry) -> tuple[int, tuple[tuple[int, int], ...]]:
+    """Identity of what CI results are computed from (tuples are replaced, never mutated)."""
+    rows = tuple(sorted((ps, id(v)) for ps, v in entry.verifications.items()))
+    return (id(entry.messages), rows)
+
+
+def _build_results(messages: Any, verifications: Any, rules: Any) -> Any:
+    from vstui.ci.results import build_change_results
+
+    return build_change_results(messages, verifications=verifications, rules=rules)
+
+
+def message_classes(messages: Sequence[Any], results: Any) -> list[tuple[bool, str | None]]:
+    """(is_bot, CI name) for each message, in the given order, from `ChangeResults`.
+
+    `build_change_results` returns its parsed messages in chronological order (by date when
+    every message has one, stable otherwise); apply the same order to map them back.
+    """
+    parsed = list(getattr(results, "messages", ()) or ())
+    if len(parsed) != len(messages):
+        return [(False, None)] * len(messages)
+    indices = list(range(len(messages)))
+    if messages and all(getattr(m, "date", None) is not None for m in messages):
+        indices.sort(key=lambda i: (messages[i].date, i))
+    out: list[tuple[bool, str | None]] = [(False, None)] * len(messages)
+    for rank, index in enumerate(indices):
+        result = parsed[rank]
+        out[index] = (result.is_bot, result.ci_name)
+    return out

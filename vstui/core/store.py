@@ -26,7 +26,9 @@ class ChangeEntry:
     messages: tuple[ChangeMessage, ...] | None = None
     verifications: dict[int, tuple[Verification, ...]] = field(default_factory=dict)
     results: Any = None  # vstui.ci.results.ChangeResults, recomputed after each fetch
-    version: int = 0
+    version: int = 0  # bumped by every change to the entry
+    list_item: Any = None  # (version, ChangeListItem) cached by the session
+    detail_loaded: bool = False  # every patch set and message fetched (the change screen)
 
     @property
     def number(self) -> int:
@@ -68,9 +70,13 @@ class ChangeStore:
             entry = ChangeEntry(key, change)
             self._entries[key] = entry
         else:
-            if not change.patch_sets and entry.change.patch_sets:
-                # A slim query row: keep the patch sets a detail fetch gave us.
-                change = _with(change, patch_sets=entry.change.patch_sets)
+            known = entry.change.patch_sets
+            if known and {ps.number for ps in change.patch_sets} != {ps.number for ps in known}:
+                # A list row carries no revisions, a summary only the current one: keep the
+                # patch sets a detail fetch gave us (Gerrit never removes a patch set).
+                merged = {ps.number: ps for ps in known}
+                merged.update((ps.number, ps) for ps in change.patch_sets)
+                change = _with(change, patch_sets=tuple(merged[n] for n in sorted(merged)))
             entry.change = change
         if change.messages:
             entry.messages = change.messages

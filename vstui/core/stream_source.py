@@ -3,6 +3,9 @@
 The stream thread calls `_on_event` / `_on_state`; they append to a lock-protected buffer and,
 when the buffer goes from empty to non-empty, call the wake-up callback (the session passes
 `loop.call_soon_threadsafe(event.set)`), so the loop is woken once per batch, not per event.
+
+The stream is built and started in a helper thread: building it imports paramiko (~0.1 s),
+which would otherwise delay the first painted screen.
 """
 
 from __future__ import annotations
@@ -14,22 +17,17 @@ from typing import Any
 
 from vstui.core.status import StreamStatus
 from vstui.gerrit.models import Event
-from vstui.gerrit.stream import ConnectionState, StreamState
 
-_STATES = {
-    StreamState.CONNECTING: "connecting",
-    StreamState.LIVE: "live",
-    StreamState.RECONNECTING: "reconnecting",
-    StreamState.BACKFILLING: "backfilling",
-    StreamState.ERROR: "error",
-    StreamState.STOPPED: "stopped",
-}
+# `vstui.gerrit.stream.StreamState` values (compared by value: importing that module here
+# would import paramiko on the UI's startup path).
+_STATES = {"connecting", "live", "reconnecting", "backfilling", "error", "stopped"}
 
 
-def status_from_state(state: ConnectionState, now: float) -> StreamStatus:
+def status_from_state(state: Any, now: float) -> StreamStatus:
     """The client's `ConnectionState` as the status bar shows it."""
+    value = getattr(state.state, "value", "error")
     return StreamStatus(
-        state=_STATES.get(state.state, "error"),  # type: ignore[arg-type]
+        state=value if value in _STATES else "error",
         detail=state.detail,
         retry_at=now + state.retry_in if state.retry_in is not None else None,
         count=state.count,
@@ -45,7 +43,7 @@ class StreamSource:
 
     def __init__(
         self,
-        make_stream: Callable[[Callable[[Event], None], Callable[[ConnectionState], None]], Any],
+        make_stream: Callable[[Callable[[Event], None], Callable[[Any], None]], Any],
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -55,18 +53,42 @@ class StreamSource:
         self._events: list[Event] = []
         self._status = StreamStatus("connecting")
         self._wakeup: Callable[[], None] | None = None
+        self._stopped = threading.Event()
+        self._starter: threading.Thread | None = None
         self.stream: Any = None
 
     def set_wakeup(self, wakeup: Callable[[], None]) -> None:
         self._wakeup = wakeup
 
     def start(self) -> None:
-        self.stream = self._make_stream(self._on_event, self._on_state)
-        self.stream.start()
+        self._starter = threading.Thread(
+            target=self._build_and_start, name="vstui-stream-start", daemon=True
+        )
+        self._starter.start()
+
+    def _build_and_start(self) -> None:
+        try:
+            stream = self._make_stream(self._on_event, self._on_state)
+        except Exception as exc:  # bad SSH settings: say so in the status bar, keep the UI
+            with self._lock:
+                self._status = StreamStatus("error", detail=str(exc) or type(exc).__name__)
+            self._wake()
+            return
+        with self._lock:
+            if self._stopped.is_set():
+                return
+            self.stream = stream
+        stream.start()
 
     def stop(self) -> None:
-        if self.stream is not None:
-            self.stream.stop()
+        """Stop the stream (waits for the builder thread first; returns within ~1 s)."""
+        self._stopped.set()
+        if self._starter is not None:
+            self._starter.join(5.0)
+        with self._lock:
+            stream = self.stream
+        if stream is not None:
+            stream.stop()
 
     def drain(self) -> list[Event]:
         with self._lock:
@@ -89,7 +111,7 @@ class StreamSource:
         if first:
             self._wake()
 
-    def _on_state(self, state: ConnectionState) -> None:
+    def _on_state(self, state: Any) -> None:
         status = status_from_state(state, self._clock())
         with self._lock:
             self._status = status

@@ -19,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from vstui.core.ci_filter import CIFilter
@@ -92,6 +93,7 @@ class VstuiApp(App[int]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+p", "command_palette", "Command palette", priority=True, id="app.palette"),
     ]
+    UPDATE_INTERVAL = 0.2  # seconds between two redraws caused by live updates
     CSS = """
     Screen { background: $background; }
     """
@@ -120,6 +122,8 @@ class VstuiApp(App[int]):
         self.last_event_at: float | None = None
         self.progress_text = ""
         self._pending: set[int] = set()
+        self._last_update = 0.0
+        self._update_timer: Timer | None = None
         self._list_screen: ChangeListScreen | None = None
         keymap, problems = build_keymap(keys or {})
         self._keymap_problems = problems
@@ -179,6 +183,22 @@ class VstuiApp(App[int]):
     # ------------------------------------------------------------ notices -> screens
 
     def on_session_updated(self, _: SessionUpdated) -> None:
+        """Apply accumulated updates, at most `UPDATE_INTERVAL` apart: under a flood of
+        events the list is redrawn a few times a second, not once per fetch round."""
+        if self._update_timer is not None:
+            return  # a deferred update will take these numbers too
+        wait = self._last_update + self.UPDATE_INTERVAL - time.monotonic()
+        if wait > 0:
+            self._update_timer = self.set_timer(wait, self._deferred_update)
+            return
+        self._apply_updates()
+
+    def _deferred_update(self) -> None:
+        self._update_timer = None
+        self._apply_updates()
+
+    def _apply_updates(self) -> None:
+        self._last_update = time.monotonic()
         numbers, self._pending = self._pending, set()
         session = self.session
         if session is None or not numbers:
@@ -186,7 +206,8 @@ class VstuiApp(App[int]):
         with self.batch_update():
             if self._list_screen is not None:
                 order = session.list_order()
-                items = session.list_items(n for n in numbers if n in set(order))
+                in_list = session.list_members()
+                items = session.list_items(n for n in numbers if n in in_list)
                 self._list_screen.update_changes(items, order)
             for screen in self.screen_stack:
                 if isinstance(screen, ChangeScreen) and screen.number in numbers:
@@ -238,6 +259,10 @@ class VstuiApp(App[int]):
         """First pages of a long query are shown while the rest loads."""
         if self._list_screen is not None and self.session is not None:
             self._list_screen.show_changes(self.session.list_items(numbers), done=False)
+
+    def visible_changes(self, numbers: Sequence[int]) -> None:
+        if self.session is not None:
+            self.session.set_visible(numbers)
 
     def load_summaries(self, numbers: Sequence[int]) -> None:
         if self.session is not None:

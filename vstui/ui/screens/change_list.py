@@ -140,7 +140,11 @@ class ChangeListScreen(Screen[None]):
 
     @on(VirtualTable.Scrolled, "#changes")
     def _scrolled(self, event: VirtualTable.Scrolled) -> None:
+        if self.loading_changes:
+            # The list itself first: summaries start once every page is in.
+            return
         wanted = [k for k in self.table.visible_keys() if isinstance(k, int)]
+        self.app.visible_changes(wanted)
         missing = [
             n for n in wanted if (item := self._items.get(n)) is not None and item.ci is None
         ]

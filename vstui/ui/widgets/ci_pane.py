@@ -18,7 +18,8 @@ from vstui.core.views import CIJobItem
 from vstui.sanitize import is_safe_url, one_line
 from vstui.ui.screens.ci_picker import CIPickerScreen
 from vstui.ui.screens.raw import RawScreen
-from vstui.ui.widgets.ci_table import CIResultsTable, grouped_rows
+from vstui.ui.widgets.ci_table import CIResultsTable, grouped_rows, job_row
+from vstui.ui.widgets.virtual_table import TableRow
 
 if TYPE_CHECKING:
     from vstui.ui.app import VstuiApp
@@ -74,6 +75,7 @@ class CIPane(Vertical):
         self.ci_filter = ci_filter or CIFilter()
         self._jobs: tuple[CIJobItem, ...] = ()
         self._shown: list[CIJobItem] = []
+        self._rows: dict[int, TableRow] = {}  # id(job) -> row, for the jobs in `_jobs`
         self._regex_before = ""
         self.loading_text = "Loading CI results…"
 
@@ -107,6 +109,7 @@ class CIPane(Vertical):
 
     def set_jobs(self, jobs: Sequence[CIJobItem], *, loaded: bool = True) -> None:
         self._jobs = tuple(jobs)
+        self._rows = {}
         self.table.empty_text = (
             self.loading_text if not loaded else "No CI results on this patch set"
         )
@@ -117,7 +120,16 @@ class CIPane(Vertical):
         table = self.table
         if self._jobs and not self._shown:
             table.empty_text = "No CI results match the filters (c clears them)"
-        table.set_rows(grouped_rows(self._shown, self._jobs, self.app.clock()))
+        now = self.app.clock()
+        rows = self._rows
+
+        def row_for(job: CIJobItem) -> TableRow:
+            row = rows.get(id(job))
+            if row is None:
+                row = rows[id(job)] = job_row(job, now)
+            return row
+
+        table.set_rows(grouped_rows(self._shown, self._jobs, now, row_for))
         self._update_title()
 
     def _update_title(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import ClassVar
 
@@ -69,9 +69,19 @@ def group_label(ci_name: str, jobs: Sequence[CIJobItem], total_jobs: int) -> str
 
 
 def grouped_rows(
-    shown: Sequence[CIJobItem], all_jobs: Sequence[CIJobItem], now: float
+    shown: Sequence[CIJobItem],
+    all_jobs: Sequence[CIJobItem],
+    now: float,
+    row_for: Callable[[CIJobItem], TableRow] | None = None,
 ) -> list[TableRow]:
-    """Rows for `shown` (already filtered and sorted by CI name), with one header per CI."""
+    """Rows for `shown` (already filtered and sorted by CI name), with one header per CI.
+
+    `row_for` lets the caller reuse rows it built before (a filter toggle only regroups)."""
+    if row_for is None:
+
+        def row_for(job: CIJobItem) -> TableRow:
+            return job_row(job, now)
+
     totals: dict[str, int] = {}
     for job in all_jobs:
         totals[job.ci_name] = totals.get(job.ci_name, 0) + 1
@@ -83,7 +93,7 @@ def grouped_rows(
                 ("ci", ci_name), (group_label(ci_name, jobs, totals.get(ci_name, 0)),), group=True
             )
         )
-        rows.extend(job_row(job, now) for job in jobs)
+        rows.extend(map(row_for, jobs))
     return rows
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -163,7 +163,15 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._cursor = 0
         self._widths: tuple[int, ...] = ()
         self._width = 0
-        self._strip_cache: LRUCache[tuple[int, int, int], Strip] = LRUCache(512)
+        # (id(row), width, cursor state) -> (row, strip). Rows are immutable and reused
+        # across `set_rows`, so their strips stay valid when rows are reordered; the row is
+        # kept in the value so a recycled id() can never return another row's strip.
+        self._strip_cache: LRUCache[tuple[int, int, int], tuple[TableRow, Strip]] = LRUCache(1024)
+        # (id(Text cell), width, justify) -> (cell, segments): shared cells (votes, CI
+        # summaries) are rendered once per width, not once per row.
+        self._cell_cache: LRUCache[tuple[int, int, str], tuple[Text, list[Segment]]] = LRUCache(
+            1024
+        )
         self.empty_text = empty_text
         self.show_header = show_header
 
@@ -221,7 +229,6 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         old_screen_pos = self._cursor - int(self.scroll_y)
         self._rows = list(rows)
         self._index = {row.key: i for i, row in enumerate(self._rows) if not row.group}
-        self._strip_cache.clear()
         new_index = self._index.get(old_key) if old_key is not None else None
         if new_index is None:
             new_index = min(self._cursor, max(0, len(self._rows) - 1))
@@ -332,11 +339,13 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         cursor_state = 0
         if index == self._cursor:
             cursor_state = 1 if self.has_focus else 2
-        cache_key = (id(self._rows[index]), width, cursor_state)
-        strip = self._strip_cache.get(cache_key)
-        if strip is None:
-            strip = self._render_row(self._rows[index], width, base, cursor_state)
-            self._strip_cache[cache_key] = strip
+        row = self._rows[index]
+        cache_key = (id(row), width, cursor_state)
+        cached = self._strip_cache.get(cache_key)
+        if cached is not None and cached[0] is row:
+            return cached[1]
+        strip = self._render_row(row, width, base, cursor_state)
+        self._strip_cache[cache_key] = (row, strip)
         return strip
 
     def _render_header(self, width: int, base: Style) -> Strip:
@@ -362,15 +371,9 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
                 segments.append(Segment(" ", row_style))
             cell = row.cells[n] if n < len(row.cells) else ""
             if isinstance(cell, Text):
-                text = cell.copy()
-                text.truncate(w, overflow="ellipsis")
-                if column.justify == "right":
-                    text.pad_left(w - text.cell_len)
-                else:
-                    text.pad_right(w - text.cell_len)
                 segments.extend(
                     Segment(seg.text, row_style + seg.style if seg.style else row_style)
-                    for seg in text.render(console, end="")
+                    for seg in self._text_segments(cell, w, column.justify, console)
                 )
             else:
                 segments.append(Segment(_fit_plain(cell, w, column.justify), row_style))
@@ -380,12 +383,28 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             strip = strip.apply_style(self.get_component_rich_style(name))
         return strip.simplify()
 
+    def _text_segments(self, cell: Text, width: int, justify: str, console: Any) -> list[Segment]:
+        key = (id(cell), width, justify)
+        cached = self._cell_cache.get(key)
+        if cached is not None and cached[0] is cell:
+            return cached[1]
+        text = cell.copy()
+        text.truncate(width, overflow="ellipsis")
+        if justify == "right":
+            text.pad_left(width - text.cell_len)
+        else:
+            text.pad_right(width - text.cell_len)
+        segments = list(text.render(console, end=""))
+        self._cell_cache[key] = (cell, segments)
+        return segments
+
     def refresh_line_for(self, index: int) -> None:
         self.refresh_line(index + self._header_height())
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strip_cache.clear()
+        self._cell_cache.clear()
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh_line_for(self._cursor)
