@@ -22,7 +22,7 @@ import bisect
 import contextlib
 import logging
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -64,6 +64,7 @@ DETAIL_OPTIONS = ("ALL_REVISIONS", "DETAILED_LABELS", "DETAILED_ACCOUNTS")
 CHUNK = 40
 FIRST_PAGE = 100  # a screenful, shown at once
 PAGE_SIZE = 500  # Gerrit's usual per-query limit
+PAGES_AHEAD = 2  # list pages requested ahead of the one being decoded
 SEEN_EVENTS = 20_000
 
 
@@ -215,7 +216,8 @@ class ReviewSession:
         query: str,
         partial_results: Callable[[Sequence[int]], None] | None = None,
     ) -> None:
-        """Load the changes of `query` (all pages). The first page is reported at once.
+        """Load the changes of `query` (all pages); `partial_results` gets each page's new
+        change numbers as it arrives, so the list can grow while the rest loads.
 
         Pages are pipelined: the request for the next page is in flight while the current
         one is decoded in a worker thread, so the server's time and ours overlap and the
@@ -236,32 +238,41 @@ class ReviewSession:
             return asyncio.ensure_future(self.rest.request("GET", "changes/", params=params))
 
         self.listener.progress(f"loading changes for {query!r}…")
-        size, start = FIRST_PAGE, 0
-        pending: asyncio.Future[Any] | None = fetch(size, start)
+        # Pages in flight, oldest first. The first is small (a screenful, shown at once);
+        # while one is decoded the next PAGES_AHEAD are already requested.
+        pending: deque[asyncio.Future[Any]] = deque([fetch(FIRST_PAGE, 0)])
+        next_start = FIRST_PAGE
         try:
-            while pending is not None:
-                body = (await pending).content
-                pending = None
-                # Only the last change of a full page carries `_more_changes`: asking for the
-                # next page before decoding this one overlaps the server's work with ours. A
-                # subject that happens to contain the word costs one empty page, nothing more.
+            while pending:
+                body = (await pending.popleft()).content
+                # Only the last change of a full page carries `_more_changes`. Speculative
+                # requests past the end just come back empty (a subject containing the word
+                # costs one such empty page, nothing more).
                 if b'"_more_changes"' in body:
-                    start, size = start + size, PAGE_SIZE
-                    pending = fetch(size, start)
+                    while len(pending) < PAGES_AHEAD:
+                        pending.append(fetch(PAGE_SIZE, next_start))
+                        next_start += PAGE_SIZE
+                else:
+                    for future in pending:
+                        future.cancel()
+                    pending.clear()
                 page = await asyncio.to_thread(_decode_changes, body, self.server)
                 if generation != self._query_generation:
                     return
+                added = []
                 for change in page:
-                    self.store.put_change(self.server, change)
-                    order.append(change.number)
-                    self._in_list.add(change.number)
-                if partial_results is not None and len(order) == len(page):
-                    partial_results(list(order))
-                if pending is not None:
+                    if change.number not in self._in_list:
+                        self.store.put_change(self.server, change)
+                        added.append(change.number)
+                        self._in_list.add(change.number)
+                order.extend(added)
+                if partial_results is not None and added:
+                    partial_results(added)
+                if pending:
                     self.listener.progress(f"loading changes: {len(order)}…")
         finally:
-            if pending is not None:
-                pending.cancel()
+            for future in pending:
+                future.cancel()
             if generation == self._query_generation:
                 self.listener.progress("")
         # Events during the load may have added or dropped changes (`_update_membership`).

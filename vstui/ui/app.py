@@ -251,14 +251,14 @@ class VstuiApp(App[int]):
         async def work() -> None:
             await session.run_query(query, partial_results=self._partial_results)
             if screen is not None:
-                screen.show_changes(session.list_items(session.list_order()), done=True)
+                screen.finish_loading(session.list_order())
 
         self._run("query", work(), exclusive=True)
 
     def _partial_results(self, numbers: Sequence[int]) -> None:
-        """First pages of a long query are shown while the rest loads."""
+        """Pages of a long query are shown as they arrive (the first one at once)."""
         if self._list_screen is not None and self.session is not None:
-            self._list_screen.show_changes(self.session.list_items(numbers), done=False)
+            self._list_screen.append_changes(self.session.list_items(numbers))
 
     def visible_changes(self, numbers: Sequence[int]) -> None:
         if self.session is not None:

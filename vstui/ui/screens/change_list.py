@@ -107,6 +107,33 @@ class ChangeListScreen(Screen[None]):
         self.table.set_rows([self._rows[n] for n in self._order])
         self.update_title()
 
+    def append_changes(self, items: Sequence[ChangeListItem]) -> None:
+        """Another page of the query arrived: rows are built now, while the next loads."""
+        if not self._has_table() or not items:
+            return
+        now, tz = self.app.clock(), self.app.tz
+        for item in items:
+            if item.number not in self._rows:
+                self._order.append(item.number)
+            self._items[item.number] = item
+            self._rows[item.number] = change_row(item, now, tz)
+        self.table.set_rows([self._rows[n] for n in self._order])
+        self.update_title()
+
+    def finish_loading(self, order: Sequence[int]) -> None:
+        """The query is complete: `order` is the session's final list."""
+        if not self._has_table():
+            return
+        self.loading_changes = False
+        self.table.empty_text = "No changes match this query"
+        missing = [n for n in order if n not in self._rows]
+        if missing:
+            self.update_changes(self.app.session.list_items(missing), order)
+        if list(order) != self._order:
+            self._order = [n for n in order if n in self._rows]
+        self.table.set_rows([self._rows[n] for n in self._order])
+        self.update_title()
+
     def update_changes(self, items: Iterable[ChangeListItem], order: Sequence[int]) -> None:
         """Changed rows (rebuilt) and the new order; other rows reuse their cached strips."""
         if not self._has_table():
