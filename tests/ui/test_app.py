@@ -360,3 +360,28 @@ async def test_first_run_screen_without_a_server(tmp_path: Path):
         assert "vstui demo" in text and str(tmp_path / "config.toml") in text
         await pilot.press("q")
     assert not app.is_running
+
+
+async def test_an_unreachable_server_is_one_readable_notification(tmp_path: Path):
+    import socket
+
+    from vstui.core.session import ReviewSession
+    from vstui.gerrit.rest import GerritRestClient, RetryPolicy
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rest = GerritRestClient(
+        f"http://127.0.0.1:{port}/", retry=RetryPolicy(attempts=2, base_delay=0.01)
+    )
+    app = VstuiApp(ReviewSession("down", rest))
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        screen = list_screen(app)
+        await wait_until(pilot, lambda: screen.failed)
+        await app.workers.wait_for_complete()
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1
+        assert "cannot connect" in str(errors[0].message)
+        assert "Could not load the changes" in screen.table.render_line(1).text
+        assert "failed" in str(screen.query_one("#list-title").render())
+        assert app.is_running

@@ -94,6 +94,7 @@ class VstuiApp(App[int]):
         Binding("ctrl+p", "command_palette", "Command palette", priority=True, id="app.palette"),
     ]
     UPDATE_INTERVAL = 0.2  # seconds between two redraws caused by live updates
+    REPEAT_QUIET = 30.0  # seconds during which an identical error is not shown again
     CSS = """
     Screen { background: $background; }
     """
@@ -123,6 +124,7 @@ class VstuiApp(App[int]):
         self.progress_text = ""
         self._pending: set[int] = set()
         self._last_update = 0.0
+        self._last_error: tuple[str, float] = ("", 0.0)
         self._update_timer: Timer | None = None
         self._list_screen: ChangeListScreen | None = None
         keymap, problems = build_keymap(keys or {})
@@ -249,7 +251,12 @@ class VstuiApp(App[int]):
             screen.show_changes([], done=False)
 
         async def work() -> None:
-            await session.run_query(query, partial_results=self._partial_results)
+            try:
+                await session.run_query(query, partial_results=self._partial_results)
+            except Exception:
+                if screen is not None:
+                    screen.loading_failed()
+                raise  # on_worker_state_changed shows it
             if screen is not None:
                 screen.finish_loading(session.list_order())
 
@@ -320,8 +327,17 @@ class VstuiApp(App[int]):
     # ------------------------------------------------------------ actions
 
     def say(self, message: str, *, severity: SeverityLevel = "information") -> None:
-        """One readable notification; the text is data (never markup)."""
-        self.notify(one_line(message, 300), severity=severity, markup=False)
+        """One readable notification; the text is data (never markup).
+
+        The same error repeated within `REPEAT_QUIET` seconds (a server that stays down
+        while events keep arriving) is shown once, not once per retry."""
+        text = one_line(message, 300)
+        if severity == "error":
+            now = time.monotonic()
+            if text == self._last_error[0] and now - self._last_error[1] < self.REPEAT_QUIET:
+                return
+            self._last_error = (text, now)
+        self.notify(text, severity=severity, markup=False)
 
     def open_untrusted_url(self, url: str | None, *, what: str = "link") -> None:
         if not url:

@@ -49,6 +49,7 @@ class ChangeListScreen(Screen[None]):
         self._rows: dict[int, TableRow] = {}
         self._order: list[int] = []
         self.loading_changes = True
+        self.failed = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="list-title", markup=False)
@@ -80,6 +81,8 @@ class ChangeListScreen(Screen[None]):
         title.append_text(safe_line(self.app.current_query, style="bold"))
         if self.loading_changes:
             title.append(" · loading…", style="italic")
+        elif self.failed:
+            title.append(" · failed", style="bold red")
         else:
             title.append(f" · {len(self._order)} changes")
         self.query_one("#list-title", Static).update(title)
@@ -98,6 +101,7 @@ class ChangeListScreen(Screen[None]):
         """Replace the whole list (a new query result)."""
         if not self._has_table():
             return
+        self.failed = False
         now, tz = self.app.clock(), self.app.tz
         self._items = {item.number: item for item in items}
         self._rows = {item.number: change_row(item, now, tz) for item in items}
@@ -117,6 +121,16 @@ class ChangeListScreen(Screen[None]):
                 self._order.append(item.number)
             self._items[item.number] = item
             self._rows[item.number] = change_row(item, now, tz)
+        self.table.set_rows([self._rows[n] for n in self._order])
+        self.update_title()
+
+    def loading_failed(self) -> None:
+        """The query failed (the app shows why): stop saying "loading", say what to do."""
+        if not self._has_table():
+            return
+        self.loading_changes = False
+        self.failed = True
+        self.table.empty_text = "Could not load the changes: r retries, / edits the query"
         self.table.set_rows([self._rows[n] for n in self._order])
         self.update_title()
 
