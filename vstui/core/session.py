@@ -3,16 +3,19 @@
 The session is headless (no Textual) and runs on one asyncio loop. The UI (or a test) gives
 it a `SessionListener` and calls its coroutines; the session never blocks the loop:
 
-- the stream lives in its own thread (`vstui.gerrit.stream`) and hands events over through
-  a thread-safe queue; `_drain_loop` takes whatever is queued every `batch_interval`
-  seconds, so a flood of 1,000 events/s becomes ~10 small batches a second, not 1,000
-  wake-ups;
+- the stream lives in its own thread (`vstui.gerrit.stream`, via `StreamSource`) and hands
+  events over through a lock-protected buffer; the first event of a batch wakes
+  `_drain_loop`, which lets the batch gather for `batch_interval` seconds and applies it, so
+  a flood of 1,000 events/s becomes ~10 batches a second, not 1,000 wake-ups;
 - each event is applied once (a bounded memory of event lines drops duplicates), its change
   is marked dirty, and `_refresh_loop` fetches every dirty change in one batched REST query
-  (plus verify-status per change), however many events touched it; while a fetch runs, new
-  events pile up for the next round, so fetches never queue up behind a flood;
-- CI results are recomputed with `vstui.ci` and the listener gets one `changes_updated`
-  notice per batch, naming each change once.
+  (plus verify-status for changes on screen), however many events touched it; while a fetch
+  runs, new events pile up for the next round, so fetches never queue up behind a flood;
+- changes on screen (visible list rows, open changes) get messages, verify-status and CI
+  results; off-screen ones only their list row, their CI summary reloading when they scroll
+  into view;
+- JSON decoding of big answers and CI parsing run in worker threads; the listener gets one
+  `changes_updated` notice per batch, naming each change once.
 """
 
 from __future__ import annotations
