@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from vstui.core.ci_filter import CIFilter
@@ -30,6 +31,7 @@ class FilterStateStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else default_state_path()
         self._data: dict[str, dict] | None = None
+        self._lock = threading.Lock()  # saves may come from worker threads
 
     def _read(self) -> dict[str, dict]:
         if self._data is not None:
@@ -55,6 +57,10 @@ class FilterStateStore:
 
     def save(self, server: str, ci_filter: CIFilter) -> None:
         """Write atomically; failures are logged, never raised (a filter is not worth a crash)."""
+        with self._lock:
+            self._save(server, ci_filter)
+
+    def _save(self, server: str, ci_filter: CIFilter) -> None:
         data = self._read()
         data[server] = ci_filter.to_dict()
         try:

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -151,6 +152,10 @@ class VstuiApp(App[int]):
         self.run_query(self.current_query)
 
     async def on_unmount(self) -> None:
+        # A filter being saved must reach the disk before the process goes.
+        saving = [w for w in self.workers if w.group == "state"]
+        if saving:
+            await self.workers.wait_for_complete(saving)
         if self.session is not None:
             await self.session.close()
 
@@ -321,8 +326,15 @@ class VstuiApp(App[int]):
         return self.filter_store.load(self.session.server)
 
     def save_filter(self, ci_filter: CIFilter) -> None:
-        if self.filter_store is not None and self.session is not None:
-            self.filter_store.save(self.session.server, ci_filter)
+        """Remember the filter for this server (file I/O: in a thread worker)."""
+        store, session = self.filter_store, self.session
+        if store is not None and session is not None:
+            self.run_worker(
+                partial(store.save, session.server, ci_filter),
+                thread=True,
+                group="state",
+                exit_on_error=False,
+            )
 
     # ------------------------------------------------------------ actions
 
