@@ -31,6 +31,13 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _scenario(text: str) -> str:
+    name, _, n = text.partition(":")
+    if text in ("seed", "empty") or (name == "large" and n.isdigit() and int(n) > 0):
+        return text
+    raise argparse.ArgumentTypeError(f"expected seed, empty or large:N (N > 0), got {text!r}")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the demo world (default 0)")
     parser.add_argument(
@@ -42,8 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--scenario",
+        type=_scenario,
         default="seed",
-        help=argparse.SUPPRESS,  # seed by default; large:N for trying the UI at scale
+        help="world to serve: seed (default), empty, or large:N to try the UI at scale",
     )
 
 
