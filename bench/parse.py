@@ -27,10 +27,7 @@ sys.path.insert(0, str(ROOT))
 from vstui.ci.parse import parse_record  # noqa: E402
 
 INPUT_KEYS = ("id", "author", "tag", "date", "_revision_number", "message")
-DEV_CANDIDATES = (
-    ROOT.parent / "shared" / "fixtures" / "ci-comments" / "dev.jsonl",
-    Path("/work/shared/fixtures/ci-comments/dev.jsonl"),
-)
+DEV_CANDIDATES = (ROOT / "tests" / "fixtures" / "ci-comments" / "dev.jsonl",)
 
 
 def load_mix() -> tuple[list[dict], str]:

@@ -13,6 +13,42 @@ from typing import Any
 
 import pytest
 
+_HOME_VARS = ("HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point HOME and the XDG dirs at a throw-away directory for the whole run.
+
+    Why: vstui reads ~/.ssh, the platformdirs config, and writes filter state and logs under
+    the user's state dir. A test must never read the developer's real config or keys, nor
+    leave files in their home; subprocesses (vstui watch, vstui demo in tmux) inherit this.
+    """
+    import os
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="vstui-test-home-"))
+    config._vstui_saved_env = {k: os.environ.get(k) for k in _HOME_VARS}  # type: ignore[attr-defined]
+    os.environ["HOME"] = str(home)
+    for var, sub in zip(
+        _HOME_VARS[1:], (".config", ".local/state", ".cache", ".local/share"), strict=True
+    ):
+        os.environ[var] = str(home / sub)
+    config._vstui_home = home  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import os
+    import shutil
+
+    for var, value in getattr(config, "_vstui_saved_env", {}).items():
+        if value is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = value
+    home = getattr(config, "_vstui_home", None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
+
 
 @pytest.fixture(scope="session")
 def fake_gerrit_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from tests.ci.generalization_cases import records
+from tests.fixtures import CI_COMMENTS_DEV
 from vstui.ci.fields import clean_url, jenkins_job_name, parse_duration, status_of
 from vstui.ci.parse import parse_record, parse_text, parse_votes
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ci-comments" / "dev.jsonl"
-if not DEV.is_file():  # the checkout lives at /work/main; fixtures at /work/shared
-    DEV = Path("/work/shared/fixtures/ci-comments/dev.jsonl")
+DEV = CI_COMMENTS_DEV
 
 INPUT_KEYS = ("id", "author", "tag", "date", "_revision_number", "message")
 
@@ -43,7 +41,6 @@ def test_every_family_is_covered_by_own_cases():
     assert len(families) == 14, sorted(families)
 
 
-@pytest.mark.skipif(not DEV.is_file(), reason="dev corpus not available")
 def test_dev_corpus_all_records():
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line]
     assert len(rows) == 67

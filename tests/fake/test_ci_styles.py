@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import random
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.fixtures import CI_COMMENTS_DEV
 from vstui.fake import ci_styles
 from vstui.fake.ci_styles import (
     JobResult,
@@ -20,7 +20,7 @@ from vstui.fake.ci_styles import (
 )
 from vstui.fake.scenarios import catalog
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ci-comments" / "dev.jsonl"
+CORPUS = CI_COMMENTS_DEV
 
 
 def _records() -> list[dict[str, Any]]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fake._world import T0, FakeClock
+from tests.fixtures import GERRIT_FIXTURES
 from vstui.fake import gson
 from vstui.fake.errors import AuthError, BadRequest, NotFound
 from vstui.fake.render_rest import (
@@ -24,7 +24,7 @@ from vstui.fake.render_rest import (
 from vstui.fake.render_ssh import json_line, query_row, stats_row, text_block
 from vstui.fake.store import GerritStore
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gerrit"
+FIXTURES = GERRIT_FIXTURES
 TS = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}000000$")
 
 

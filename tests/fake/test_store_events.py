@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import threading
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fake._world import T0, FakeClock, lines_of
+from tests.fixtures import GERRIT_FIXTURES
 from vstui.fake.errors import BadRequest, Conflict, NotFound
 from vstui.fake.store import GerritStore
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gerrit"
+FIXTURES = GERRIT_FIXTURES
 
 
 def _captures() -> dict[str, dict[str, Any]]:

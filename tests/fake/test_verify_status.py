@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from tests.fake._world import FakeClock
+from tests.fixtures import GERRIT_FIXTURES
 from vstui.fake import gson
 from vstui.fake.errors import AuthError, BadRequest, GerritError
 from vstui.fake.model import CAP_SAVE_VERIFICATION, SERVICE_USERS
 from vstui.fake.render_rest import verification_info, verifications_json
 from vstui.fake.store import GerritStore
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gerrit"
+FIXTURES = GERRIT_FIXTURES
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 

@@ -1,20 +1,16 @@
-"""Payloads as received over the wire, checked against real ones in shared/fixtures/gerrit."""
+"""Payloads as received over the wire, checked against real ones in tests/fixtures/gerrit."""
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.fake._clients import Http, ssh_client, ssh_run, wait_until
+from tests.fixtures import GERRIT_FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gerrit"
+FIXTURES = GERRIT_FIXTURES
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}000000$")
-
-pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason="shared fixtures not available")
 
 
 def _fixture(name: str) -> Any:

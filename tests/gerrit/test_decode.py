@@ -1,15 +1,15 @@
-"""Decoder tests over the real payloads in /work/shared/fixtures/gerrit and hostile input."""
+"""Decoder tests over the real payloads in tests/fixtures/gerrit and hostile input."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.fixtures import GERRIT_FIXTURES
 from vstui.gerrit.decode import (
     EventDecodeError,
     change_from_json,
@@ -33,9 +33,7 @@ from vstui.gerrit.models import (
     VoteDeleted,
 )
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "gerrit"
-if not FIXTURES.is_dir():  # the checkout lives at /work/main; fixtures at /work/shared
-    FIXTURES = Path("/work/shared/fixtures/gerrit")
+FIXTURES = GERRIT_FIXTURES
 
 
 def fixture_json(name: str):
