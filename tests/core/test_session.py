@@ -177,3 +177,21 @@ async def test_close_stops_the_stream_thread_promptly(empty_gerrit: Any, tmp_pat
     await session.close()
     assert loop.time() - started < 2.0
     assert session.events is not None and not session.events.stream.running
+
+
+async def test_a_server_capping_pages_below_the_asked_size_loses_no_change(
+    fake_gerrit_factory: Any, tmp_path: Path
+):
+    """Pages are requested ahead at offsets that assume full pages; when the server returns
+    fewer per page (here `limit:30` in the query, like a low queryLimit), the session must
+    notice and continue from where the short page ended, not skip to the next guess."""
+    fg = fake_gerrit_factory(scenario="large:250")
+    session = session_for(fg, tmp_path, stream=False)
+    try:
+        await session.run_query("status:open limit:30")
+        me = fg.store.account(account(fg)["username"])
+        expected = [c.number for c in fg.store.query("status:open", me, no_limit=True).changes]
+        assert len(expected) > 130  # more than the first page plus one page ahead
+        assert session.list_order() == expected
+    finally:
+        await session.close()

@@ -184,3 +184,56 @@ async def test_forbidden_and_protocol_errors(empty_gerrit):
         # events-log answers are JSON lines, not one Gerrit JSON document
         with pytest.raises(GerritProtocolError, match="not Gerrit JSON"):
             await rest.get_json("plugins/events-log/events/?t1=2020-01-01")
+
+
+async def test_raw_query_pages_decode_off_the_loop_like_query_changes(empty_gerrit):
+    """The pipelining API: `fetch_query_page` gives the body as received, `page_has_more`
+    reads `_more_changes` without decoding, `decode_changes` (pure) gives the models."""
+    import asyncio
+
+    from vstui.gerrit.decode import decode_changes, page_has_more
+
+    numbers = make_changes(empty_gerrit, 5)
+    async with client(empty_gerrit, server_name="fake") as rest:
+        first = await rest.fetch_query_page("project:sandbox", options=["LABELS"], limit=3)
+        last = await rest.fetch_query_page("project:sandbox", options=["LABELS"], limit=3, start=3)
+        expected = await rest.query_changes("project:sandbox", options=["LABELS"], page_size=3)
+    assert first.startswith(b")]}'")  # untouched: the decoder strips it
+    assert page_has_more(first) and not page_has_more(last)
+    pages = [await asyncio.to_thread(decode_changes, body) for body in (first, last)]
+    assert [len(p) for p in pages] == [3, 2]
+    assert [p[-1].more_changes for p in pages] == [True, False]
+    assert [*pages[0], *pages[1]] == expected
+    assert sorted(c.number for c in expected) == sorted(numbers)
+    assert "Code-Review" in expected[0].labels
+
+
+def test_page_has_more_reads_only_a_real_trailing_flag():
+    from vstui.gerrit.decode import page_has_more
+
+    assert page_has_more(b')]}\'\n[{"_number":1,"_more_changes":true}]')
+    assert page_has_more(b'[{"_number":1,\n  "_more_changes" : true\n}\n]\n')  # pretty-printed
+    assert not page_has_more(b'[{"_number":1,"_more_changes":false}]')
+    assert not page_has_more(b'[{"_number":1}]') and not page_has_more(b"")
+    # not the last field: unknown here (the caller checks the decoded page instead)
+    assert not page_has_more(b'[{"_more_changes":true,"_number":1}]')
+    # a subject cannot fake it: quotes inside JSON strings are escaped
+    assert not page_has_more(b'[{"subject":"\\"_more_changes\\":true}]"}]')
+
+
+def test_decode_functions_raise_only_a_protocol_error(empty_gerrit):
+    from vstui.gerrit.decode import (
+        decode_change,
+        decode_changes,
+        decode_messages,
+        decode_verifications,
+    )
+    from vstui.gerrit.errors import GerritProtocolError
+
+    html = b"<html><body>Sign in</body></html>"
+    for decode in (decode_changes, decode_change, decode_messages, decode_verifications):
+        with pytest.raises(GerritProtocolError, match=r"^fake: GET x: .*not Gerrit JSON"):
+            decode(html, server="fake", what="GET x")
+    # JSON of the wrong shape is tolerated: nothing, not an error
+    assert decode_changes(b")]}'\n{}") == () and decode_change(b"[]") is None
+    assert decode_messages(b'{"a":1}') == () and decode_verifications(b"[1]") == ()

@@ -42,6 +42,7 @@ from vstui.core.present import (
 from vstui.core.status import StreamStatus
 from vstui.core.store import ChangeEntry, ChangeStore
 from vstui.core.views import ChangeListItem, ChangeView, CICounts, CIJobItem, MessageItem
+from vstui.gerrit.decode import decode_changes, page_has_more
 from vstui.gerrit.errors import GerritError, GerritNotFoundError
 from vstui.gerrit.models import (
     Change,
@@ -81,6 +82,30 @@ class SessionListener(Protocol):
     def error(self, text: str) -> None: ...
 
 
+class RestAPI(Protocol):
+    """What the session uses of `vstui.gerrit.rest.GerritRestClient` (tests may pass another
+    object with these coroutines). `fetch_query_page` returns an undecoded body; the session
+    decodes it with `vstui.gerrit.decode.decode_changes` in a worker thread."""
+
+    async def fetch_query_page(
+        self,
+        query: str,
+        *,
+        options: Iterable[str] = (),
+        limit: int | None = None,
+        start: int = 0,
+    ) -> bytes: ...
+    async def get_change(self, change: str | int, *, options: Iterable[str] = ()) -> Change: ...
+    async def list_messages(self, change: str | int) -> tuple[Any, ...]: ...
+    async def get_verifications(
+        self, change: str | int, revision: str | int = "current"
+    ) -> tuple[Any, ...]: ...
+    async def post_review(
+        self, change: str | int, revision: str | int = "current", *, message: str | None = None
+    ) -> Any: ...
+    async def aclose(self) -> None: ...
+
+
 class EventSource(Protocol):
     """The stream as the session uses it: started once, drained from the loop, stopped.
 
@@ -116,14 +141,6 @@ def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
         yield items[i : i + size]
 
 
-def _decode_changes(body: bytes, server: str) -> tuple[Change, ...]:
-    """A Query Changes answer (XSSI prefix and all) as models; runs in a worker thread."""
-    from vstui.gerrit.decode import changes_from_json
-    from vstui.gerrit.httpcommon import parse_json
-
-    return changes_from_json(parse_json(body, server, "GET changes/"))
-
-
 def _sort_key_entry(entry: ChangeEntry) -> tuple[float, int]:
     return _sort_key(entry.change)
 
@@ -139,7 +156,7 @@ class ReviewSession:
     def __init__(
         self,
         server: str,
-        rest: Any,
+        rest: RestAPI,
         events: EventSource | None = None,
         *,
         web_url: str = "",
@@ -226,8 +243,6 @@ class ReviewSession:
         one is decoded in a worker thread, so the server's time and ours overlap and the
         event loop stays free for the UI while 10,000 changes arrive.
         """
-        from vstui.gerrit.httpcommon import query_params
-
         self._query_generation += 1
         generation = self._query_generation
         self.query = query
@@ -236,32 +251,43 @@ class ReviewSession:
         self._order = order
         self._in_list = set()
 
-        def fetch(size: int, start: int) -> asyncio.Future[Any]:
-            params = query_params(query, LIST_OPTIONS, size, start)
-            return asyncio.ensure_future(self.rest.request("GET", "changes/", params=params))
+        def fetch(size: int, start: int) -> tuple[int, int, asyncio.Future[bytes]]:
+            request = self.rest.fetch_query_page(
+                query, options=LIST_OPTIONS, limit=size, start=start
+            )
+            return (start, size, asyncio.ensure_future(request))
 
         self.listener.progress(f"loading changes for {query!r}…")
-        # Pages in flight, oldest first. The first is small (a screenful, shown at once);
-        # while one is decoded the next PAGES_AHEAD are already requested.
-        pending: deque[asyncio.Future[Any]] = deque([fetch(FIRST_PAGE, 0)])
-        next_start = FIRST_PAGE
+        # Pages in flight, oldest first: (start, size, body). The first is small (a
+        # screenful, shown at once); while one is decoded the next PAGES_AHEAD are requested.
+        pending: deque[tuple[int, int, asyncio.Future[bytes]]] = deque([fetch(FIRST_PAGE, 0)])
+        next_start, page_size = FIRST_PAGE, PAGE_SIZE
         try:
             while pending:
-                body = (await pending.popleft()).content
-                # Only the last change of a full page carries `_more_changes`. Speculative
-                # requests past the end just come back empty (a subject containing the word
-                # costs one such empty page, nothing more).
-                if b'"_more_changes"' in body:
+                start, size, future = pending.popleft()
+                body = await future
+                if page_has_more(body):
                     while len(pending) < PAGES_AHEAD:
-                        pending.append(fetch(PAGE_SIZE, next_start))
-                        next_start += PAGE_SIZE
-                else:
-                    for future in pending:
-                        future.cancel()
-                    pending.clear()
-                page = await asyncio.to_thread(_decode_changes, body, self.server)
+                        pending.append(fetch(page_size, next_start))
+                        next_start += page_size
+                page = await asyncio.to_thread(decode_changes, body, server=self.server)
                 if generation != self._query_generation:
                     return
+                more = bool(page) and page[-1].more_changes
+                if not more or len(page) < size:
+                    # The end; or the server caps pages below `size` (its query limit), so
+                    # the pages requested ahead start at the wrong offsets: go on from here
+                    # with pages of the size it gives.
+                    for _start, _size, ahead in pending:
+                        ahead.cancel()
+                    pending.clear()
+                    if more:
+                        page_size = min(page_size, len(page))
+                        next_start = start + len(page)
+                if more and not pending:
+                    # After a short page, or when `page_has_more` could not tell.
+                    pending.append(fetch(page_size, next_start))
+                    next_start += page_size
                 added = []
                 for change in page:
                     if change.number not in self._in_list:
@@ -274,7 +300,7 @@ class ReviewSession:
                 if pending:
                     self.listener.progress(f"loading changes: {len(order)}…")
         finally:
-            for future in pending:
+            for _start, _size, future in pending:
                 future.cancel()
             if generation == self._query_generation:
                 self.listener.progress("")
@@ -640,12 +666,8 @@ class ReviewSession:
     async def _query_off_loop(self, query: str, options: Sequence[str]) -> tuple[Change, ...]:
         """One page of Query Changes, decoded in a worker thread (a page of changes with
         their messages is a lot of JSON; the event loop keeps serving the UI meanwhile)."""
-        from vstui.gerrit.httpcommon import query_params
-
-        response = await self.rest.request(
-            "GET", "changes/", params=query_params(query, options, None, 0)
-        )
-        return await asyncio.to_thread(_decode_changes, response.content, self.server)
+        body = await self.rest.fetch_query_page(query, options=options)
+        return await asyncio.to_thread(decode_changes, body, server=self.server)
 
     async def _verifications_or_empty(self, number: int, revision: int | str) -> tuple[Any, ...]:
         try:

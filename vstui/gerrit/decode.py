@@ -5,9 +5,17 @@ are not a JSON object). Any JSON object becomes an event: its class when the `ty
 (fields of the wrong shape are dropped to their defaults), else `UnknownEvent` with the dict.
 The fast path is one msgspec call; only odd input takes the slower field-by-field path.
 
-REST payloads (ChangeInfo, ChangeMessageInfo, AccountInfo, VerificationInfo) are converted
-from already-parsed JSON by the `*_from_json` functions, which also never raise on odd input:
-a value of the wrong type is treated as missing.
+REST payloads (ChangeInfo, ChangeMessageInfo, AccountInfo, VerificationInfo):
+
+- `decode_changes(body)`, `decode_change(body)`, `decode_messages(body)`,
+  `decode_verifications(body)` take a response body as received (bytes, `)]}'` prefix and
+  all). They are pure functions of their input, so they are safe to run in a worker thread
+  (the UI decodes big pages off its event loop). They raise only `GerritProtocolError`, when
+  the body is not JSON at all; anything else odd is tolerated like the converters below.
+- the `*_from_json` functions convert already-parsed JSON and never raise on odd input:
+  a value of the wrong type is treated as missing.
+- `page_has_more(body)` peeks at a Query Changes body for `_more_changes` without decoding
+  it, so a client can request the next page while this one is decoded.
 
 Tolerated everywhere: unknown fields, numbers sent as strings (`"value":"-1"`,
 `"number":"42"`), missing optional fields, both `project` shapes (`"p"` and `{"name":"p"}`)
@@ -25,6 +33,7 @@ from typing import Any, Union
 
 import msgspec
 
+from vstui.gerrit.errors import GerritProtocolError
 from vstui.gerrit.models import (
     EVENT_TYPES,
     Account,
@@ -39,15 +48,23 @@ from vstui.gerrit.models import (
 )
 
 __all__ = [
+    "XSSI_PREFIX",
     "EventDecodeError",
     "account_from_json",
     "change_from_json",
     "changes_from_json",
+    "decode_change",
+    "decode_changes",
     "decode_event",
+    "decode_json",
+    "decode_messages",
+    "decode_verifications",
     "event_from_dict",
     "message_from_json",
     "messages_from_json",
+    "page_has_more",
     "parse_timestamp",
+    "strip_xssi",
     "verifications_from_json",
 ]
 
@@ -490,6 +507,89 @@ def change_from_json(value: Any) -> Change | None:
 def changes_from_json(value: Any) -> tuple[Change, ...]:
     """A Query Changes body (a list of ChangeInfo) -> changes."""
     return tuple(c for c in map(change_from_json, _list(value)) if c is not None)
+
+
+# --------------------------------------------------------------------------- REST bodies
+
+XSSI_PREFIX = b")]}'"
+_MORE_CHANGES = b'"_more_changes"'
+_JSON_SPACE = b" \t\r\n"
+
+
+def strip_xssi(body: bytes) -> bytes:
+    """Drop Gerrit's `)]}'` first line (absent on events-log and error bodies)."""
+    body = body.lstrip()
+    if body.startswith(XSSI_PREFIX):
+        newline = body.find(b"\n")
+        return body[newline + 1 :] if newline >= 0 else b""
+    return body
+
+
+def decode_json(body: bytes, *, server: str = "gerrit", what: str = "answer") -> Any:
+    """A REST body (XSSI prefix stripped) as plain JSON values.
+
+    Raises `GerritProtocolError` naming `server` and `what` (e.g. "GET changes/") when the
+    body is not JSON, typically an HTML login or proxy page: "is the URL right?"."""
+    try:
+        return _ANY_DECODER.decode(strip_xssi(body))
+    except (msgspec.DecodeError, RecursionError):
+        raise _not_json(body, server, what) from None
+
+
+def _not_json(body: bytes, server: str, what: str) -> GerritProtocolError:
+    from vstui.sanitize import one_line
+
+    snippet = one_line(body[:80].decode("utf-8", "replace"), 60)
+    return GerritProtocolError(
+        server, f"{what}: the answer is not Gerrit JSON ({snippet!r}); is the URL right?"
+    )
+
+
+def decode_changes(
+    body: bytes, *, server: str = "gerrit", what: str = "GET changes/"
+) -> tuple[Change, ...]:
+    """A Query Changes body (a JSON list of ChangeInfo, as received) -> changes, in order.
+
+    Pure and thread-safe: meant to run in a worker thread for big pages. Raises only
+    `GerritProtocolError` (not JSON); entries that are not objects are skipped and fields of
+    the wrong type are treated as missing. The last change of a truncated page has
+    `more_changes` set (Gerrit's `_more_changes`)."""
+    return changes_from_json(decode_json(body, server=server, what=what))
+
+
+def decode_change(
+    body: bytes, *, server: str = "gerrit", what: str = "GET change"
+) -> Change | None:
+    """A Get Change / Get Change Detail body -> `Change` (None if it is not an object)."""
+    return change_from_json(decode_json(body, server=server, what=what))
+
+
+def decode_messages(
+    body: bytes, *, server: str = "gerrit", what: str = "GET messages"
+) -> tuple[ChangeMessage, ...]:
+    """A List Change Messages body -> messages, in server order (oldest first)."""
+    return messages_from_json(decode_json(body, server=server, what=what))
+
+
+def decode_verifications(
+    body: bytes, *, server: str = "gerrit", what: str = "GET verifications"
+) -> tuple[Verification, ...]:
+    """A verify-status GET body (object keyed by job UUID) -> verifications, in server order."""
+    return verifications_from_json(decode_json(body, server=server, what=what))
+
+
+def page_has_more(body: bytes) -> bool:
+    """True when a Query Changes body ends with `"_more_changes": true` in its last change.
+
+    A cheap look at the tail, no decoding: a client uses it to request the next page while
+    this one is decoded. Gerrit (and the emulator) write `_more_changes` as the last field
+    of the last ChangeInfo; a server that orders fields differently gets False here, so
+    callers must still check `decode_changes(body)[-1].more_changes` (the truth)."""
+    at = body.rfind(_MORE_CHANGES, max(0, len(body) - 256))
+    if at < 0:
+        return False
+    rest = body[at + len(_MORE_CHANGES) :].translate(None, _JSON_SPACE)
+    return rest == b":true}]"
 
 
 def iter_lines(body: bytes) -> Iterable[bytes]:

@@ -11,22 +11,20 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
-import msgspec
-
-from vstui.gerrit.decode import EventDecodeError, decode_event
+from vstui.gerrit.decode import XSSI_PREFIX as XSSI_PREFIX  # re-exported
+from vstui.gerrit.decode import EventDecodeError, decode_event, decode_json
+from vstui.gerrit.decode import strip_xssi as strip_xssi  # re-exported
 from vstui.gerrit.errors import (
     GerritAuthError,
     GerritError,
     GerritForbiddenError,
     GerritNotFoundError,
-    GerritProtocolError,
     GerritRequestError,
     GerritServerError,
 )
 from vstui.gerrit.models import Event
 from vstui.sanitize import one_line
 
-XSSI_PREFIX = b")]}'"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 EVENTS_LOG_PATH = "plugins/events-log/events/"
@@ -75,23 +73,9 @@ def revision_path(revision: str | int) -> str:
     return quote(str(revision), safe="")
 
 
-def strip_xssi(body: bytes) -> bytes:
-    """Drop Gerrit's `)]}'` first line (absent on events-log and error bodies)."""
-    body = body.lstrip()
-    if body.startswith(XSSI_PREFIX):
-        newline = body.find(b"\n")
-        return body[newline + 1 :] if newline >= 0 else b""
-    return body
-
-
 def parse_json(body: bytes, server: str, what: str) -> Any:
-    try:
-        return msgspec.json.decode(strip_xssi(body))
-    except (msgspec.DecodeError, RecursionError):
-        snippet = one_line(body[:80].decode("utf-8", "replace"), 60)
-        raise GerritProtocolError(
-            server, f"{what}: the answer is not Gerrit JSON ({snippet!r}); is the URL right?"
-        ) from None
+    """A REST body as JSON values (see `vstui.gerrit.decode.decode_json`)."""
+    return decode_json(body, server=server, what=what)
 
 
 def error_for_status(

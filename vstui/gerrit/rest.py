@@ -6,6 +6,11 @@ stream thread's backfill.
         change = await rest.get_change_detail("openstack/nova~12345")
         jobs = await rest.get_verifications("openstack/nova~12345", 3, current_only=True)
 
+For big queries a caller can take decoding into its own hands: `fetch_query_page` returns one
+page's raw body, `vstui.gerrit.decode.page_has_more(body)` says (without decoding) whether to
+request the next page now, and `vstui.gerrit.decode.decode_changes(body)` decodes it (a pure
+function: run it in a worker thread to keep an event loop free).
+
 Anonymous when `credentials` is None (plain paths), else `/a/` paths with HTTP Basic.
 Connections are pooled; at most `max_concurrency` requests are in flight; idempotent requests
 (GET) are retried with exponential backoff and jitter on 5xx/429/timeouts/connection errors; a
@@ -27,10 +32,10 @@ import httpx
 from vstui.config import Credentials, ServerProfile, resolve_credentials
 from vstui.gerrit.decode import (
     account_from_json,
-    change_from_json,
-    changes_from_json,
-    messages_from_json,
-    verifications_from_json,
+    decode_change,
+    decode_changes,
+    decode_messages,
+    decode_verifications,
 )
 from vstui.gerrit.errors import GerritAuthError, GerritError, GerritNetworkError
 from vstui.gerrit.httpcommon import (
@@ -253,6 +258,28 @@ class GerritRestClient(_Base):
         account = account_from_json(await self.get_json("accounts/self"))
         return account or Account()
 
+    async def fetch_query_page(
+        self,
+        query: str,
+        *,
+        options: Iterable[str] = (),
+        limit: int | None = None,
+        start: int = 0,
+    ) -> bytes:
+        """One page of Query Changes (`q=query&o=..&n=limit&S=start`), undecoded.
+
+        Returns the response body exactly as received (`)]}'` prefix included), for callers
+        that pipeline pages and decode them elsewhere: pass it to
+        `vstui.gerrit.decode.decode_changes` (pure, thread-safe), and use
+        `vstui.gerrit.decode.page_has_more` to decide on the next request before decoding.
+        `limit=None` lets the server apply its own limit. Same retries and typed errors as
+        every other GET; a body that is not JSON is only noticed by the decoder.
+        """
+        response = await self.request(
+            "GET", "changes/", params=query_params(query, options, limit, start)
+        )
+        return response.content
+
     async def iter_query_pages(
         self,
         query: str,
@@ -266,8 +293,8 @@ class GerritRestClient(_Base):
         start = 0
         while True:
             n = page_size if limit is None else min(page_size or limit, limit - start)
-            raw = await self.get_json("changes/", query_params(query, options, n, start))
-            page = changes_from_json(raw)
+            body = await self.fetch_query_page(query, options=options, limit=n, start=start)
+            page = decode_changes(body, server=self.server)
             if not page:
                 return
             yield page
@@ -293,23 +320,21 @@ class GerritRestClient(_Base):
 
     async def get_change(self, change: str | int, *, options: Iterable[str] = ()) -> Change:
         """GET /changes/{id} with `o=` options."""
-        raw = await self.get_json(
-            f"changes/{change_path(change)}", [("o", o) for o in options] or None
-        )
-        return self._change_or_error(raw, change)
+        path = f"changes/{change_path(change)}"
+        response = await self.request("GET", path, params=[("o", o) for o in options] or None)
+        return self._change_or_error(response.content, path, change)
 
     async def get_change_detail(
         self, change: str | int, *, options: Iterable[str] = ("CURRENT_REVISION",)
     ) -> Change:
         """GET /changes/{id}/detail: labels, detailed accounts, reviewer updates and messages
         (with `<GERRIT_ACCOUNT_n>` templates; use `list_messages` for replaced text)."""
-        raw = await self.get_json(
-            f"changes/{change_path(change)}/detail", [("o", o) for o in options] or None
-        )
-        return self._change_or_error(raw, change)
+        path = f"changes/{change_path(change)}/detail"
+        response = await self.request("GET", path, params=[("o", o) for o in options] or None)
+        return self._change_or_error(response.content, path, change)
 
-    def _change_or_error(self, raw: Any, change: str | int) -> Change:
-        result = change_from_json(raw)
+    def _change_or_error(self, body: bytes, path: str, change: str | int) -> Change:
+        result = decode_change(body, server=self.server, what=f"GET {path}")
         if result is None:
             from vstui.gerrit.errors import GerritProtocolError
 
@@ -318,7 +343,9 @@ class GerritRestClient(_Base):
 
     async def list_messages(self, change: str | int) -> tuple[ChangeMessage, ...]:
         """GET /changes/{id}/messages (account templates replaced by names)."""
-        return messages_from_json(await self.get_json(f"changes/{change_path(change)}/messages"))
+        path = f"changes/{change_path(change)}/messages"
+        response = await self.request("GET", path)
+        return decode_messages(response.content, server=self.server, what=f"GET {path}")
 
     async def get_verifications(
         self,
@@ -339,7 +366,8 @@ class GerritRestClient(_Base):
             f"changes/{change_path(change)}/revisions/{revision_path(revision)}"
             "/verify-status~verifications"
         )
-        return verifications_from_json(await self.get_json(path, params or None))
+        response = await self.request("GET", path, params=params or None)
+        return decode_verifications(response.content, server=self.server, what=f"GET {path}")
 
     async def get_events_log(
         self,
@@ -476,7 +504,7 @@ class GerritSyncClient(_Base):
             response = self.request(
                 "GET", "changes/", params=query_params(query, (), min(100, limit), len(out))
             )
-            page = changes_from_json(parse_json(response.content, self.server, "GET changes/"))
+            page = decode_changes(response.content, server=self.server)
             out.extend(page)
             if not page or not page[-1].more_changes:
                 break
