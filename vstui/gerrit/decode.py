@@ -28,7 +28,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Union
 
 import msgspec
@@ -242,6 +242,7 @@ def _tolerant_struct(value: dict[str, Any], cls: type[msgspec.Struct]) -> Any:
 # --------------------------------------------------------------------------- scalars
 
 _INT_MAX = 2**63
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -286,12 +287,17 @@ def parse_timestamp(value: Any) -> datetime | None:
     text = value.strip()
     if text.isdigit():
         return _epoch(int(text))
+    if text.endswith("z"):
+        text = text[:-1] + "Z"
     main, dot, frac = text.partition(".")
     tail = ""
+    round_up = False
     if dot:
         digits = len(frac) - len(frac.lstrip("0123456789"))
         frac, tail = frac[:digits], frac[digits:]
-        # datetime takes at most 6 fraction digits; Gerrit sends 9.
+        # datetime takes at most 6 fraction digits; Gerrit sends 9. Rounded on the 7th, as
+        # msgspec does (the typed REST path, `rest_wire`, parses with it).
+        round_up = len(frac) > 6 and frac[6] >= "5"
         text = f"{main}.{frac[:6].ljust(6, '0')}{tail}" if frac else main + tail
     try:
         parsed = datetime.fromisoformat(text)
@@ -300,9 +306,11 @@ def parse_timestamp(value: Any) -> datetime | None:
             parsed = datetime.strptime(text, "%d %b %Y %H:%M:%S")
         except ValueError:
             return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return parsed + _MICROSECOND if round_up else parsed
+    except OverflowError:  # "0001-01-01T00:00:00+01:00", "9999-12-31 23:59:59.9999995"
+        return None
 
 
 def _str(value: Any) -> str | None:
@@ -439,6 +447,7 @@ def _patch_set_from_json(revision: str, value: Any) -> PatchSet | None:
         p for p in (_str(_dict(x).get("commit")) for x in _list(commit.get("parents"))) if p
     )
     author = _dict(commit.get("author"))
+    author_name, author_email = _str(author.get("name")), _str(author.get("email"))
     return PatchSet(
         number=number,
         revision=revision,
@@ -446,8 +455,8 @@ def _patch_set_from_json(revision: str, value: Any) -> PatchSet | None:
         uploader=account_from_json(info.get("uploader")),
         created=parse_timestamp(info.get("created")),
         kind=_str(info.get("kind")),
-        author=Account(name=_str(author.get("name")), email=_str(author.get("email")))
-        if author
+        author=Account(name=author_name, email=author_email)
+        if author_name is not None or author_email is not None
         else None,
         parents=parents,
     )
@@ -553,29 +562,88 @@ def decode_changes(
     Pure and thread-safe: meant to run in a worker thread for big pages. Raises only
     `GerritProtocolError` (not JSON); entries that are not objects are skipped and fields of
     the wrong type are treated as missing. The last change of a truncated page has
-    `more_changes` set (Gerrit's `_more_changes`)."""
-    return changes_from_json(decode_json(body, server=server, what=what))
+    `more_changes` set (Gerrit's `_more_changes`).
+
+    msgspec decodes the bytes straight into typed structs (`rest_wire`); an entry they do not
+    accept goes through `change_from_json`, so the result is the same either way."""
+    from vstui.gerrit import rest_wire as w
+
+    return tuple(
+        _decode_body(
+            body, server, what, w.decode_list, w.CHANGES, w.CHANGE, w.Converter.change, _change_raw
+        )
+    )
 
 
 def decode_change(
     body: bytes, *, server: str = "gerrit", what: str = "GET change"
 ) -> Change | None:
     """A Get Change / Get Change Detail body -> `Change` (None if it is not an object)."""
-    return change_from_json(decode_json(body, server=server, what=what))
+    from vstui.gerrit import rest_wire as w
+
+    return _decode_body(
+        body, server, what, w.decode_one, w.CHANGE, None, w.Converter.change, _change_raw
+    )
 
 
 def decode_messages(
     body: bytes, *, server: str = "gerrit", what: str = "GET messages"
 ) -> tuple[ChangeMessage, ...]:
     """A List Change Messages body -> messages, in server order (oldest first)."""
-    return messages_from_json(decode_json(body, server=server, what=what))
+    from vstui.gerrit import rest_wire as w
+
+    return tuple(
+        _decode_body(
+            body,
+            server,
+            what,
+            w.decode_list,
+            w.MESSAGES,
+            w.MESSAGE,
+            w.Converter.message,
+            _message_raw,
+        )
+    )
 
 
 def decode_verifications(
     body: bytes, *, server: str = "gerrit", what: str = "GET verifications"
 ) -> tuple[Verification, ...]:
     """A verify-status GET body (object keyed by job UUID) -> verifications, in server order."""
-    return verifications_from_json(decode_json(body, server=server, what=what))
+    from vstui.gerrit import rest_wire as w
+
+    return tuple(
+        _decode_body(
+            body,
+            server,
+            what,
+            w.decode_keyed,
+            w.VERIFICATIONS,
+            w.VERIFICATION,
+            w.Converter.verification,
+            _verification_raw,
+        )
+    )
+
+
+def _decode_body(body: bytes, server: str, what: str, how: Any, *args: Any) -> Any:
+    try:
+        return how(strip_xssi(body), *args)
+    except (msgspec.DecodeError, RecursionError):
+        raise _not_json(body, server, what) from None
+
+
+def _change_raw(raw: msgspec.Raw | bytes) -> Change | None:
+    return change_from_json(_ANY_DECODER.decode(raw))
+
+
+def _message_raw(raw: msgspec.Raw | bytes) -> ChangeMessage | None:
+    return message_from_json(_ANY_DECODER.decode(raw))
+
+
+def _verification_raw(job_id: str, raw: msgspec.Raw) -> Verification | None:
+    found = verifications_from_json({job_id: _ANY_DECODER.decode(raw)})
+    return found[0] if found else None
 
 
 def page_has_more(body: bytes) -> bool:
