@@ -241,26 +241,54 @@ def fast_constructor(cls: type[T]) -> Callable[..., T]:
     """A constructor for a frozen slots dataclass that fills the slots directly.
 
     Why: a frozen dataclass's generated `__init__` routes every field through
-    `object.__setattr__`; setting the slot descriptors directly builds the very same
-    instance (equal, hashable, still raising FrozenInstanceError on assignment) about twice
-    as fast, which matters on the parser's per-job path. Same parameters and defaults as
-    the class; generated with `exec`, as `dataclasses` generates `__init__`. No validation,
-    no `__post_init__` (none of these classes has one).
+    `object.__setattr__`, which costs more than the parser's whole per-job work. Here the
+    fields are stored into a plain twin class with the very same `__slots__` (ordinary slot
+    stores, the fastest attribute write CPython has) and the object then becomes a `cls` by
+    `__class__` assignment, which CPython allows exactly between such layout-identical
+    classes. The result is the same instance the class would build: `type(o) is cls`, equal,
+    hashable, raising FrozenInstanceError on assignment. Measured ~5x faster than the
+    generated `__init__` for `Job`. Same parameters and defaults as the class; generated
+    with `exec`, as `dataclasses` generates `__init__`. No validation, no `__post_init__`
+    (none of these classes has one). Should the twin ever be refused (another interpreter),
+    the slot descriptors are called instead (~2x faster than `__init__`).
     """
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    ns: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    flds = fields(cls)  # type: ignore[arg-type]
+    names = [f.name for f in flds]
     params = []
-    for f in fields(cls):  # type: ignore[arg-type]
-        ns[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+    ns: dict[str, Any] = {"_cls": cls}
+    for f in flds:
         if f.default is not MISSING:
             ns[f"_d_{f.name}"] = f.default
             params.append(f"{f.name}=_d_{f.name}")
         else:
             params.append(f.name)
-    body = "".join(f"    _set_{n}(o, {n})\n" for n in names)
-    src = f"def make({', '.join(params)}):\n    o = _new(_cls)\n{body}    return o\n"
+    head = f"def make({', '.join(params)}):\n"
+    twin = _slots_twin(cls, names)
+    if twin is not None:
+        ns["_twin"] = twin
+        body = "".join(f"    o.{n} = {n}\n" for n in names)
+        src = f"{head}    o = _twin()\n{body}    o.__class__ = _cls\n    return o\n"
+    else:
+        ns["_new"] = object.__new__
+        for n in names:
+            ns[f"_set_{n}"] = getattr(cls, n).__set__  # the slot descriptor
+        body = "".join(f"    _set_{n}(o, {n})\n" for n in names)
+        src = f"{head}    o = _new(_cls)\n{body}    return o\n"
     exec(src, ns)
     return ns["make"]  # type: ignore[no-any-return]
+
+
+def _slots_twin(cls: type, names: list[str]) -> type | None:
+    """A plain class with `cls`'s exact slot layout, or None if `cls` is not such a class."""
+    if cls.__bases__ != (object,) or tuple(getattr(cls, "__slots__", ())) != tuple(names):
+        return None
+    twin = type(f"_{cls.__name__}Fields", (), {"__slots__": tuple(names)})
+    try:
+        probe = twin()
+        probe.__class__ = cls  # refused (TypeError) unless the layouts are identical
+    except TypeError:
+        return None
+    return twin
 
 
 new_job = fast_constructor(Job)

@@ -88,22 +88,26 @@ def parse_votes(first_line: str) -> tuple[tuple[str, int], ...]:
 # ---------------------------------------------------------------------- headlines
 # Every pattern starts at a line start: "\n" + optional quote/bullet/banner characters and
 # an optional LUCI run-mode prefix. Group names map to the overall result.
-_HEAD_PREFIX = r"\n[ \t\"'*=]{0,12}(?:(?:quick[ ]dry|dry|full)[ ]run:[ \t]*)?"
+# Possessive quantifiers (`{0,12}+`, `*+`) only where what follows can never start with a
+# character of the repeated class (no alternative starts with a space, quote, `*` or `=`;
+# a word run is always followed by a space or quote): giving characters back could never
+# produce a match there, so the matches are the same and failing lines fail sooner.
+_HEAD_PREFIX = r"\n[ \t\"'*=]{0,12}+(?:(?:quick[ ]dry|dry|full)[ ]run:[ \t]*+)?"
 _HEADLINE = re.compile(
     _HEAD_PREFIX
     + r"""(?:
     (?P<gt>build[ ](?P<gtword>started|successful|failed|unstable|aborted)\b|no[ ]builds[ ]executed\b)
-  | (?P<started>starting[ ][\w-]{1,60}[ ]jobs|(?:cq|cv)[ ]is[ ]trying[ ](?:the|da)[ ]patch
+  | (?P<started>starting[ ][\w-]{1,60}+[ ]jobs|(?:cq|cv)[ ]is[ ]trying[ ](?:the|da)[ ]patch
       |started[ ]presubmit[ ]run|started[ ]building[ ]your[ ]change)
   | (?P<merge>merge[ ]failed\b)
   | (?P<canceled>build[ ]cancell?ed\b)
-  | (?P<failure>(?:[\w-]{1,30}[ ]){0,3}build[ ]fail(?:ed|ure)\b
+  | (?P<failure>(?:[\w-]{1,30}+[ ]){0,3}build[ ]fail(?:ed|ure)\b
       |this[ ](?:cl|issue|change)[ ](?:has[ ])?failed[ ]the[ ]
       |try[ ]?jobs[ ]failed|failed[ ]to[ ]launch[ ]
       |overall[ ]build[ ]status:[ \t]*fail|fail:[ ]some[ ]checks
       |zuul[ ]encountered[ ]|unknown[ ]configuration[ ]error|unable[ ]to[ ]freeze[ ]job[ ]graph
-      |job[ ]"?[\w./-]{1,100}"?[ ]not[ ]defined
-      |the[ ](?:job|nodeset|secret|semaphore|pipeline|project[ ]template)[ ]"?[\w./-]{1,100}"?
+      |job[ ]"?[\w./-]{1,100}+"?[ ]not[ ]defined
+      |the[ ](?:job|nodeset|secret|semaphore|pipeline|project[ ]template)[ ]"?[\w./-]{1,100}+"?
           [ ](?:was[ ]not[ ]found|is[ ]not[ ]defined|not[ ]found)
       |(?:this[ ]change|these[ ]changes)[ ](?:depends?[ ]on[ ]a[ ]change[ ]that[ ]failed
           |(?:is|are)[ ]unable[ ]to[ ]merge|is[ ]part[ ]of[ ]a[ ]dependency[ ]cycle[ ]that[ ]failed
@@ -111,7 +115,7 @@ _HEADLINE = re.compile(
       |i[ ]ran[ ]browser[ ]tests[ ]for[ ]your[ ]patch[ ]and[ ]there[ ]were
       |cindy[ ](?:is[ ]not[ ]happy|says[ ](?:no|bad))|php[ ]test[ ]coverage[ ]decreased
       |this[ ]patch[ ]might[ ]be[ ]adding)
-  | (?P<success>(?:[\w-]{1,30}[ ]){0,3}build[ ](?:succeeded|succeed|success)\b
+  | (?P<success>(?:[\w-]{1,30}+[ ]){0,3}build[ ](?:succeeded|succeed|success)\b
       |this[ ](?:cl|issue|change)[ ]passed[ ](?:the[ ])?(?:cq|commit[ ]queue)
       |overall[ ]build[ ]status:[ \t]*(?:success|pass)
       |cindy[ ]says[ ]good[ ]job|i[ ]ran[ ]browser[ ]tests[ ]for[ ]your[ ]patch[ ]and[ ]everything
@@ -148,6 +152,16 @@ class _Headline:
     gerrit_trigger: bool  # "Build Started/Successful/..." form: may carry the build URL
 
 
+_new_headline = fast_constructor(_Headline)
+_KIND_OVERALL = {
+    "started": "STARTED",
+    "merge": "MERGE_CONFLICT",
+    "canceled": "CANCELED",
+    "failure": "FAILURE",
+    "success": "SUCCESS",
+    "unstable": "UNSTABLE",
+}
+
 # Headlines sit at the top of a report (Gerrit's own default comment limit is 16 KiB), so
 # only the top is searched: a multi-megabyte message costs nothing extra here.
 _HEADLINE_WINDOW = 16384
@@ -175,19 +189,11 @@ def _find_headline(body: str) -> _Headline | None:
     if kind == "gt":
         word = m.group("gtword")
         overall = _GT_OVERALL[word.lower()] if word else "NOT_BUILT"
-        return _Headline(overall, line, True)
+        return _new_headline(overall, line, True)
     if kind == "treehugger":
         after = line[m.end() - start :].lower()
-        return _Headline("FAILURE" if "fail" in after else "SUCCESS", line, False)
-    overall = {
-        "started": "STARTED",
-        "merge": "MERGE_CONFLICT",
-        "canceled": "CANCELED",
-        "failure": "FAILURE",
-        "success": "SUCCESS",
-        "unstable": "UNSTABLE",
-    }[kind or "failure"]
-    return _Headline(overall, line, False)
+        return _new_headline("FAILURE" if "fail" in after else "SUCCESS", line, False)
+    return _new_headline(_KIND_OVERALL[kind or "failure"], line, False)
 
 
 # ---------------------------------------------------------------------- job lines
@@ -198,8 +204,11 @@ _TAIL = (
     r"(?:([A-Z][A-Z_]{1,30})(?: in (?:(\d{1,6})h )?(?:(\d{1,6})m )?(\d{1,9})s)?"
     r"( \(non-voting\))?[ \t\r]*(?=\n|\Z)|([^\n]*))"
 )
-_ZUUL_LINE = re.compile(r"\n[ \t]{0,8}[-*•][ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]+:[ \t]+" + _TAIL)
-_GT_LINE = re.compile(r"\n[ \t\"']{0,8}(https?://\S+)[ \t]+:[ \t]+" + _TAIL)
+# Possessive runs: a `\S` run is always followed by a space or tab and a space run by a
+# non-space (the tail's catch-all alternative takes whatever follows `: `), so giving
+# characters back could never produce a match: same matches, no backtracking on near-misses.
+_ZUUL_LINE = re.compile(r"\n[ \t]{0,8}[-*•][ \t]++(\S++)(?:[ \t]++(\S++))?[ \t]++:[ \t]++" + _TAIL)
+_GT_LINE = re.compile(r"\n[ \t\"']{0,8}(https?://\S++)[ \t]++:[ \t]++" + _TAIL)
 _BUILD_STARTED = re.compile(r"\n[ \t\"']{0,8}build started\b([^\n]*)", re.IGNORECASE)
 _ICON_LINE = re.compile(r"\n[ \t]{0,8}(?:[-*][ \t]+)?(✅|✔️|✔|☑️|✓|❌|✖️|✖|❎|✗|⚠️|⚠|❗)[ \t]*([^\n]*)")
 _PAREN_URL_LINE = re.compile(r"[ \t]*\((https?://[^\s)]+)\)[ \t]*(?:\n|\Z)")
@@ -839,10 +848,22 @@ class RecordError(ValueError):
     """A ChangeMessageInfo-like record with a missing field or a wrong type."""
 
 
+# Gerrit's own layout, exactly (nanoseconds, no zone). For it, `datetime.fromisoformat` of
+# the first 26 characters (microseconds) plus "+00:00" gives the very datetime the general
+# path below builds, and raises ValueError for the same impossible dates: a third of the cost.
+_GERRIT_TS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}")
+_from_iso = datetime.fromisoformat
+
+
 def parse_gerrit_timestamp(value: str | None) -> datetime | None:
     """Gerrit's `2017-08-30 20:04:36.000000000` (UTC) → aware datetime; None if unreadable."""
     if not value or not isinstance(value, str) or len(value) < 19:
         return None
+    if len(value) == 29 and _GERRIT_TS.fullmatch(value) is not None:
+        try:
+            return _from_iso(value[:26] + "+00:00")
+        except ValueError:
+            return None
     s = value.strip()
     # Fixed layout "YYYY-MM-DD hh:mm:ss[.fffffffff]"; slicing is ~10x cheaper than strptime.
     if len(s) < 19 or s[4] != "-" or s[7] != "-" or s[10] not in " T" or s[13] != ":":
@@ -899,22 +920,28 @@ def parse_record(
             raise RecordError("field 'author.tags' must be a list of strings")
         name = aget("name")
         username = aget("username")
-        _check_str(name, "author.name")
-        _check_str(username, "author.username")
+        if name is not None and type(name) is not str:
+            _check_str(name, "author.name")
+        if username is not None and type(username) is not str:
+            _check_str(username, "author.username")
         if not name:
             display = aget("display_name")
             _check_str(display, "author.display_name")
             name = display or None
         username = username or None
+    # `_check_str` only when the exact-type test fails (str subclasses are accepted there).
     tag = get("tag")
-    _check_str(tag, "tag")
+    if tag is not None and type(tag) is not str:
+        _check_str(tag, "tag")
     ps = get("_revision_number")
     if ps is not None and type(ps) is not int:
         raise RecordError("field '_revision_number' must be an integer or null")
     date_raw = get("date")
-    _check_str(date_raw, "date")
+    if date_raw is not None and type(date_raw) is not str:
+        _check_str(date_raw, "date")
     msg_id = get("id")
-    _check_str(msg_id, "id")
+    if msg_id is not None and type(msg_id) is not str:
+        _check_str(msg_id, "id")
     date = parse_gerrit_timestamp(date_raw) if date_raw else None
     return _parse(
         name, username, tags, author_raw is not None, tag, text, date, ps, msg_id, rules, order
