@@ -4,8 +4,10 @@ Prints, measured in the same run on one core:
   floor     bare `json.loads` of the 100k JSON lines (the cost of just reading them)
   parse     `parse_record` (classify + parse) on the already-decoded records
   pipeline  `json.loads` + `parse_record` + `as_dict`, i.e. `vstui parse`'s per-record work
-and the ratios pipeline/floor and parse/floor, all as process CPU time (best of --repeat).
-Goal: parse >= 50,000 messages/s.
+and the ratios pipeline/floor and parse/floor, all as process CPU time: the median of
+--repeat runs (the best run in brackets). The three are interleaved run by run, so load from
+other processes on a shared machine falls on all of them alike.
+Goal: parse >= 50,000 messages/s (median).
 
 The records cycle through the dev corpus (67 messages: 50 bot reports of 14 formats, 17 human
 comments) with fresh ids; nothing is cached between records, so repeating the same texts does
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -41,25 +44,26 @@ def load_mix() -> tuple[list[dict], str]:
     return [{k: r[k] for k in INPUT_KEYS if k in r} for r in rows], "tests/ci/generalization_cases"
 
 
-def best_of(repeat: int, fn) -> float:
-    """Best CPU time of this process over `repeat` runs.
+def cpu_times(repeat: int, fns: list) -> list[list[float]]:
+    """CPU times of this process for each of `fns`, `repeat` rounds, interleaved.
 
     CPU time, not wall time: the machine is shared, and other processes' load would
     otherwise decide the figures. The code is single-threaded, so this is one core.
     """
-    times = []
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        gc.collect()
-        t = time.process_time()
-        fn()
-        times.append(time.process_time() - t)
-    return min(times)
+        for i, fn in enumerate(fns):
+            gc.collect()
+            t = time.process_time()
+            fn()
+            times[i].append(time.process_time() - t)
+    return times
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--records", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement; best is kept")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (median kept)")
     args = ap.parse_args()
 
     mix, source = load_mix()
@@ -86,14 +90,18 @@ def main() -> int:
             parse_record(loads(line), order=i).as_dict()
 
     n = len(lines)
-    t_floor = best_of(args.repeat, floor)
-    t_parse = best_of(args.repeat, parse_only)
-    t_pipe = best_of(args.repeat, pipeline)
+    runs = cpu_times(args.repeat, [floor, parse_only, pipeline])
+    t_floor, t_parse, t_pipe = (statistics.median(r) for r in runs)
+    b_floor, b_parse, b_pipe = (min(r) for r in runs)
 
     print(f"records: {n:,} from {source} ({len(mix)} distinct, {total_chars / n:,.0f} chars avg)")
-    print(f"floor    json.loads                     {n / t_floor:>10,.0f} msg/s  ({t_floor:.3f} s)")
-    print(f"parse    parse_record                   {n / t_parse:>10,.0f} msg/s  ({t_parse:.3f} s)")
-    print(f"pipeline json.loads+parse_record+dict   {n / t_pipe:>10,.0f} msg/s  ({t_pipe:.3f} s)")
+    print(f"CPU time, median of {args.repeat} interleaved runs [best run]")
+    for label, t, b in (
+        ("floor    json.loads                  ", t_floor, b_floor),
+        ("parse    parse_record                ", t_parse, b_parse),
+        ("pipeline json.loads+parse_record+dict", t_pipe, b_pipe),
+    ):
+        print(f"{label} {n / t:>10,.0f} msg/s  ({t:.3f} s) [{n / b:,.0f}]")
     print(f"ratio    pipeline/floor time            {t_pipe / t_floor:>10.1f}x")
     print(f"ratio    parse/floor time               {t_parse / t_floor:>10.1f}x")
     goal = 50_000
