@@ -385,3 +385,22 @@ async def test_an_unreachable_server_is_one_readable_notification(tmp_path: Path
         assert "Could not load the changes" in screen.table.render_line(1).text
         assert "failed" in str(screen.query_one("#list-title").render())
         assert app.is_running
+
+
+async def test_a_long_list_arrives_in_pages_and_ends_complete_and_in_order(
+    fake_gerrit_factory: Any, make_app: Any
+):
+    """Pages after the first screenful are handed to the table in batches (fewer repaints);
+    when the load ends every change is there, once, in the server's order."""
+    fg = fake_gerrit_factory(scenario="large:1200")
+    app = make_app(fg)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = list_screen(app)
+        await wait_until(pilot, lambda: screen.table.row_count > 0)
+        first = screen.table.row_count
+        await wait_until(pilot, lambda: not screen.loading_changes, timeout=30)
+        assert first < 1200  # the first page was on screen before the rest arrived
+        me = fg.store.account(fg.info["default_account"])
+        expected = [c.number for c in fg.store.query("status:open", me, no_limit=True).changes]
+        assert [row.key for row in screen.table.rows] == expected == app.session.list_order()
+        assert str(screen.query_one("#list-title").render()).endswith(f"· {len(expected)} changes")

@@ -129,3 +129,35 @@ async def test_empty_table_says_so():
         table.set_rows([])
         await pilot.pause()
         assert "No changes match this query" in line_text(table, 1)
+
+
+async def test_append_rows_keeps_cursor_and_scroll_and_indexes_the_new_keys():
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.append_rows(rows(range(5)))  # into an empty table: the cursor lands on row 0
+        assert table.cursor_key == 0
+        table.focus()
+        await pilot.press("down", "down")
+        table.append_rows(rows(range(5, 500)))
+        await pilot.pause()
+        assert (table.cursor_key, table.row_count, int(table.scroll_y)) == (2, 500, 0)
+        assert table.index_of(499) == 499 and table.get_row(250).cells[1] == "change 250"
+        await pilot.press("end")
+        assert table.cursor_key == 499
+        assert "change 499" in line_text(table, table.scrollable_content_region.height - 1)
+
+
+def test_updated_column_is_stable_and_locale_free():
+    from datetime import UTC, datetime
+
+    from vstui.ui.widgets.change_table import format_updated
+
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC).timestamp()
+    cases = {
+        datetime(2026, 3, 2, 9, 5, tzinfo=UTC): "09:05",  # today: the time
+        datetime(2026, 3, 1, 23, 30, tzinfo=UTC): "Mar 01",  # this year: month and day
+        datetime(2015, 12, 7, 9, 5, tzinfo=UTC): "2015-12",  # before: year and month
+        None: "",
+    }
+    assert {when: format_updated(when, now, UTC) for when in cases} == cases

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
@@ -11,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.css.query import NoMatches
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from vstui.core.views import ChangeListItem
@@ -41,6 +43,11 @@ class ChangeListScreen(Screen[None]):
         Binding("escape", "cancel_query", "Cancel query edit", show=False, id="list.cancel_query"),
     ]
 
+    # While pages of a long query arrive, new rows are handed to the table at most this
+    # often: each hand-over grows the scrollbar, which costs Textual a full layout and
+    # repaint (~5 ms); rows beyond the screen gain nothing from being shown sooner.
+    APPEND_INTERVAL = 0.25
+
     app: VstuiApp
 
     def __init__(self) -> None:
@@ -48,6 +55,10 @@ class ChangeListScreen(Screen[None]):
         self._items: dict[int, ChangeListItem] = {}
         self._rows: dict[int, TableRow] = {}
         self._order: list[int] = []
+        self._unshown: list[int] = []  # in `_order`, not handed to the table yet
+        self._last_append = 0.0
+        self._append_timer: Timer | None = None
+        self._title: Text | None = None
         self.loading_changes = True
         self.failed = False
 
@@ -84,8 +95,11 @@ class ChangeListScreen(Screen[None]):
         elif self.failed:
             title.append(" · failed", style="bold red")
         else:
-            title.append(f" · {len(self._order)} changes")
-        self.query_one("#list-title", Static).update(title)
+            count = len(self._order)
+            title.append(f" · {count} change" + ("" if count == 1 else "s"))
+        if title != self._title:
+            self._title = title
+            self.query_one("#list-title", Static).update(title, layout=False)
 
     # ------------------------------------------------------------ data from the app
 
@@ -108,21 +122,48 @@ class ChangeListScreen(Screen[None]):
         self._order = [item.number for item in items]
         self.loading_changes = not done
         self.table.empty_text = "Loading changes…" if not done else "No changes match this query"
-        self.table.set_rows([self._rows[n] for n in self._order])
+        self._show_all_rows()
         self.update_title()
 
+    def _show_all_rows(self) -> None:
+        """Give the table every row of `_order` (pending page hand-overs included)."""
+        self._unshown.clear()
+        if self._append_timer is not None:
+            self._append_timer.stop()
+            self._append_timer = None
+        self.table.set_rows([self._rows[n] for n in self._order])
+
     def append_changes(self, items: Sequence[ChangeListItem]) -> None:
-        """Another page of the query arrived: rows are built now, while the next loads."""
+        """Another page of the query arrived: rows are built now, while the next loads, and
+        handed to the table at once for the first screenful, then every `APPEND_INTERVAL`."""
         if not self._has_table() or not items:
             return
         now, tz = self.app.clock(), self.app.tz
+        table = self.table
         for item in items:
-            if item.number not in self._rows:
-                self._order.append(item.number)
-            self._items[item.number] = item
-            self._rows[item.number] = change_row(item, now, tz)
-        self.table.set_rows([self._rows[n] for n in self._order])
-        self.update_title()
+            number = item.number
+            row = change_row(item, now, tz)
+            known = number in self._rows
+            self._items[number] = item
+            self._rows[number] = row
+            if known:
+                table.update_row(row)  # no-op while it waits in `_unshown`
+            else:
+                self._order.append(number)
+                self._unshown.append(number)
+        wait = self._last_append + self.APPEND_INTERVAL - time.monotonic()
+        if wait <= 0 or table.row_count < table.size.height:
+            self._append_unshown()
+        elif self._append_timer is None:
+            self._append_timer = self.set_timer(wait, self._append_unshown)
+
+    def _append_unshown(self) -> None:
+        self._append_timer = None
+        if not self._unshown or not self._has_table():
+            return
+        numbers, self._unshown = self._unshown, []
+        self.table.append_rows([self._rows[n] for n in numbers])
+        self._last_append = time.monotonic()
 
     def loading_failed(self) -> None:
         """The query failed (the app shows why): stop saying "loading", say what to do."""
@@ -131,7 +172,7 @@ class ChangeListScreen(Screen[None]):
         self.loading_changes = False
         self.failed = True
         self.table.empty_text = "Could not load the changes: r retries, / edits the query"
-        self.table.set_rows([self._rows[n] for n in self._order])
+        self._show_all_rows()
         self.update_title()
 
     def finish_loading(self, order: Sequence[int]) -> None:
@@ -145,7 +186,7 @@ class ChangeListScreen(Screen[None]):
             self.update_changes(self.app.session.list_items(missing), order)
         if list(order) != self._order:
             self._order = [n for n in order if n in self._rows]
-        self.table.set_rows([self._rows[n] for n in self._order])
+        self._show_all_rows()
         self.update_title()
 
     def update_changes(self, items: Iterable[ChangeListItem], order: Sequence[int]) -> None:
@@ -164,7 +205,7 @@ class ChangeListScreen(Screen[None]):
                     table.update_row(row)
             return
         self._order = [n for n in order if n in self._rows]
-        self.table.set_rows([self._rows[n] for n in self._order])
+        self._show_all_rows()
         self.update_title()
 
     # ------------------------------------------------------------ actions

@@ -58,17 +58,23 @@ def ci_cell(ci: CICounts | None) -> Text:
     return text
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_updated(when: datetime | None, now: float, tz: tzinfo | None) -> str:
-    """`14:32` today, `Mar 05` this year, `2015-03` before: stable, so rows never go stale."""
+    """`14:32` today, `Mar 05` this year, `2015-03` before: stable, so rows never go stale.
+
+    (f-strings, not strftime: a third of the cost, for 10,000 rows; English month names as
+    strftime gives them in the C locale Python starts with.)"""
     if when is None:
         return ""
     local = when.astimezone(tz)
     today = _today(int(now // 60), tz)
     if local.date() == today:
-        return local.strftime("%H:%M")
+        return f"{local.hour:02d}:{local.minute:02d}"
     if local.year == today.year:
-        return local.strftime("%b %d")
-    return local.strftime("%Y-%m")
+        return f"{_MONTHS[local.month - 1]} {local.day:02d}"
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 @lru_cache(maxsize=8)

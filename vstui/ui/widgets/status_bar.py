@@ -43,6 +43,7 @@ class StatusBar(Static):
         self.status = StreamStatus()
         self.last_event_at: float | None = None
         self.progress = ""
+        self._shown: Text | None = None
 
     def on_mount(self) -> None:
         # Screens come and go; a new bar starts from the app's current state.
@@ -91,4 +92,7 @@ class StatusBar(Static):
         return text
 
     def _redraw(self) -> None:
-        self.update(self._build())
+        text = self._build()
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)  # always one line: no layout pass needed

@@ -242,6 +242,27 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         if self.cursor_key != old_key:
             self.post_message(self.CursorMoved(self, self.cursor_key))
 
+    def append_rows(self, rows: Sequence[TableRow]) -> None:
+        """Add rows (with keys not shown yet) at the end; cursor and scroll stay put.
+
+        Costs O(len(rows)), whatever is shown already (a 10,000-row list arrives in pages),
+        and repaints only when a new row lands on screen."""
+        if not rows:
+            return
+        start = len(self._rows)
+        self._rows.extend(rows)
+        index = self._index
+        for i, row in enumerate(rows, start):
+            if not row.group:
+                index[row.key] = i
+        self._update_virtual_size()
+        if start == 0:
+            self._cursor = self._nearest_data_row(0, 1)
+            self.post_message(self.CursorMoved(self, self.cursor_key))
+        if start < int(self.scroll_y) + self._visible_rows():
+            self.refresh()
+            self.post_message(self.Scrolled(self))
+
     def update_row(self, row: TableRow) -> bool:
         """Replace the row with the same key in place; False if the key is not shown."""
         index = self._index.get(row.key)
