@@ -6,6 +6,12 @@ notices, CI results a few steps later (in each CI's own format, some through
 verify-status), rechecks and the CI runs they trigger, human reviews, merges (votes, gate,
 submit), abandons and restores, topic, hashtag and WIP changes.
 
+The seed world's showcase change (cinder 381272, shared/SEED.md: what a newcomer opens
+first in `vstui demo`) stays readable: on the `protected` changes only the live part of the
+demo happens (human reviews, rechecks and the CI reports they bring); they are never
+merged, abandoned, restored, set WIP or private, and get no new patch sets, topic or hashtag
+changes from here.
+
 Decisions come from `random.Random(seed)` and a logical step counter (a CI result is due N
 steps after its trigger, not N seconds), so a seed gives the same sequence of actions at
 any speed; only the pacing follows the wall clock. `step()` runs one decision without the
@@ -21,7 +27,7 @@ import heapq
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from vstui.fake import ci_styles
@@ -30,16 +36,32 @@ from vstui.fake.errors import GerritError
 from vstui.fake.model import Account, Change
 from vstui.fake.scenarios import catalog
 from vstui.fake.scenarios.builder import World
+from vstui.fake.scenarios.seed import SEED_CHANGE
 from vstui.fake.store import GerritStore
+
+# Changes the demo shows first; by default the activity leaves their state alone.
+SHOWCASE_CHANGES: frozenset[int] = frozenset({SEED_CHANGE})
 
 
 class Activity:
-    """Background traffic generator; `start()` / `stop()` (returns within about 1 s)."""
+    """Background traffic generator; `start()` / `stop()` (returns within about 1 s).
 
-    def __init__(self, store: GerritStore, *, rate: float, seed: int = 0) -> None:
+    `protected`: change numbers that only get reviews, rechecks and CI reports, never a
+    state change (default: `SHOWCASE_CHANGES`; pass `()` to let everything happen).
+    """
+
+    def __init__(
+        self,
+        store: GerritStore,
+        *,
+        rate: float,
+        seed: int = 0,
+        protected: Iterable[int] | None = None,
+    ) -> None:
         if rate <= 0:
             raise ValueError("activity rate must be > 0 events/s")
         self.store = store
+        self.protected = frozenset(SHOWCASE_CHANGES if protected is None else protected)
         self.rate = float(rate)
         self.rng = random.Random(seed ^ 0x5EED)
         self.world = World(store, self.rng)
@@ -149,8 +171,12 @@ class Activity:
             self._open_cache_step = self.steps
         return [c for c in self._open_cache if c.status == "NEW"]
 
-    def _pick_open(self) -> Change | None:
+    def _pick_open(self, *, alterable: bool = False) -> Change | None:
+        """A busy open change; with `alterable`, never a protected one (the action changes
+        the change's state, not just its conversation)."""
         changes = self._open_changes()
+        if alterable and self.protected:
+            changes = [c for c in changes if c.number not in self.protected]
         if not changes:
             return None
         # Recent changes are the busy ones.
@@ -264,7 +290,7 @@ class Activity:
         self._trigger_ci(change)
 
     def _new_patch_set(self) -> None:
-        change = self._pick_open()
+        change = self._pick_open(alterable=True)
         if change is None:
             return
         kind = self.rng.choice(["REWORK", "REWORK", "REWORK", "TRIVIAL_REBASE", "NO_CODE_CHANGE"])
@@ -300,7 +326,7 @@ class Activity:
         self._trigger_ci(change, rerun=True, only=None if text.startswith("recheck") else ci)
 
     def _merge(self) -> None:
-        change = self._pick_open()
+        change = self._pick_open(alterable=True)
         if change is None or change.wip:
             return
         project = self.store.project(change.project)
@@ -346,7 +372,7 @@ class Activity:
         self._later(self.rng.randint(5, 30), gate)
 
     def _abandon(self) -> None:
-        change = self._pick_open()
+        change = self._pick_open(alterable=True)
         if change is None:
             return
         self._counter += 1
@@ -355,7 +381,11 @@ class Activity:
         )
 
     def _restore(self) -> None:
-        abandoned = [c for c in self.store.changes() if c.status == "ABANDONED" and not c.private]
+        abandoned = [
+            c
+            for c in self.store.changes()
+            if c.status == "ABANDONED" and not c.private and c.number not in self.protected
+        ]
         if not abandoned:
             return
         change = self.rng.choice(abandoned)
@@ -363,7 +393,7 @@ class Activity:
         self.store.restore(change, change.owner, f"Still needed ({self._counter}).")
 
     def _topic(self) -> None:
-        change = self._pick_open()
+        change = self._pick_open(alterable=True)
         if change is None:
             return
         self._counter += 1
@@ -373,14 +403,14 @@ class Activity:
         self.store.set_topic(change, topic, change.owner)
 
     def _hashtag(self) -> None:
-        change = self._pick_open()
+        change = self._pick_open(alterable=True)
         if change is None:
             return
         self._counter += 1
         self.store.set_hashtags(change, change.owner, add=[f"review-{self._counter}"])
 
     def _toggle_wip(self) -> None:
-        change = self._pick_open()
+        change = self._pick_open(alterable=True)
         if change is None:
             return
         # Toggling twice within one second would repeat an earlier event byte for byte.
