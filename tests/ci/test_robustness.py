@@ -164,6 +164,12 @@ def test_ten_megabyte_messages_parse_in_linear_time():
         "icon line": "✅ " + "a" * mb10,
         "job headers": "Patch Set 1:\n\nBuild failed.\n\n"
         + "- a http://x/1 : SUCCESS\n" * (mb10 // 26),
+        "unclosed unsuccessful messages": "Build Failed \n\n"
+        + "https://j.org/job/a/1/ : FAILURE <<<\n" * (mb10 // 38),
+        "unsuccessful messages": "Build Failed \n\n"
+        + "https://j.org/job/a/1/ : FAILURE <<<\nx\n>>>\n" * (mb10 // 44),
+        "tryjob summaries": "This CL has failed the run. Reason:\n\nFailed Tryjobs:\n"
+        + "* [a](https://b/1). Summary:\n\n---\n* [c](https://d/2)\n" * (mb10 // 52),
     }
     slow = {name: round(_timed(text), 3) for name, text in cases.items()}
     assert all(t < BOUND_S for t in slow.values()), slow

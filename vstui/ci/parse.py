@@ -25,6 +25,8 @@ matching known messages:
   - buildbot: `Builder <name> succeeded (...) - <url>`; PipelineLib; Puppet compiler.
 * Secondary links are never jobs: `Logs:` lines, Build-Failure-Analyzer `( url )`, Zuul
   buildset links, LUCI `view all results`, wiki footers, elastic-recheck bug links.
+* Quoted text is not job lines: Gerrit Trigger's unsuccessful message between ` <<<` and
+  `>>>`, LUCI CV's tryjob summary markdown between `---` lines.
 
 Every regex here is anchored on a line start found by a literal `\\n` scan and uses only
 bounded or possessive-in-effect repetition, so parsing is linear in the message length.
@@ -117,6 +119,7 @@ _HEADLINE = re.compile(
       |this[ ]patch[ ]might[ ]be[ ]adding)
   | (?P<success>(?:[\w-]{1,30}+[ ]){0,3}build[ ](?:succeeded|succeed|success)\b
       |this[ ](?:cl|issue|change)[ ]passed[ ](?:the[ ])?(?:cq|commit[ ]queue)
+      |this[ ](?:cl|issue|change)[ ]has[ ]passed[ ]the[ ]run
       |overall[ ]build[ ]status:[ \t]*(?:success|pass)
       |cindy[ ]says[ ]good[ ]job|i[ ]ran[ ]browser[ ]tests[ ]for[ ]your[ ]patch[ ]and[ ]everything
       |performance[ ]checks[ ]ok|php[ ]test[ ]coverage[ ]increased
@@ -453,7 +456,24 @@ def _icon_jobs(body: str, out: list[Job]) -> None:
         out.append(new_job(name or None, url, result))
 
 
+def _without_luci_summaries(body: str) -> str:
+    """`body` minus the tryjobs' summary markdown, which LUCI CV prints between `---` lines
+    (after the last one when a single tryjob failed): its links and bullets are the build's
+    own text, not tryjobs."""
+    if "\n---" not in body:
+        return body
+    kept: list[str] = []
+    inside = False
+    for line in body.split("\n"):
+        if line.strip() == "---":
+            inside = not inside
+        elif not inside:
+            kept.append(line)
+    return "\n".join(kept)
+
+
 def _luci_jobs(body: str, out: list[Job]) -> None:
+    body = _without_luci_summaries(body)
     for m in _bounded(_LUCI_LINK.finditer(body), out):
         if _full(out):
             break
@@ -538,6 +558,27 @@ class ParsedText:
     recheck_hints: tuple[str, ...] = ()
 
 
+def _without_unsuccessful_messages(body: str) -> str:
+    """`body` minus the text Gerrit Trigger quotes after a build's result between ` <<<` and
+    `>>>` (the job's "unsuccessful message", often a log excerpt): its lines are not builds.
+    The ` <<<` marker itself stays on the build's line (the result parser drops it)."""
+    parts: list[str] = []
+    pos = 0
+    while True:
+        start = body.find(" <<<\n", pos)
+        if start < 0:
+            break
+        end = body.find("\n>>>", start + 4)
+        if end < 0:
+            break
+        parts.append(body[pos : start + 4])
+        pos = end
+    if not parts:
+        return body
+    parts.append(body[pos:])
+    return "".join(parts)
+
+
 def _split(text: str) -> tuple[str, str]:
     """(first line, body with a leading newline so every line start follows a `\\n`)."""
     nl = text.find("\n")
@@ -596,6 +637,9 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
     first, body = _split(text)
     votes = parse_votes(first) if first else ()
     head = _find_headline(body)
+    hint_body = body
+    if "<<<" in body:
+        body = _without_unsuccessful_messages(body)
     jobs: list[Job] = []
     # Cheap substring gates keep the common cases to one or two regex scans.
     if " : " in body:
@@ -631,6 +675,7 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         overall = _overall_from_vote(votes, tag, ci_name)
     pipeline = _pipeline(tag, head)
     hints = ()
+    body = hint_body
     if "echeck" in body or "run-" in body:
         window = (
             body
