@@ -194,6 +194,7 @@ def child(mode: str, directory: Path, spawned: float) -> None:
                 ci_name=f"CI {i % 40:02d}",
                 name=f"job-{i:04d}",
                 result="FAILURE" if i % 7 == 0 else "SUCCESS",
+                status="failure" if i % 7 == 0 else "success",
                 failing=i % 7 == 0,
                 running=False,
                 voting=i % 3 != 0,

@@ -195,3 +195,35 @@ async def test_a_server_capping_pages_below_the_asked_size_loses_no_change(
         assert session.list_order() == expected
     finally:
         await session.close()
+
+
+async def test_a_pending_recheck_keeps_the_last_results_visible_and_counted(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    """After "recheck", each job still shows its last result (marked pending): "failing
+    only" keeps the failures the recheck is about, and the list summary counts the same
+    jobs plus one pending mark per CI."""
+    from vstui.core.ci_filter import CIFilter
+
+    fg, world = review_world
+    fg.store.post_review(world.change, 1, fg.info["default_account"], message="recheck")
+    session = session_for(fg, tmp_path, stream=False)
+    try:
+        await session.run_query("status:open")
+        await session.load_change(world.change)
+        view = session.change_view(world.change)
+        assert view is not None
+        assert {j.key: (j.failing, j.voting) for j in view.jobs} == world.jobs
+        assert all(j.pending for j in view.jobs)
+        assert {j.result for j in view.jobs} == {"SUCCESS", "FAILURE"}  # not "PENDING"
+        failing = CIFilter(failing_only=True).apply(view.jobs)
+        assert {j.key for j in failing} == {k for k, (f, _v) in world.jobs.items() if f}
+        ci = session.list_items([world.change])[0].ci
+        assert ci is not None and ci.pending == 2  # both CIs were asked to run again
+        assert (ci.passing, ci.failing_voting, ci.failing_non_voting) == (
+            sum(1 for f, _v in world.jobs.values() if not f),
+            sum(1 for f, v in world.jobs.values() if f and v),
+            sum(1 for f, v in world.jobs.values() if f and not v),
+        )
+    finally:
+        await session.close()

@@ -161,3 +161,30 @@ def test_updated_column_is_stable_and_locale_free():
         None: "",
     }
     assert {when: format_updated(when, now, UTC) for when in cases} == cases
+
+
+async def test_styled_cells_take_their_colours_from_the_theme_and_stay_data():
+    from vstui.ui.widgets.virtual_table import ROLES, Styled
+
+    app = TableApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(VirtualTable)
+        table.set_rows(
+            [TableRow(1, ("1", Styled((("[b]FAIL[/b]", "error-strong"), (" ↻", "pending")))))]
+        )
+        await pilot.pause()
+        segments = list(table.render_line(1))
+        fail = next(s for s in segments if "FAIL" in s.text)
+        assert fail.text.startswith("[b]FAIL[/b]") and fail.style.bold  # literal, styled
+        dark = {role: table.role_style(role) for role in ROLES}
+        assert dark["error-strong"].color != dark["success"].color
+        assert dark["error-soft"].color != dark["error-strong"].color  # non-voting: softer
+        assert all(style.bgcolor is None for style in dark.values())  # cursor shows through
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert table.role_style("error-strong").color != dark["error-strong"].color
+        # a cell wider than its column is cut with an ellipsis, keeping the roles' styles
+        narrow = table._styled_segments(
+            Styled((("FAILURE", "error"), (" ↻", "pending"))), 6, "left"
+        )
+        assert "".join(text for text, _style in narrow) == "FAILU…"

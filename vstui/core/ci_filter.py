@@ -31,7 +31,12 @@ J = TypeVar("J", bound=FilterableJob)
 
 @dataclass(frozen=True)
 class CIFilter:
-    """Which CI results to show. The default shows everything."""
+    """Which CI results to show. The default shows everything.
+
+    Jobs are judged by their latest result, also when their CI has a recheck pending: a
+    failed job waiting for its recheck is still "failing" (shown by `failing_only`, hidden by
+    `hide_failing_non_voting` when non-voting), because that failure is what the reviewer is
+    waiting on."""
 
     failing_only: bool = False
     hide_non_voting: bool = False

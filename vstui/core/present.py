@@ -95,13 +95,37 @@ def message_item(message: Any, is_bot: bool, ci_name: str | None = None) -> Mess
     )
 
 
-def counts_from_summary(summary: Any) -> CICounts:
+_FAILING = frozenset({"failure", "unstable", "canceled"})
+
+
+def ci_counts(runs: Iterable[Any]) -> CICounts:
+    """Counts over every CI's current run on a patch set, the way the CI table shows them:
+    each job by its latest result (a run without job lines counts once, as voting), also for
+    CIs with a recheck pending, which `pending` counts once each."""
+    passing = failing_voting = failing_non_voting = running = other = pending = 0
+    for run in runs:
+        if run.pending:
+            pending += 1
+        units = [(j.status, j.voting) for j in run.jobs] or [(run.current.status, True)]
+        for status, voting in units:
+            if status == "success":
+                passing += 1
+            elif status in _FAILING:
+                if voting:
+                    failing_voting += 1
+                else:
+                    failing_non_voting += 1
+            elif status == "running":
+                running += 1
+            else:
+                other += 1
     return CICounts(
-        passing=summary.passing,
-        failing_voting=summary.failing_voting,
-        failing_non_voting=summary.failing_non_voting,
-        running=summary.running + getattr(summary, "pending", 0),
-        other=summary.other,
+        passing=passing,
+        failing_voting=failing_voting,
+        failing_non_voting=failing_non_voting,
+        running=running,
+        other=other,
+        pending=pending,
     )
 
 
@@ -140,14 +164,13 @@ def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobI
             if seen[name] > 1:
                 name = f"{name} #{seen[name]}"
             from_comment = job.source == "comment"
-            pending = run.pending
             items.append(
                 CIJobItem(
                     ci_name=ci,
                     name=name,
-                    result="PENDING" if pending else (job.result or "UNKNOWN"),
-                    failing=job.failing and not pending,
-                    running=job.running or pending,
+                    result=job.result or "UNKNOWN",
+                    failing=job.failing,
+                    running=job.running,
                     voting=job.voting,
                     duration_s=job.duration_s,
                     when=job.granted or report.date,
@@ -158,6 +181,8 @@ def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobI
                     if from_comment and message_text
                     else verification_text(job),
                     history=run.reruns,
+                    status=job.status,
+                    pending=run.pending,
                 )
             )
     items.sort(key=lambda i: (i.ci_name.casefold(), i.name.casefold()))
@@ -165,13 +190,13 @@ def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobI
 
 
 def _overall_item(run: Any, report: Any, ci: str, message_text: str) -> CIJobItem:
-    status = "pending" if run.pending else report.status
+    status = report.status
     return CIJobItem(
         ci_name=ci,
         name="(overall)",
-        result="PENDING" if run.pending else (report.overall or status.upper()),
-        failing=status in ("failure", "unstable", "canceled"),
-        running=status in ("running", "pending"),
+        result=report.overall or status.upper(),
+        failing=status in _FAILING,
+        running=status == "running",
         voting=True,
         duration_s=None,
         when=report.date,
@@ -180,6 +205,8 @@ def _overall_item(run: Any, report: Any, ci: str, message_text: str) -> CIJobIte
         raw_title=f"{ci} — overall result",
         raw_text=message_text or f"{ci}: {report.overall}",
         history=run.reruns,
+        status=status,
+        pending=run.pending,
     )
 
 

@@ -32,8 +32,8 @@ from typing import Any, Protocol
 import msgspec
 
 from vstui.core.present import (
+    ci_counts,
     ci_job_items,
-    counts_from_summary,
     index_messages,
     label_vote,
     message_item,
@@ -359,7 +359,7 @@ class ReviewSession:
             return None
         if entry.results is None:
             return None
-        return counts_from_summary(entry.results.for_patch_set(ps).summary)
+        return ci_counts(entry.results.for_patch_set(ps).runs)
 
     async def load_summaries(self, numbers: Sequence[int]) -> None:
         """Fetch messages and verify-status for `numbers` so their CI summary can be shown."""

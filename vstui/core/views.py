@@ -13,16 +13,22 @@ from datetime import datetime
 
 @dataclass(frozen=True, slots=True)
 class CICounts:
-    """Summary of a patch set's current CI results."""
+    """Summary of a patch set's current CI results: jobs by their latest result.
+
+    `pending` counts the CIs asked to run again (a recheck) that have not answered yet; their
+    jobs still count by their last result, as the CI table shows them (with a ↻ marker).
+    """
 
     passing: int = 0
     failing_voting: int = 0
     failing_non_voting: int = 0
     running: int = 0
     other: int = 0
+    pending: int = 0
 
     @property
     def total(self) -> int:
+        """Jobs counted (pending CIs are not extra jobs)."""
         return (
             self.passing + self.failing_voting + self.failing_non_voting + self.running + self.other
         )
@@ -47,7 +53,12 @@ class ChangeListItem:
 
 @dataclass(frozen=True, slots=True)
 class CIJobItem:
-    """One CI job result on a patch set (the current run of its CI)."""
+    """One CI job result on a patch set (the current run of its CI).
+
+    When the CI was asked to run again (a recheck) and has not answered yet, the row keeps
+    its last result, `failing` included (so "failing only" still shows it: a reviewer wants
+    to see the failure the recheck is about), and `pending` is set.
+    """
 
     ci_name: str
     name: str
@@ -62,6 +73,9 @@ class CIJobItem:
     raw_title: str
     raw_text: str
     history: int = 0  # earlier runs of this CI on the patch set (rechecks)
+    # How the result reads: success, failure, unstable, canceled, running, skipped, unknown.
+    status: str = "unknown"
+    pending: bool = False  # a recheck of this CI is waiting for its answer
 
     @property
     def key(self) -> tuple[str, str]:

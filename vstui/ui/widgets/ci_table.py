@@ -6,44 +6,60 @@ from collections.abc import Callable, Sequence
 from itertools import groupby
 from typing import ClassVar
 
-from rich.text import Text
-
 from vstui.core.timefmt import age_of, format_duration
 from vstui.core.views import CIJobItem
 from vstui.ui.safe_text import plain_line
-from vstui.ui.widgets.virtual_table import Column, TableRow, VirtualTable
+from vstui.ui.widgets.virtual_table import Column, Styled, TableRow, VirtualTable
+
+RESULT_WIDTH = 12  # POST_FAILURE, NODE_FAILURE, RETRY_LIMIT fit
+PENDING_MARK = " ↻"  # after the last result of a job whose CI has a recheck pending
 
 COLUMNS = (
-    Column("ci", "CI", ratio=2, min_width=8),
+    Column("ci", "CI", ratio=1, min_width=6),  # dimmed: the group header names it
     Column("job", "Job", ratio=4, min_width=10),
-    Column("result", "Result", width=9),
+    Column("result", "Result", width=RESULT_WIDTH),
     Column("voting", "Voting", width=6),
     Column("duration", "Duration", width=8, justify="right"),
     Column("age", "Age", width=4, justify="right"),
     Column("url", "URL", ratio=3, min_width=6),
 )
 
+# Theme roles (see `VirtualTable`) by how a result reads. A failing non-voting job is drawn
+# softer than a voting failure: it does not block the change.
+_STATUS_ROLES = {
+    "success": "success",
+    "running": "running",
+    "unstable": "warning",
+    "canceled": "warning",
+    "skipped": "muted",
+}
+_NO = Styled.of("no", "muted")
 
-def result_cell(job: CIJobItem) -> Text:
-    if job.running:
-        style = "cyan"
-    elif job.failing:
-        style = "bold red" if job.voting else "yellow"
-    elif job.result in ("SUCCESS", "PASSED", "OK"):
-        style = "green"
-    else:
-        style = "dim"
-    return Text(plain_line(job.result, 9), style=style, end="")
+
+def result_role(job: CIJobItem) -> str:
+    if job.status == "failure":
+        return "error-strong" if job.voting else "error-soft"
+    return _STATUS_ROLES.get(job.status, "warning")  # unknown words: amber, look closer
+
+
+def result_cell(job: CIJobItem) -> Styled:
+    """The result in its colour; `FAILURE ↻` when a recheck of the CI is pending."""
+    role = result_role(job)
+    if job.pending:
+        text = plain_line(job.result, RESULT_WIDTH - len(PENDING_MARK))
+        return Styled(((text, role), (PENDING_MARK, "pending")))
+    return Styled.of(plain_line(job.result, RESULT_WIDTH), role)
 
 
 def job_row(job: CIJobItem, now: float) -> TableRow:
     return TableRow(
         job.key,
         (
-            plain_line(job.ci_name),
+            # Dimmed: the group header above names the CI (the name stays in `v` and `s`).
+            Styled.of(plain_line(job.ci_name), "muted"),
             plain_line(job.name),
             result_cell(job),
-            "yes" if job.voting else Text("no", style="dim", end=""),
+            "yes" if job.voting else _NO,
             format_duration(job.duration_s),
             age_of(job.when, now),
             plain_line(job.url or ""),
@@ -62,6 +78,8 @@ def group_label(ci_name: str, jobs: Sequence[CIJobItem], total_jobs: int) -> str
         parts.append(f"{failing} failing")
     if running:
         parts.append(f"{running} running")
+    if any(j.pending for j in jobs):
+        parts.append("recheck pending ↻")
     history = max((j.history for j in jobs), default=0)
     if history:
         parts.append(f"{history} earlier run" + ("s" if history != 1 else ""))

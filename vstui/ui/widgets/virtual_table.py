@@ -10,8 +10,9 @@ Rows are keyed. `set_rows` replaces the content and keeps the cursor on the same
 same screen position, so live updates do not move what the reviewer is looking at. Group
 header rows (`TableRow(group=True)`) span the width and are skipped by the cursor.
 
-Cells are plain `str` (rendered verbatim: never parsed as markup) or `rich.text.Text`.
-Callers pass text that already went through `vstui.ui.safe_text`.
+Cells are plain `str` (rendered verbatim: never parsed as markup), `Styled` (plain text in
+theme roles: `vtable--success`, `vtable--error`, ... component classes, so colours follow the
+theme) or `rich.text.Text`. Callers pass text that already went through `vstui.ui.safe_text`.
 """
 
 from __future__ import annotations
@@ -32,7 +33,40 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-Cell = str | Text
+
+@dataclass(frozen=True, slots=True)
+class Styled:
+    """Cell text drawn in theme roles: `parts` are (text, role) pairs.
+
+    A role names the table's component class `vtable--<role>` (see `ROLES`), resolved when
+    the row is drawn, so a theme switch recolours every table; "" keeps the row's style.
+    The text is data, never markup."""
+
+    parts: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, text: str, role: str = "") -> Styled:
+        return cls(((text, role),))
+
+    @property
+    def plain(self) -> str:
+        return "".join(text for text, _role in self.parts)
+
+
+#: Roles a `Styled` cell may use (each a `vtable--<role>` component class).
+ROLES = (
+    "success",
+    "success-strong",
+    "error",
+    "error-strong",
+    "error-soft",
+    "warning",
+    "running",
+    "pending",
+    "muted",
+)
+
+Cell = str | Text | Styled
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +118,15 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         & > .vtable--cursor-blurred { background: $block-cursor-blurred-background; }
         & > .vtable--group { text-style: bold; color: $text-primary; background: $boost; }
         & > .vtable--empty { color: $text-muted; text-style: italic; }
+        & > .vtable--success { color: $text-success; }
+        & > .vtable--success-strong { color: $text-success; text-style: bold; }
+        & > .vtable--error { color: $text-error; }
+        & > .vtable--error-strong { color: $text-error; text-style: bold; }
+        & > .vtable--error-soft { color: $text-error 55%; }
+        & > .vtable--warning { color: $text-warning; }
+        & > .vtable--running { color: $text-primary; }
+        & > .vtable--pending { color: $text-secondary; text-style: italic; }
+        & > .vtable--muted { color: $text-muted; }
     }
     """
 
@@ -93,6 +136,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         "vtable--cursor-blurred",
         "vtable--group",
         "vtable--empty",
+        *(f"vtable--{role}" for role in ROLES),
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -167,11 +211,10 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         # across `set_rows`, so their strips stay valid when rows are reordered; the row is
         # kept in the value so a recycled id() can never return another row's strip.
         self._strip_cache: LRUCache[tuple[int, int, int], tuple[TableRow, Strip]] = LRUCache(1024)
-        # (id(Text cell), width, justify) -> (cell, segments): shared cells (votes, CI
-        # summaries) are rendered once per width, not once per row.
-        self._cell_cache: LRUCache[tuple[int, int, str], tuple[Text, list[Segment]]] = LRUCache(
-            1024
-        )
+        # (id(cell), width, justify) -> (cell, segments) for `Text` and `Styled` cells:
+        # shared cells (votes, CI summaries) are rendered once per width, not once per row.
+        self._cell_cache: LRUCache[tuple[int, int, str], tuple[Any, Any]] = LRUCache(1024)
+        self._role_styles: dict[str, Style] = {}
         self.empty_text = empty_text
         self.show_header = show_header
 
@@ -391,7 +434,12 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
             if n:
                 segments.append(Segment(" ", row_style))
             cell = row.cells[n] if n < len(row.cells) else ""
-            if isinstance(cell, Text):
+            if isinstance(cell, Styled):
+                segments.extend(
+                    Segment(text, row_style + style if style else row_style)
+                    for text, style in self._styled_segments(cell, w, column.justify)
+                )
+            elif isinstance(cell, Text):
                 segments.extend(
                     Segment(seg.text, row_style + seg.style if seg.style else row_style)
                     for seg in self._text_segments(cell, w, column.justify, console)
@@ -419,6 +467,52 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._cell_cache[key] = (cell, segments)
         return segments
 
+    def role_style(self, role: str) -> Style | None:
+        """The theme's style for a `Styled` role (None for "" or an unknown role)."""
+        if not role:
+            return None
+        style = self._role_styles.get(role)
+        if style is None:
+            name = f"vtable--{role}"
+            # Foreground and attributes only (the cursor's background must show through);
+            # the colour from the full style, where a translucent one is already blended.
+            partial = self.get_component_rich_style(name, partial=True, default=Style.null())
+            full = self.get_component_rich_style(name, default=Style.null())
+            style = self._role_styles[role] = partial + Style(color=full.color)
+        return style
+
+    def _styled_segments(
+        self, cell: Styled, width: int, justify: str
+    ) -> list[tuple[str, Style | None]]:
+        key = (id(cell), width, justify)
+        cached = self._cell_cache.get(key)
+        if cached is not None and cached[0] is cell:
+            return cached[1]
+        out: list[tuple[str, Style | None]] = []
+        room = width
+        total = sum(cell_len(text) for text, _role in cell.parts)
+        if total > width:
+            room = width - 1  # keep a cell for the ellipsis
+        for text, role in cell.parts:
+            if room <= 0:
+                break
+            length = cell_len(text)
+            if length > room:
+                text, length = set_cell_size(text, room), room
+            out.append((text, self.role_style(role)))
+            room -= length
+        if total > width and width > 0:
+            last = out[-1][1] if out else None
+            out.append(("…", last))
+        pad = width - min(total, width)
+        if pad > 0:
+            if justify == "right":
+                out.insert(0, (" " * pad, None))
+            else:
+                out.append((" " * pad, None))
+        self._cell_cache[key] = (cell, out)
+        return out
+
     def refresh_line_for(self, index: int) -> None:
         self.refresh_line(index + self._header_height())
 
@@ -426,6 +520,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._strip_cache.clear()
         self._cell_cache.clear()
+        self._role_styles.clear()
 
     def _on_focus(self, event: events.Focus) -> None:
         self.refresh_line_for(self._cursor)

@@ -1,0 +1,78 @@
+"""Cells of the change list and the CI table: the role (theme colour) and text each status gets."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from vstui.core.views import CICounts, CIJobItem
+from vstui.ui.widgets.change_table import ci_cell, vote_cell
+from vstui.ui.widgets.ci_table import group_label, job_row, result_cell
+
+JOB = CIJobItem(
+    ci_name="Cisco CI",
+    name="tempest",
+    result="SUCCESS",
+    failing=False,
+    running=False,
+    voting=True,
+    duration_s=61.0,
+    when=None,
+    url=None,
+    source="comment",
+    raw_title="",
+    raw_text="",
+    status="success",
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "role"),
+    [
+        ({}, "success"),
+        ({"result": "FAILURE", "status": "failure", "failing": True}, "error-strong"),
+        (
+            {"result": "FAILURE", "status": "failure", "failing": True, "voting": False},
+            "error-soft",
+        ),
+        ({"result": "RUNNING", "status": "running", "running": True}, "running"),
+        ({"result": "STARTED", "status": "running", "running": True}, "running"),
+        ({"result": "UNSTABLE", "status": "unstable", "failing": True}, "warning"),
+        ({"result": "ABORTED", "status": "canceled", "failing": True}, "warning"),
+        ({"result": "MYSTERY", "status": "unknown"}, "warning"),
+        ({"result": "SKIPPED", "status": "skipped"}, "muted"),
+    ],
+)
+def test_result_colours_by_status_and_voting(changes, role):
+    cell = result_cell(replace(JOB, **changes))
+    assert cell.parts == ((changes.get("result", "SUCCESS"), role),)
+
+
+def test_a_pending_recheck_shows_the_last_result_with_a_marker():
+    cell = result_cell(replace(JOB, result="POST_FAILURE", status="failure", pending=True))
+    assert cell.parts == (("POST_FAIL…", "error-strong"), (" ↻", "pending"))
+    label = group_label("Cisco CI", [replace(JOB, pending=True)], 1)
+    assert label == "▾ Cisco CI  ·  1 job · recheck pending ↻"
+
+
+def test_job_rows_dim_the_repeated_ci_name_and_no_voting():
+    cells = job_row(replace(JOB, voting=False), now=0.0).cells
+    assert cells[0].parts == (("Cisco CI", "muted"),) and cells[3].parts == (("no", "muted"),)
+    assert job_row(JOB, now=0.0).cells[3] == "yes"
+
+
+def test_list_cells_colour_votes_and_ci_counts():
+    assert vote_cell("+2").parts == (("+2", "success-strong"),)
+    assert vote_cell("-1").parts == (("-1", "error"),) and vote_cell("") == ""
+    cell = ci_cell(CICounts(passing=12, failing_voting=2, failing_non_voting=1, pending=1))
+    assert cell.parts == (
+        ("✓12", "success"),
+        (" ", ""),
+        ("✗2", "error-strong"),
+        (" ", ""),
+        ("!1", "error-soft"),
+        (" ", ""),
+        ("↻1", "pending"),
+    )
+    assert ci_cell(None).plain == "·" and ci_cell(CICounts()).plain == "–"
