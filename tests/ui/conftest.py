@@ -52,3 +52,19 @@ async def wait_until(pilot: Pilot, condition: Callable[[], bool], timeout: float
         if loop.time() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {condition}")
         await pilot.pause(0.02)
+
+
+def record_notices(app: VstuiApp) -> list[tuple[str, str]]:
+    """(severity, text) of every notification `app` shows from now on.
+
+    Wraps the app's public `notify` (vstui's `say` ends there) instead of reading Textual's
+    private notification store; install it before `run_test` to see start-up notices too."""
+    seen: list[tuple[str, str]] = []
+    real = app.notify
+
+    def notify(message: str, *args: Any, severity: str = "information", **kw: Any) -> None:
+        seen.append((severity, str(message)))
+        real(message, *args, severity=severity, **kw)  # type: ignore[arg-type]
+
+    app.notify = notify  # type: ignore[method-assign]
+    return seen

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.core.world import HOSTILE, World
-from tests.ui.conftest import wait_until
+from tests.ui.conftest import record_notices, wait_until
 from vstui.core.ci_filter import CIFilter
 from vstui.ui.app import VstuiApp
 from vstui.ui.screens.change import ChangeScreen
@@ -187,11 +187,12 @@ async def test_only_http_urls_are_opened(
     opened: list[str] = []
     app = make_app(fg)
     monkeypatch.setattr(app, "open_url", lambda u, **kw: opened.append(u))
+    notices = record_notices(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         app.open_untrusted_url(url, what="log")
         await pilot.pause()
         assert opened == []
-        assert any("only http/https" in str(n.message) for n in app._notifications)
+        assert any("only http/https" in text for _severity, text in notices)
 
 
 async def test_a_stream_event_updates_the_open_change_in_place(
@@ -328,13 +329,14 @@ async def test_help_lists_the_focused_areas_bindings_with_ids(
 async def test_keys_can_be_remapped_by_binding_id(review_world: tuple[Any, World], make_app: Any):
     fg, world = review_world
     app = make_app(fg, keys={"ci.hide_failing_non_voting": "X", "no.such.binding": "z"})
+    notices = record_notices(app)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         change = await open_change(pilot, app, world.change)
         await pilot.press("x")
         assert not change.ci_pane.ci_filter.hide_failing_non_voting
         await pilot.press("X")
         assert change.ci_pane.ci_filter.hide_failing_non_voting
-        assert any("no.such.binding" in str(n.message) for n in app._notifications)
+        assert any("no.such.binding" in text for _severity, text in notices)
 
 
 async def test_command_palette_finds_a_change_by_subject(
@@ -375,13 +377,14 @@ async def test_an_unreachable_server_is_one_readable_notification(tmp_path: Path
         f"http://127.0.0.1:{port}/", retry=RetryPolicy(attempts=2, base_delay=0.01)
     )
     app = VstuiApp(ReviewSession("down", rest))
+    notices = record_notices(app)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         screen = list_screen(app)
         await wait_until(pilot, lambda: screen.failed)
         await app.workers.wait_for_complete()
-        errors = [n for n in app._notifications if n.severity == "error"]
+        errors = [text for severity, text in notices if severity == "error"]
         assert len(errors) == 1
-        assert "cannot connect" in str(errors[0].message)
+        assert "cannot connect" in errors[0]
         assert "Could not load the changes" in screen.table.render_line(1).text
         assert "failed" in str(screen.query_one("#list-title").render())
         assert app.is_running
@@ -404,3 +407,27 @@ async def test_a_long_list_arrives_in_pages_and_ends_complete_and_in_order(
         expected = [c.number for c in fg.store.query("status:open", me, no_limit=True).changes]
         assert [row.key for row in screen.table.rows] == expected == app.session.list_order()
         assert str(screen.query_one("#list-title").render()).endswith(f"· {len(expected)} changes")
+
+
+async def test_the_footer_shows_the_focused_areas_main_keys(
+    review_world: tuple[Any, World], make_app: Any
+):
+    from textual.widgets import Footer
+
+    def footer_text(app: VstuiApp) -> str:
+        # (added after the screen's first paint, so it may not be there yet)
+        footers = app.screen.query(Footer)
+        return " ".join(str(key.render()) for f in footers for key in f.children)
+
+    fg, world = review_world
+    app = make_app(fg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: "Query" in footer_text(app))
+        assert "Open" in footer_text(app) and "Help" in footer_text(app)
+        await open_change(pilot, app, world.change)
+        await wait_until(pilot, lambda: "Hide failing NV" in footer_text(app))
+        on_ci = footer_text(app)
+        assert "Failing" in on_ci and "Recheck" in on_ci and "Query" not in on_ci
+        await pilot.press("tab")  # the discussion: its keys, not the CI pane's
+        await wait_until(pilot, lambda: "Hide failing NV" not in footer_text(app))
+        assert "Raw" in footer_text(app) and "Back" in footer_text(app)

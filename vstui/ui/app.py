@@ -91,9 +91,20 @@ class VstuiApp(App[int]):
     AUTO_FOCUS = None  # each screen names what gets focus; never an Input by accident
     COMMANDS: ClassVar = App.COMMANDS | {ChangeCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help for the focused area", id="app.help"),
+        # description: the footer's short word; tooltip: the help screen's wording.
+        Binding(
+            "question_mark,f1", "help", "Help", tooltip="Help for the focused area", id="app.help"
+        ),
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("ctrl+p", "command_palette", "Command palette", priority=True, id="app.palette"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Palette",
+            tooltip="Command palette: changes and actions",
+            show=False,  # the footer shows it on its right anyway
+            priority=True,
+            id="app.palette",
+        ),
     ]
     UPDATE_INTERVAL = 0.2  # seconds between two redraws caused by live updates
     REPEAT_QUIET = 30.0  # seconds during which an identical error is not shown again

@@ -5,7 +5,8 @@
 Starts the emulator with the seed world at a fixed clock and no activity (so the SVGs only
 change when the UI does), connects exactly as `vstui demo` does (temporary config, real SSH
 and HTTP on loopback), and drives the app with Textual's pilot: the change list, change
-381272 with `x` applied, and the help screen. The snapshot tests use the same drivers.
+381272 with `x` applied, change 380967 (a recheck pending) with `f` applied, and the help
+screen. The snapshot tests use the same drivers.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 SEED_CHANGE = 381272
+RECHECK_CHANGE = 380967  # a failing CI asked to run again: results shown with the ↻ mark
 # 2026-03-02 12:00 UTC: the demo world is anchored here so every run draws the same world.
 FIXED_TIME = datetime(2026, 3, 2, 12, 0, tzinfo=UTC).timestamp()
 SIZES = {"wide": (120, 40), "narrow": (80, 24)}
@@ -36,6 +38,14 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
         if loop.time() > deadline:
             raise TimeoutError(f"screenshot driver: timed out waiting for {condition}")
         await pilot.pause(0.02)
+
+
+def footer_filled(pilot: Pilot) -> bool:
+    """The screen's key-hint footer is there and lists its keys (it is added after the first
+    paint, so a shot must wait for it)."""
+    from textual.widgets import Footer
+
+    return any(footer.children for footer in pilot.app.screen.query(Footer))
 
 
 async def list_ready(pilot: Pilot) -> None:
@@ -58,6 +68,7 @@ async def list_ready(pilot: Pilot) -> None:
         )
 
     await wait_for(pilot, ready)
+    await wait_for(pilot, lambda: footer_filled(pilot))
     await pilot.pause()
 
 
@@ -72,6 +83,7 @@ async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> N
     await wait_for(pilot, lambda: isinstance(app.screen, ChangeScreen))
     screen = app.screen
     await wait_for(pilot, lambda: screen.view is not None and screen.view.loaded)
+    await wait_for(pilot, lambda: footer_filled(pilot))
     if keys:
         await pilot.press(*keys)
     await pilot.pause()
@@ -90,6 +102,7 @@ async def help_ready(pilot: Pilot) -> None:
 SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "change-list": list_ready,
     "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
+    "change-ci-failing-only": lambda pilot: change_ready(pilot, RECHECK_CHANGE, "f"),
     "help": help_ready,
 }
 
@@ -136,12 +149,21 @@ def make_app(config: Any, state_dir: Path) -> Any:
 
 
 def render(name: str, size: tuple[int, int], config: Any, state_dir: Path) -> str:
-    from textual._doc import take_svg_screenshot
-
+    """Run the app headless at `size`, drive it to shot `name`, return the screen as SVG."""
     app = make_app(config, state_dir / name)
-    return take_svg_screenshot(
-        app=app, terminal_size=size, run_before=SHOTS[name], title=f"vstui — {name}"
-    )
+    shot: list[str] = []
+
+    async def drive(pilot: Pilot) -> None:
+        await SHOTS[name](pilot)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        shot.append(app.export_screenshot(title=f"vstui — {name}", simplify=True))
+        app.exit()
+
+    app.run(headless=True, size=size, auto_pilot=drive)
+    if not shot:
+        raise RuntimeError(f"screenshot {name!r}: the app ended before the shot was taken")
+    return shot[0]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from vstui.ui.safe_text import safe_line
 from vstui.ui.screens.confirm import ConfirmScreen
 from vstui.ui.widgets.ci_pane import CIPane
 from vstui.ui.widgets.discussion_pane import DiscussionPane
-from vstui.ui.widgets.status_bar import StatusBar
+from vstui.ui.widgets.status_bar import BottomBar
 
 if TYPE_CHECKING:
     from vstui.ui.app import VstuiApp
@@ -68,14 +68,34 @@ class ChangeScreen(Screen[None]):
     ChangeScreen #panes.stacked CIPane { width: 1fr; height: 3fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to the list", id="change.back"),
-        Binding("tab", "app.focus_next", "Switch pane", id="change.switch_pane"),
-        Binding("left_square_bracket", "patch_set(-1)", "Previous patch set", id="change.prev_ps"),
-        Binding("right_square_bracket", "patch_set(1)", "Next patch set", id="change.next_ps"),
-        Binding("b", "toggle_bots", "Show/hide bot messages", id="change.toggle_bots"),
-        Binding("R", "recheck", "Post 'recheck'", id="change.recheck"),
-        Binding("w", "open_web", "Open in web UI", id="change.web"),
-        Binding("r", "reload", "Reload change", id="change.reload"),
+        # description: the footer's short word; tooltip: the help screen's wording.
+        Binding("escape", "back", "Back", tooltip="Back to the list", id="change.back"),
+        Binding("tab", "app.focus_next", "Pane", tooltip="Switch pane", id="change.switch_pane"),
+        Binding(
+            "left_square_bracket",
+            "patch_set(-1)",
+            "Previous patch set",
+            show=False,
+            id="change.prev_ps",
+        ),
+        Binding(
+            "right_square_bracket",
+            "patch_set(1)",
+            "Next patch set",
+            show=False,
+            id="change.next_ps",
+        ),
+        Binding(
+            "b",
+            "toggle_bots",
+            "Bots",
+            tooltip="Show/hide bot messages",
+            show=False,
+            id="change.toggle_bots",
+        ),
+        Binding("R", "recheck", "Recheck", tooltip="Post 'recheck'", id="change.recheck"),
+        Binding("w", "open_web", "Web", tooltip="Open in web UI", show=False, id="change.web"),
+        Binding("r", "reload", "Reload", tooltip="Reload change", show=False, id="change.reload"),
     ]
 
     app: VstuiApp
@@ -91,7 +111,7 @@ class ChangeScreen(Screen[None]):
         with Container(id="panes"):
             yield DiscussionPane(id="discussion-pane")
             yield CIPane(self.app.load_filter(), id="ci-pane")
-        yield StatusBar(self.app.clock, id="status")
+        yield BottomBar(self.app.clock)
 
     @property
     def ci_pane(self) -> CIPane:
@@ -105,6 +125,7 @@ class ChangeScreen(Screen[None]):
         self._layout_for(self.app.size.width)
         self.refresh_view()
         self.app.load_change(self.number)
+        self.call_after_refresh(self.query_one(BottomBar).add_footer)
 
     def on_unmount(self) -> None:
         self.app.change_closed(self.number)

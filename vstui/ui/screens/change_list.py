@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 from vstui.core.views import ChangeListItem
 from vstui.ui.safe_text import safe_line
 from vstui.ui.widgets.change_table import ChangeTable, change_row
-from vstui.ui.widgets.status_bar import StatusBar
+from vstui.ui.widgets.status_bar import BottomBar
 from vstui.ui.widgets.virtual_table import TableRow, VirtualTable
 
 if TYPE_CHECKING:
@@ -36,10 +36,11 @@ class ChangeListScreen(Screen[None]):
     ChangeListScreen #query.editing { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,o", "open_change", "Open change", id="list.open"),
-        Binding("slash", "edit_query", "Edit query", id="list.query"),
+        # description: the footer's short word; tooltip: the help screen's wording.
+        Binding("enter,o", "open_change", "Open", tooltip="Open change", id="list.open"),
+        Binding("slash", "edit_query", "Query", tooltip="Edit query", id="list.query"),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
-        Binding("w", "open_web", "Open in web UI", id="list.web"),
+        Binding("w", "open_web", "Web", tooltip="Open in web UI", id="list.web"),
         Binding("escape", "cancel_query", "Cancel query edit", show=False, id="list.cancel_query"),
     ]
 
@@ -70,7 +71,7 @@ class ChangeListScreen(Screen[None]):
         table = ChangeTable(id="changes")
         table.empty_text = "Loading changes…"
         yield table
-        yield StatusBar(self.app.clock, id="status")
+        yield BottomBar(self.app.clock)
 
     @property
     def table(self) -> ChangeTable:
@@ -164,6 +165,10 @@ class ChangeListScreen(Screen[None]):
         numbers, self._unshown = self._unshown, []
         self.table.append_rows([self._rows[n] for n in numbers])
         self._last_append = time.monotonic()
+        self._add_footer_after_paint()
+
+    def _add_footer_after_paint(self) -> None:
+        self.call_after_refresh(self.query_one(BottomBar).add_footer)
 
     def loading_failed(self) -> None:
         """The query failed (the app shows why): stop saying "loading", say what to do."""
@@ -174,6 +179,7 @@ class ChangeListScreen(Screen[None]):
         self.table.empty_text = "Could not load the changes: r retries, / edits the query"
         self._show_all_rows()
         self.update_title()
+        self._add_footer_after_paint()
 
     def finish_loading(self, order: Sequence[int]) -> None:
         """The query is complete: `order` is the session's final list."""
@@ -188,6 +194,7 @@ class ChangeListScreen(Screen[None]):
             self._order = [n for n in order if n in self._rows]
         self._show_all_rows()
         self.update_title()
+        self._add_footer_after_paint()
 
     def update_changes(self, items: Iterable[ChangeListItem], order: Sequence[int]) -> None:
         """Changed rows (rebuilt) and the new order; other rows reuse their cached strips."""

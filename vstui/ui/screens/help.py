@@ -30,68 +30,59 @@ def _area_name(node: object) -> str:
     return type(node).__name__
 
 
+def _described_bindings(screen: Screen) -> list[tuple[object, Binding, str]]:
+    """(namespace, binding, key display) for every binding a key press on `screen` would run
+    now, focused widget first (Textual's `Screen.active_bindings`: shadowed keys and actions
+    whose `check_action` says no are left out). Only vstui's own bindings: they all have an
+    id and a description, Textual's generic ones do not."""
+    app = screen.app
+    out: list[tuple[object, Binding, str]] = []
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if binding.system or not binding.description or not binding.id:
+            continue
+        out.append((active.node, binding, app.get_key_display(binding)))
+    return out
+
+
+def help_text(binding: Binding) -> str:
+    """The help screen's wording: the long `tooltip` when there is one (the footer shows the
+    short `description`)."""
+    return binding.tooltip or binding.description
+
+
 def collect_help(screen: Screen) -> list[HelpEntry]:
     """The bindings active on `screen` for its focused widget, the widget's containers, the
-    screen and the app, in that order (Textual's own binding chain), one entry per action."""
-    app = screen.app
+    screen and the app, in that order, one entry per action (its keys joined: "enter / o")."""
     entries: list[HelpEntry] = []
-    seen: set[tuple[int, str]] = set()
-    for namespace, bindings in screen._modal_binding_chain:
-        for _key, binding in bindings:
-            # vstui's own bindings all have ids; the rest are Textual's generic ones.
-            if binding.system or not binding.description or not binding.id:
-                continue
-            if app._check_action_state(binding.action, namespace) is False:
-                continue
-            mark = (id(namespace), binding.action)
-            if mark in seen:
-                # Several keys for one action: list them together on the first entry.
-                for i, entry in enumerate(entries):
-                    if (
-                        entry.area == _area_name(namespace)
-                        and entry.description == binding.description
-                    ):
-                        shown = app.get_key_display(binding)
-                        if shown not in entry.key.split(" / "):
-                            entries[i] = HelpEntry(
-                                entry.area,
-                                f"{entry.key} / {shown}",
-                                entry.description,
-                                entry.binding_id,
-                            )
-                        break
-                continue
-            seen.add(mark)
-            entries.append(
-                HelpEntry(
-                    _area_name(namespace),
-                    app.get_key_display(binding),
-                    binding.description,
-                    binding.id or "",
+    index: dict[tuple[int, str], int] = {}
+    for namespace, binding, key in _described_bindings(screen):
+        mark = (id(namespace), binding.action)
+        at = index.get(mark)
+        if at is not None:
+            entry = entries[at]
+            if key not in entry.key.split(" / "):
+                entries[at] = HelpEntry(
+                    entry.area, f"{entry.key} / {key}", entry.description, entry.binding_id
                 )
-            )
+            continue
+        index[mark] = len(entries)
+        entries.append(HelpEntry(_area_name(namespace), key, help_text(binding), binding.id or ""))
     return entries
 
 
 def collect_help_bindings(screen: Screen) -> list[tuple[str, str, object]]:
     """(label, action, namespace) for every described binding active on `screen` (palette)."""
-    app = screen.app
     out: list[tuple[str, str, object]] = []
     seen: set[tuple[int, str]] = set()
-    for namespace, bindings in screen._modal_binding_chain:
-        for _key, binding in bindings:
-            if binding.system or not binding.description or not binding.id:
-                continue
-            if binding.action == "command_palette":
-                continue
-            if app._check_action_state(binding.action, namespace) is False:
-                continue
-            mark = (id(namespace), binding.action)
-            if mark in seen:
-                continue
-            seen.add(mark)
-            label = f"{binding.description} ({app.get_key_display(binding)})"
-            out.append((label, binding.action, namespace))
+    for namespace, binding, key in _described_bindings(screen):
+        if binding.action == "command_palette":
+            continue
+        mark = (id(namespace), binding.action)
+        if mark in seen:
+            continue
+        seen.add(mark)
+        out.append((f"{help_text(binding)} ({key})", binding.action, namespace))
     return out
 
 

@@ -30,7 +30,7 @@ def pane_title(ci_filter: CIFilter, shown: int, total: int) -> str:
     description = ci_filter.describe()
     if description:
         return f"CI results — {description} (showing {shown} of {total})"
-    return f"CI results ({total} jobs)"
+    return f"CI results ({total} job{'' if total == 1 else 's'})"
 
 
 class CIPane(Vertical):
@@ -44,20 +44,39 @@ class CIPane(Vertical):
     CIPane #ci-regex.editing { display: block; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,o", "open_log", "Open log URL", id="ci.open"),
-        Binding("y", "copy_url", "Copy log URL", id="ci.copy"),
-        Binding("v", "show_raw", "Raw message / verification", id="ci.raw"),
-        Binding("f", "toggle('failing_only')", "Failing only", id="ci.failing_only"),
-        Binding("n", "toggle('hide_non_voting')", "Hide non-voting", id="ci.hide_non_voting"),
+        # description: the footer's short word; tooltip: the help screen's wording.
+        Binding("enter,o", "open_log", "Open log", tooltip="Open log URL", id="ci.open"),
+        Binding("y", "copy_url", "Copy", tooltip="Copy log URL", show=False, id="ci.copy"),
+        Binding(
+            "v",
+            "show_raw",
+            "Raw",
+            tooltip="Raw message / verification",
+            show=False,
+            id="ci.raw",
+        ),
+        Binding(
+            "f", "toggle('failing_only')", "Failing", tooltip="Failing only", id="ci.failing_only"
+        ),
+        Binding(
+            "n",
+            "toggle('hide_non_voting')",
+            "Voting only",
+            tooltip="Hide non-voting",
+            id="ci.hide_non_voting",
+        ),
         Binding(
             "x",
             "toggle('hide_failing_non_voting')",
-            "Hide failing non-voting",
+            "Hide failing NV",
+            tooltip="Hide failing non-voting",
             id="ci.hide_failing_non_voting",
         ),
-        Binding("slash", "edit_regex", "Regex over CI and job names", id="ci.regex"),
-        Binding("s", "pick_ci", "Pick CI systems", id="ci.pick"),
-        Binding("c", "clear_filters", "Clear filters", id="ci.clear"),
+        Binding(
+            "slash", "edit_regex", "Regex", tooltip="Regex over CI and job names", id="ci.regex"
+        ),
+        Binding("s", "pick_ci", "CIs", tooltip="Pick CI systems", show=False, id="ci.pick"),
+        Binding("c", "clear_filters", "Clear", tooltip="Clear filters", show=False, id="ci.clear"),
         Binding("escape", "cancel_regex", "Cancel regex", show=False, id="ci.cancel_regex"),
     ]
 

@@ -25,7 +25,7 @@ class DiscussionPane(Vertical):
     DiscussionPane:focus-within { border: round $accent; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("v", "show_raw", "Raw message", id="discussion.raw"),
+        Binding("v", "show_raw", "Raw", tooltip="Raw message", id="discussion.raw"),
     ]
 
     app: VstuiApp

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Footer, Static
 
 from vstui.core.status import StreamStatus
 from vstui.core.timefmt import format_age
@@ -96,3 +98,32 @@ class StatusBar(Static):
         if text != self._shown:
             self._shown = text
             self.update(text, layout=False)  # always one line: no layout pass needed
+
+
+class BottomBar(Vertical):
+    """The screen's bottom lines: the `StatusBar`, and a compact `Footer` with the focused
+    area's main keys once `add_footer` is called.
+
+    The footer is added after the screen's first paint, not composed with it: building its
+    keys costs ~20 ms, which would otherwise delay the first rows on screen."""
+
+    DEFAULT_CSS: ClassVar[str] = """
+    BottomBar { dock: bottom; height: auto; }
+    BottomBar > StatusBar { dock: none; }
+    BottomBar > Footer { dock: none; }
+    """
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self._clock = clock
+        self._footer = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(self._clock, id="status")
+
+    async def add_footer(self) -> None:
+        """Show the key hints (idempotent)."""
+        if self.is_attached and not self._footer:
+            self._footer = True  # before the await: a second call must not add another
+            await self.mount(Footer(compact=True))
+            self.screen.refresh_bindings()  # the footer fills itself on a bindings change
