@@ -42,7 +42,6 @@ from vstui.core.present import (
 from vstui.core.status import StreamStatus
 from vstui.core.store import ChangeEntry, ChangeStore
 from vstui.core.views import ChangeListItem, ChangeView, CICounts, CIJobItem, MessageItem
-from vstui.gerrit.decode import decode_changes, page_has_more
 from vstui.gerrit.errors import GerritError, GerritNotFoundError
 from vstui.gerrit.models import (
     Change,
@@ -139,6 +138,13 @@ class _NullListener:
 def _chunks(items: Sequence[int], size: int) -> Iterable[Sequence[int]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _decode_api() -> tuple[Callable[..., tuple[Change, ...]], Callable[[bytes], bool]]:
+    """`decode_changes` and `page_has_more`, imported on first use (see `run_query`)."""
+    from vstui.gerrit.decode import decode_changes, page_has_more
+
+    return decode_changes, page_has_more
 
 
 def _sort_key_entry(entry: ChangeEntry) -> tuple[float, int]:
@@ -243,6 +249,9 @@ class ReviewSession:
         one is decoded in a worker thread, so the server's time and ours overlap and the
         event loop stays free for the UI while 10,000 changes arrive.
         """
+        # The decoder module is imported in a thread while the first page is in flight:
+        # importing it builds msgspec decoders (~15 ms) that would delay the first paint.
+        decode_api = asyncio.ensure_future(asyncio.to_thread(_decode_api))
         self._query_generation += 1
         generation = self._query_generation
         self.query = query
@@ -266,6 +275,7 @@ class ReviewSession:
             while pending:
                 start, size, future = pending.popleft()
                 body = await future
+                decode_changes, page_has_more = await decode_api
                 if page_has_more(body):
                     while len(pending) < PAGES_AHEAD:
                         pending.append(fetch(page_size, next_start))
@@ -300,6 +310,7 @@ class ReviewSession:
                 if pending:
                     self.listener.progress(f"loading changes: {len(order)}…")
         finally:
+            decode_api.cancel()
             for _start, _size, future in pending:
                 future.cancel()
             if generation == self._query_generation:
@@ -667,6 +678,7 @@ class ReviewSession:
         """One page of Query Changes, decoded in a worker thread (a page of changes with
         their messages is a lot of JSON; the event loop keeps serving the UI meanwhile)."""
         body = await self.rest.fetch_query_page(query, options=options)
+        decode_changes, _has_more = _decode_api()
         return await asyncio.to_thread(decode_changes, body, server=self.server)
 
     async def _verifications_or_empty(self, number: int, revision: int | str) -> tuple[Any, ...]:
