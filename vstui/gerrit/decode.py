@@ -33,6 +33,7 @@ from typing import Any, Union
 
 import msgspec
 
+from vstui.gerrit import rest_wire as _wire
 from vstui.gerrit.errors import GerritProtocolError
 from vstui.gerrit.models import (
     EVENT_TYPES,
@@ -566,11 +567,16 @@ def decode_changes(
 
     msgspec decodes the bytes straight into typed structs (`rest_wire`); an entry they do not
     accept goes through `change_from_json`, so the result is the same either way."""
-    from vstui.gerrit import rest_wire as w
-
     return tuple(
         _decode_body(
-            body, server, what, w.decode_list, w.CHANGES, w.CHANGE, w.Converter.change, _change_raw
+            body,
+            server,
+            what,
+            _wire.decode_list,
+            _wire.CHANGES,
+            _wire.CHANGE,
+            _wire.Converter.change,
+            _change_raw,
         )
     )
 
@@ -579,10 +585,15 @@ def decode_change(
     body: bytes, *, server: str = "gerrit", what: str = "GET change"
 ) -> Change | None:
     """A Get Change / Get Change Detail body -> `Change` (None if it is not an object)."""
-    from vstui.gerrit import rest_wire as w
-
     return _decode_body(
-        body, server, what, w.decode_one, w.CHANGE, None, w.Converter.change, _change_raw
+        body,
+        server,
+        what,
+        _wire.decode_one,
+        _wire.CHANGE,
+        None,
+        _wire.Converter.change,
+        _change_raw,
     )
 
 
@@ -590,17 +601,15 @@ def decode_messages(
     body: bytes, *, server: str = "gerrit", what: str = "GET messages"
 ) -> tuple[ChangeMessage, ...]:
     """A List Change Messages body -> messages, in server order (oldest first)."""
-    from vstui.gerrit import rest_wire as w
-
     return tuple(
         _decode_body(
             body,
             server,
             what,
-            w.decode_list,
-            w.MESSAGES,
-            w.MESSAGE,
-            w.Converter.message,
+            _wire.decode_list,
+            _wire.MESSAGES,
+            _wire.MESSAGE,
+            _wire.Converter.message,
             _message_raw,
         )
     )
@@ -610,17 +619,15 @@ def decode_verifications(
     body: bytes, *, server: str = "gerrit", what: str = "GET verifications"
 ) -> tuple[Verification, ...]:
     """A verify-status GET body (object keyed by job UUID) -> verifications, in server order."""
-    from vstui.gerrit import rest_wire as w
-
     return tuple(
         _decode_body(
             body,
             server,
             what,
-            w.decode_keyed,
-            w.VERIFICATIONS,
-            w.VERIFICATION,
-            w.Converter.verification,
+            _wire.decode_keyed,
+            _wire.VERIFICATIONS,
+            _wire.VERIFICATION,
+            _wire.Converter.verification,
             _verification_raw,
         )
     )

@@ -19,8 +19,6 @@ was decoded from) and `raw` (that text as a dict, decoded lazily on first access
 here imports Textual.
 """
 
-from __future__ import annotations
-
 import functools
 from datetime import UTC, datetime
 from typing import Any, ClassVar

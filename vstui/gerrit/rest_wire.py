@@ -20,15 +20,12 @@ it is a few attribute reads per object instead of dict look-ups and type checks 
 Measured in `bench/decode_rest.py`.
 """
 
-from __future__ import annotations
-
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType, field
 
-from vstui.gerrit.decode import _int_or_none
 from vstui.gerrit.models import (
     Account,
     Approval,
@@ -264,6 +261,8 @@ class Converter:
         return self._label(name, info)
 
     def _label(self, name: str, info: _LabelInfo) -> LabelSummary:
+        from vstui.gerrit.decode import _int_or_none  # (decode imports this module)
+
         values: dict[int, str] = {}
         for key, description in info.values.items():
             number = _int_or_none(key)  # keys look like "-1", " 0", "+2"
