@@ -412,12 +412,10 @@ async def test_a_long_list_arrives_in_pages_and_ends_complete_and_in_order(
 async def test_the_footer_shows_the_focused_areas_main_keys(
     review_world: tuple[Any, World], make_app: Any
 ):
-    from textual.widgets import Footer
+    from vstui.ui.widgets.status_bar import KeyHints
 
     def footer_text(app: VstuiApp) -> str:
-        # (added after the screen's first paint, so it may not be there yet)
-        footers = app.screen.query(Footer)
-        return " ".join(str(key.render()) for f in footers for key in f.children)
+        return " ".join(hints.describe() for hints in app.screen.query(KeyHints))
 
     fg, world = review_world
     app = make_app(fg)

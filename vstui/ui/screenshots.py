@@ -41,11 +41,10 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
 
 
 def footer_filled(pilot: Pilot) -> bool:
-    """The screen's key-hint footer is there and lists its keys (it is added after the first
-    paint, so a shot must wait for it)."""
-    from textual.widgets import Footer
+    """The screen's key hints list the focused area's keys (they follow the focus)."""
+    from vstui.ui.widgets.status_bar import KeyHints
 
-    return any(footer.children for footer in pilot.app.screen.query(Footer))
+    return any(hints.describe() for hints in pilot.app.screen.query(KeyHints))
 
 
 async def list_ready(pilot: Pilot) -> None:

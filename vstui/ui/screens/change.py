@@ -125,7 +125,6 @@ class ChangeScreen(Screen[None]):
         self._layout_for(self.app.size.width)
         self.refresh_view()
         self.app.load_change(self.number)
-        self.call_after_refresh(self.query_one(BottomBar).add_footer)
 
     def on_unmount(self) -> None:
         self.app.change_closed(self.number)

@@ -165,10 +165,6 @@ class ChangeListScreen(Screen[None]):
         numbers, self._unshown = self._unshown, []
         self.table.append_rows([self._rows[n] for n in numbers])
         self._last_append = time.monotonic()
-        self._add_footer_after_paint()
-
-    def _add_footer_after_paint(self) -> None:
-        self.call_after_refresh(self.query_one(BottomBar).add_footer)
 
     def loading_failed(self) -> None:
         """The query failed (the app shows why): stop saying "loading", say what to do."""
@@ -179,7 +175,6 @@ class ChangeListScreen(Screen[None]):
         self.table.empty_text = "Could not load the changes: r retries, / edits the query"
         self._show_all_rows()
         self.update_title()
-        self._add_footer_after_paint()
 
     def finish_loading(self, order: Sequence[int]) -> None:
         """The query is complete: `order` is the session's final list."""
@@ -194,7 +189,6 @@ class ChangeListScreen(Screen[None]):
             self._order = [n for n in order if n in self._rows]
         self._show_all_rows()
         self.update_title()
-        self._add_footer_after_paint()
 
     def update_changes(self, items: Iterable[ChangeListItem], order: Sequence[int]) -> None:
         """Changed rows (rebuilt) and the new order; other rows reuse their cached strips."""
