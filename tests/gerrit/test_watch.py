@@ -25,6 +25,19 @@ EVENTS = 2000
 RATE = 600.0  # activity events/s: ~3.5 s of traffic, several drops/stalls while it runs
 
 
+# `vstui watch` as a terminal's Ctrl-C meets it. A runner that starts this suite in the
+# background without job control hands its children SIGINT *ignored*, and Python keeps an
+# inherited SIG_IGN, so a plain `python -m vstui watch` would not see the SIGINT this test
+# sends. Restore the default handler in the child before vstui starts.
+WATCH_WITH_CTRL_C = [
+    sys.executable,
+    "-c",
+    "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from vstui.cli import main; sys.exit(main(sys.argv[1:]))",
+    "watch",
+]
+
+
 def env_for(tmp_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(HOME=str(tmp_path / "home"), XDG_CONFIG_HOME=str(tmp_path / "xdg"))
@@ -46,7 +59,7 @@ def run_zero_loss(fake_gerrit_factory, tmp_path: Path, faults: Faults) -> tuple[
     out_path, err_path = tmp_path / "out.jsonl", tmp_path / "err.txt"
     with out_path.open("w") as out, err_path.open("w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "vstui", "watch", "--info-file", str(info), "--json"],
+            [*WATCH_WITH_CTRL_C, "--info-file", str(info), "--json"],
             stdout=out,
             stderr=err,
             env=env_for(tmp_path),
