@@ -16,12 +16,12 @@ PENDING_MARK = " ↻"  # after the last result of a job whose CI has a recheck p
 
 COLUMNS = (
     Column("ci", "CI", ratio=1, min_width=6),  # dimmed: the group header names it
-    Column("job", "Job", ratio=4, min_width=10),
+    Column("job", "Job", ratio=5, min_width=10),  # the name is what a reviewer reads
     Column("result", "Result", width=RESULT_WIDTH),
     Column("voting", "Voting", width=6),
     Column("duration", "Duration", width=8, justify="right"),
     Column("age", "Age", width=4, justify="right"),
-    Column("url", "URL", ratio=3, min_width=6),
+    Column("url", "URL", ratio=2, min_width=6),  # opened or copied with a key, rarely read
 )
 
 # Theme roles (see `VirtualTable`) by how a result reads. A failing non-voting job is drawn
