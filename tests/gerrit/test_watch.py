@@ -87,7 +87,12 @@ def run_zero_loss(fake_gerrit_factory, tmp_path: Path, faults: Faults) -> tuple[
         time.sleep(0.5)  # anything doubled would show up now
     finally:
         proc.send_signal(signal.SIGINT)
-        rc = proc.wait(10)
+        try:
+            rc = proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never leave a watcher behind, even when the test fails
+            proc.wait()
+            raise
     stderr = err_path.read_text()
     assert rc == 130 and "Traceback" not in stderr, stderr[-2000:]
     got = normalised(out_path.read_text().splitlines())
