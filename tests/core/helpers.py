@@ -21,34 +21,15 @@ def account(fg: Any, username: str | None = None) -> dict[str, Any]:
 
 
 def stream_source(fg: Any, directory: Path, **stream_kw: Any) -> StreamSource:
-    from vstui.gerrit.rest import GerritSyncClient
-    from vstui.gerrit.ssh import resolve_target
-    from vstui.gerrit.stream import Backoff, EventStream
+    """The stream `vstui watch --info-file` would build (strict host key from the info file)."""
+    from vstui.gerrit.connect import ServerConnection
+    from vstui.gerrit.stream import Backoff
 
-    entry = account(fg)
-    known = directory / "known_hosts"
-    known.write_text(fg.info["ssh"]["known_hosts_line"] + "\n")
-    target = resolve_target(
-        fg.ssh_host,
-        port=fg.ssh_port,
-        user=entry["username"],
-        key_file=Path(entry["ssh_private_key"]),
-        known_hosts=[known],
-        ssh_config=directory / "no-ssh-config",
-        use_default_known_hosts=False,
-        use_default_keys=False,
-        use_agent=False,
-        known_hosts_advice=known,
-    )
-    backfill = GerritSyncClient(
-        fg.http_url, credentials=Credentials(entry["username"], entry["http_password"], "test")
-    )
+    conn = ServerConnection.from_info(fg.info, state_dir=directory)
     stream_kw.setdefault("backoff", Backoff(initial=0.2, maximum=0.5))
 
-    def make(on_event: Any, on_state: Any) -> EventStream:
-        return EventStream(
-            target, on_event=on_event, on_state=on_state, backfill=backfill, **stream_kw
-        )
+    def make(on_event: Any, on_state: Any) -> Any:
+        return conn.event_stream(on_event=on_event, on_state=on_state, **stream_kw)
 
     return StreamSource(make)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vstui.config import ConfigError, ServerProfile, default_known_hosts_path, resolve_credentials
+from vstui.config import ConfigError, ServerProfile, resolve_credentials
 from vstui.core.session import ReviewSession
 from vstui.core.stream_source import StreamSource
 
@@ -35,43 +35,17 @@ def stream_source_for(profile: ServerProfile) -> StreamSource | None:
     host = profile.ssh_target
     if not host:
         return None
-    # Resolved now so a missing password variable is a startup error, not a silent gap.
-    credentials = resolve_credentials(profile) if profile.rest_url else None
+    if profile.rest_url:
+        # Checked now so a missing password variable is a startup error, not a silent gap.
+        resolve_credentials(profile)
 
     def make(on_event: Any, on_state: Any) -> Any:
-        from vstui.gerrit.rest import GerritSyncClient
-        from vstui.gerrit.ssh import resolve_target
-        from vstui.gerrit.stream import EventStream
+        # The same wiring as `vstui watch` (strict host keys, backfill client, real-server
+        # backfill delay), imported here so paramiko loads in the source's helper thread.
+        from vstui.gerrit.connect import ServerConnection
 
-        backfill = None
-        if profile.rest_url:
-            backfill = GerritSyncClient(
-                profile.rest_url,
-                credentials=credentials,
-                server_name=profile.name,
-                events_log_timezone=profile.events_log_timezone,
-            )
-
-        advice = default_known_hosts_path()
-        target = resolve_target(
-            host,
-            port=profile.ssh_port,
-            user=profile.ssh_user,
-            key_file=profile.ssh_key,
-            known_hosts=[advice, *([profile.known_hosts] if profile.known_hosts else [])],
-            known_hosts_advice=profile.known_hosts or advice,
-            server_name=profile.name,
-        )
-        return EventStream(
-            target,
-            on_event=on_event,
-            on_state=on_state,
-            backfill=backfill,
-            keepalive_interval=profile.keepalive_interval,
-            stall_timeout=profile.stall_timeout,
-            # Real events-log plugins write to their store every couple of seconds.
-            backfill_delay=2.5,
-        )
+        conn = ServerConnection.from_profile(profile)
+        return conn.event_stream(on_event=on_event, on_state=on_state)
 
     return StreamSource(make)
 

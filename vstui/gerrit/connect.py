@@ -68,7 +68,8 @@ class ServerConnection:
                 user=profile.ssh_user,
                 key_file=profile.ssh_key,
                 known_hosts=[advice, *extra],
-                known_hosts_advice=advice,
+                # Advise the file the user chose for this server, if any.
+                known_hosts_advice=profile.known_hosts or advice,
                 server_name=profile.name,
             )
         return cls(
