@@ -32,6 +32,7 @@ from typing import Any
 
 from vstui.fake import ci_styles
 from vstui.fake.ci_styles import CISystem
+from vstui.fake.comments import CommentInput
 from vstui.fake.errors import GerritError
 from vstui.fake.model import Account, Change
 from vstui.fake.scenarios import catalog
@@ -311,7 +312,27 @@ class Activity:
                 labels = {"Code-Review": vote}
         rep = ci_styles.human_review(self.rng)
         text = self._unique(change, who, rep.body)
-        self.store.post_review(change, "current", who, message=text, labels=labels)
+        self.store.post_review(
+            change, "current", who, message=text, labels=labels, comments=self._inline(change)
+        )
+
+    def _inline(self, change: Change) -> list[CommentInput]:
+        """Every third human review carries an inline comment (drawn from the step count,
+        not the random stream, so the rest of the traffic is what it always was)."""
+        if self.steps % 3 or not change.current.files:
+            return []
+        path = change.current.files[0][0]
+        return [
+            CommentInput(
+                path,
+                1 + self.steps % 40,
+                None,
+                None,
+                f"Could this line be simpler? ({self.steps})",
+                self.steps % 2 == 0,
+                None,
+            )
+        ]
 
     def _recheck(self) -> None:
         change = self._pick_open()

@@ -6,7 +6,8 @@ Grammar (as Gerrit's ANTLR one): terms joined by whitespace (implicit AND), `AND
 prefix, else a message search). Precedence: NOT > AND > OR.
 
 Operators: status: (open|pending|new|merged|abandoned|closed), is: (open|closed|merged|
-abandoned|new|wip|private|reviewed|owner|reviewer|cc|submittable|mergeable|watched|starred),
+abandoned|new|wip|private|reviewed|owner|reviewer|cc|submittable|mergeable|watched|starred|
+attention), attention:,
 project:, projects: (prefix), branch:, owner:, reviewer:, cc:, change:, topic:, hashtag:,
 commit:, message:, comment:, age:, after:/since:, before:/until:, label:, limit:.
 Results: newest-updated first, only changes the caller may see.
@@ -195,7 +196,14 @@ class _Parser:
             return lambda c: c.status == "NEW" and not self.store.submit_problems(c)
         if v == "mergeable":
             return lambda c: c.status == "NEW"
-        if v in ("watched", "starred", "ignored", "attention"):
+        if v == "starred":
+            from vstui.fake.stars import starred_numbers
+
+            starred = starred_numbers(self.store, self._self_account())
+            return lambda c: c.number in starred
+        if v == "attention":
+            return self._op_attention("self")
+        if v in ("watched", "ignored"):
             return lambda c: False
         raise QueryError(f"Unrecognized value: {value}")
 
@@ -229,6 +237,12 @@ class _Parser:
     def _op_reviewer(self, value: str) -> Predicate:
         ids = self._accounts(value)
         return lambda c: any(i in c.reviewers and c.reviewers[i][1] == "REVIEWER" for i in ids)
+
+    def _op_attention(self, value: str) -> Predicate:
+        from vstui.fake.attention import attention_set
+
+        ids = self._accounts(value)
+        return lambda c: any(attention_set(c, only=i) for i in ids)
 
     def _op_cc(self, value: str) -> Predicate:
         ids = self._accounts(value)

@@ -12,8 +12,12 @@ import time as _time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from vstui.fake.attention import attention_set
+from vstui.fake.comments import counts as comment_counts
 from vstui.fake.errors import BadRequest
 from vstui.fake.model import Account, Change, ChangeMessage, LabelType, PatchSet, Verification
+from vstui.fake.permissions import permitted_range
+from vstui.fake.stars import is_starred
 
 if TYPE_CHECKING:
     from vstui.fake.store import GerritStore
@@ -265,15 +269,13 @@ def _labels(
                 entry["date"] = timestamp(a.granted)
                 if a.post_submit:
                     entry["post_submit"] = True
-                if change.status == "NEW":
-                    entry["permitted_voting_range"] = {"min": lt.min, "max": lt.max}
+                _voting_range(store, change, lt, a.account, entry)
                 entry.update(account_info(a.account, detailed_accounts))
                 all_.append(entry)
             for r in reviewers:
                 if r.account_id not in voted:
                     entry = {"value": 0}
-                    if change.status == "NEW":
-                        entry["permitted_voting_range"] = {"min": lt.min, "max": lt.max}
+                    _voting_range(store, change, lt, r, entry)
                     entry.update(account_info(r, detailed_accounts))
                     all_.append(entry)
             if all_:
@@ -282,6 +284,16 @@ def _labels(
             info["default_value"] = lt.default_value
         out[lt.name] = info
     return out
+
+
+def _voting_range(
+    store: GerritStore, change: Change, lt: LabelType, account: Account, entry: dict[str, Any]
+) -> None:
+    if change.status != "NEW":
+        return
+    allowed = permitted_range(store, change.project, lt, account)
+    if allowed is not None:
+        entry["permitted_voting_range"] = {"min": allowed[0], "max": allowed[1]}
 
 
 def change_info(
@@ -304,7 +316,14 @@ def change_info(
         }
         if change.topic:
             d["topic"] = change.topic
-        d["attention_set"] = {}
+        d["attention_set"] = {
+            str(aid): {
+                "account": account_info(a.account, detailed),
+                "last_update": timestamp(a.last_update),
+                "reason": a.reason,
+            }
+            for aid, a in attention_set(change).items()
+        }
         d["removed_from_attention_set"] = {}
         d["hashtags"] = list(change.hashtags)
         d["change_id"] = change.change_id
@@ -322,8 +341,9 @@ def change_info(
         if "SKIP_DIFFSTAT" not in opts:
             d["insertions"] = change.current.size_insertions
             d["deletions"] = abs(change.current.size_deletions)
-        d["total_comment_count"] = 0
-        d["unresolved_comment_count"] = 0
+        total, unresolved = comment_counts(store, change)
+        d["total_comment_count"] = total
+        d["unresolved_comment_count"] = unresolved
         d["has_review_started"] = not change.wip or len(change.messages) > 1
         d["meta_rev_id"] = change.meta_rev
         d["_number"] = change.number
@@ -340,10 +360,15 @@ def change_info(
         if "DETAILED_LABELS" in opts:
             project = store.project(change.project)
             if change.status == "NEW" and project is not None and viewer is not None:
-                d["permitted_labels"] = {
-                    lt.name: [_value_key(v) for v in sorted(lt.values)]
-                    for lt in project.labels.values()
-                }
+                permitted: dict[str, list[str]] = {}
+                for lt in project.labels.values():
+                    allowed = permitted_range(store, change.project, lt, viewer)
+                    if allowed is not None:
+                        lo, hi = allowed
+                        permitted[lt.name] = [
+                            _value_key(v) for v in sorted(lt.values) if lo <= v <= hi
+                        ]
+                d["permitted_labels"] = permitted
             else:
                 d["permitted_labels"] = {}
             d["removable_reviewers"] = []
@@ -388,6 +413,8 @@ def change_info(
             d["is_private"] = True
         if change.wip:
             d["work_in_progress"] = True
+        if is_starred(store, viewer, change):
+            d["starred"] = True
         return d
 
 

@@ -4,7 +4,8 @@ Covered: `/config/server/version`, `/config/server/verify-status~config`, `/acco
 and `/accounts/{id}`, `/changes/` (query, several `q`, paging, `o=` options),
 `/changes/{id}` and `/detail`, `/messages` and `/messages/{id}`, revisions
 (`/review` GET and POST, `/commit`), `/abandon`, `/restore`, `/submit`, verify-status
-`verifications` (GET and POST), and the events-log servlet. Errors carry Gerrit's texts:
+`verifications` (GET and POST), and the events-log servlet; inline comments, file content,
+stars and account name come from `vstui.fake.rest_review`. Errors carry Gerrit's texts:
 `Not found: <id>`, `Authentication required`, `Invalid application/json in request`,
 args4j's `"--x" is not a valid option` for unknown query parameters, ...
 """
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from vstui.fake import render_rest as rr
+from vstui.fake import rest_review
 from vstui.fake.cmdline import java_parse_int
 from vstui.fake.errors import GerritError
 from vstui.fake.http_server import (
@@ -151,6 +153,11 @@ class RestApi:
     # -- /accounts ---------------------------------------------------------------------
 
     def _accounts(self, req: HttpRequest, seg: list[str]) -> HttpResponse:
+        if len(seg) >= 2 and seg[0]:
+            account = self.store.resolve_account(seg[0], req.account)
+            answer = rest_review.account_view(req, self.store, account, seg[1:])
+            if answer is not None:
+                return answer
         if len(seg) != 1 or not seg[0]:
             raise RestError(404, "Not Found")
         self._method(req, "GET")
@@ -210,6 +217,9 @@ class RestApi:
             return self._change_info(req, change, options)
         if view == "messages":
             return self._messages(req, change, seg[1:])
+        if view in ("comments", "robotcomments") and len(seg) == 1:
+            _check_params(req, frozenset())
+            return rest_review.comments(req, self.store, change, robot=view == "robotcomments")
         if view == "revisions":
             if len(seg) == 1:
                 raise RestError(404, "Not Found")
@@ -257,6 +267,9 @@ class RestApi:
         if not seg:
             raise RestError(404, "Not Found")
         view = seg[0]
+        if view == "files" and len(seg) == 3 and seg[2] == "content":
+            _check_params(req, {"parent"})
+            return rest_review.content(req, self.store, change, ps, seg[1])
         if len(seg) != 1:
             raise RestError(404, f"Not found: {seg[1]}")
         if view == "review":
@@ -309,6 +322,7 @@ class RestApi:
             on_behalf_of=on_behalf_of,
             ready=body.get("ready") is True,
             work_in_progress=body.get("work_in_progress") is True,
+            comments=rest_review.review_comments(body),
         )
         return json_response(rr.review_result(result), pretty=_pretty(req))
 

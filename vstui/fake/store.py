@@ -46,7 +46,10 @@ PatchSet, a patch-set number, "current", or a sha1 / unique prefix of >= 4 hex d
     new_patch_set(change, uploader=None, *, kind="REWORK", subject=None, body=None,
                   files=None) -> PatchSet              patchset-created + 2 ref-updated
     post_review(change, revision, account, *, message=None, labels=None, tag=None,
-                on_behalf_of=None, ready=False, work_in_progress=False) -> dict
+                on_behalf_of=None, ready=False, work_in_progress=False, comments=()) -> dict
+        `comments`: vstui.fake.comments.CommentInput list, published with the message
+        (which gains Gerrit's "(N comments)" line); votes outside the caller's range
+        (vstui.fake.permissions) raise AuthError 'Applying label "X": 2 is restricted'.
         ReviewResult {"labels": {...}} (plus "ready": true when set ready); emits
         comment-added (approvals with oldValue for changed labels) + ref-updated meta.
         Errors: BadRequest('label "X" is not a configured label'),
@@ -118,12 +121,14 @@ import re
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from vstui.fake import gson
+from vstui.fake import comments as comments_mod
+from vstui.fake import gson, permissions
+from vstui.fake.comments import CommentInput
 from vstui.fake.errors import AuthError, BadRequest, Conflict, GerritError, NotFound
 from vstui.fake.model import (
     ADMINISTRATORS,
@@ -1055,8 +1060,10 @@ class GerritStore:
         on_behalf_of: Account | str | None = None,
         ready: bool = False,
         work_in_progress: bool = False,
+        comments: Sequence[CommentInput] = (),
     ) -> dict[str, Any]:
-        """Set Review: message and votes by `account` (or on behalf of someone)."""
+        """Set Review: message, votes and inline comments (`vstui.fake.comments`) by
+        `account` (or on behalf of someone)."""
         with self._mutation():
             change = self._change_arg(change)
             ps = self.resolve_revision(change, revision)
@@ -1087,7 +1094,10 @@ class GerritStore:
                     raise BadRequest(f'label "{name}": {value} is not a valid value') from None
                 if ivalue not in lt.values:
                     raise BadRequest(f'label "{lt.name}": {ivalue} is not a valid value')
+                if on_behalf_of is None:
+                    permissions.check_vote(self, change.project, lt, caller, ivalue)
                 normalized[lt.name] = ivalue
+            comments_mod.validate(self, change, ps, comments)
             ps_approvals = change.approvals.setdefault(ps.number, {})
             changed: dict[str, tuple[int, int]] = {}
             for name, value in normalized.items():
@@ -1104,7 +1114,7 @@ class GerritStore:
                         "Cannot reduce vote on labels for closed change: " + ", ".join(lowered)
                     )
             text = (message or "").strip()  # PostReviewOp trims the message
-            if not changed and not text and not ready and not work_in_progress:
+            if not changed and not text and not ready and not work_in_progress and not comments:
                 return {"labels": normalized} if normalized else {}
             now = self.now()
             for name, (_old, value) in changed.items():
@@ -1136,10 +1146,15 @@ class GerritStore:
                 (f"-{n}" if v == 0 else f"{n}{v:+d}") for n, (_o, v) in changed.items()
             )
             first = f"Patch Set {ps.number}:" + (f" {votes}" if votes else "")
+            if comments:
+                first += "\n\n" + comments_mod.count_text(len(comments))
             text_out = first + (f"\n\n{text}" if text else "")
             self._add_message(
                 change, author, text_out, now, tag=tag, ps=ps.number, real_author=caller
             )
+            if comments:
+                message_id = change.messages[-1].id
+                comments_mod.publish(self, change, ps, author, comments, message_id, now)
             # comment-added approvals: every label posted or still held by the author,
             # in the project's label order; oldValue only where this review changed it.
             approvals = []

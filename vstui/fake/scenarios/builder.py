@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from vstui.fake import ci_styles
 from vstui.fake.ci_styles import CISystem, Report
+from vstui.fake.comments import CommentInput
 from vstui.fake.model import (
     CAP_SAVE_VERIFICATION,
     CAP_STREAM_EVENTS,
@@ -108,6 +109,7 @@ class ChangeScript:
         body: str = "",
         wip: bool = False,
         private: bool = False,
+        files: list[tuple[str, str, int, int]] | None = None,
     ) -> None:
         self.world = world
         self.project = project
@@ -127,6 +129,7 @@ class ChangeScript:
                 wip=wip,
                 private=private,
                 number=number,
+                files=files,
             )
 
         world.at(t, create)
@@ -152,10 +155,23 @@ class ChangeScript:
 
         self._do(t, act)
 
-    def _post(self, c: Change, ps: int, account: Account, rep: Report) -> None:
+    def _post(
+        self,
+        c: Change,
+        ps: int,
+        account: Account,
+        rep: Report,
+        comments: Callable[[Change], Sequence[CommentInput]] | None = None,
+    ) -> None:
         before = len(c.messages)
         self.world.store.post_review(
-            c, ps, account, message=rep.body, labels=rep.labels, tag=rep.tag
+            c,
+            ps,
+            account,
+            message=rep.body,
+            labels=rep.labels,
+            tag=rep.tag,
+            comments=comments(c) if comments is not None else (),
         )
         if len(c.messages) > before:
             self.world.labelled.append((c.messages[-1], rep))
@@ -185,18 +201,33 @@ class ChangeScript:
         return rep
 
     def comment(
-        self, t: float, account: Account, text: str, labels: dict[str, int] | None = None
+        self,
+        t: float,
+        account: Account,
+        text: str,
+        labels: dict[str, int] | None = None,
+        *,
+        comments: Callable[[Change], Sequence[CommentInput]] | None = None,
     ) -> None:
+        """A human review; `comments(change)` gives its inline comments at posting time
+        (so a reply can name the id of a comment published earlier in the script)."""
         ps = self.ps
         rep = Report(text, dict(labels or {}), None, [], None, False, None, "human")
-        self._do(t, lambda c: self._post(c, ps, account, rep))
+        self._do(t, lambda c: self._post(c, ps, account, rep, comments))
 
     def new_patch_set(
-        self, t: float, *, kind: str = "REWORK", uploader: Account | None = None
+        self,
+        t: float,
+        *,
+        kind: str = "REWORK",
+        uploader: Account | None = None,
+        files: list[tuple[str, str, int, int]] | None = None,
     ) -> None:
         store = self.world.store
         self.ps += 1
-        self._do(t, lambda c: store.new_patch_set(c, uploader or self.owner, kind=kind))
+        self._do(
+            t, lambda c: store.new_patch_set(c, uploader or self.owner, kind=kind, files=files)
+        )
 
     def merge(self, t: float, submitter: Account) -> None:
         store = self.world.store

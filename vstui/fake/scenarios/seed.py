@@ -18,10 +18,10 @@ import dataclasses
 import functools
 import random
 
-from vstui.fake import ci_styles
+from vstui.fake import ci_styles, permissions
 from vstui.fake.ci_styles import CISystem
-from vstui.fake.model import Account, LabelType, code_review_label
-from vstui.fake.scenarios import catalog
+from vstui.fake.model import ADMINISTRATORS, SERVICE_USERS, Account, LabelType, code_review_label
+from vstui.fake.scenarios import catalog, seed_threads
 from vstui.fake.scenarios.builder import ChangeScript, World
 from vstui.fake.store import GerritStore
 
@@ -58,9 +58,13 @@ def build(store: GerritStore, seed: int = 0) -> World:
 
 def _projects(store: GerritStore) -> None:
     for name in catalog.OPENSTACK_PROJECTS + catalog.ZUUL_V3_PROJECTS:
-        store.create_project(
+        project = store.create_project(
             name, labels=catalog.openstack_labels(), description=f"OpenStack {name.split('/')[-1]}"
         )
+        # As on OpenStack's Gerrit, only CI accounts (and admins) may vote Verified.
+        verified = project.labels["Verified"]
+        for group in (SERVICE_USERS, ADMINISTRATORS):
+            permissions.grant(store, name, "Verified", group, verified.min, verified.max)
     cr = code_review_label
     v = catalog.simple_verified
     store.create_project("gerrit", labels=[cr(), v()], description="Gerrit Code Review")
@@ -123,6 +127,7 @@ def _seed_change(
         t0,
         number=SEED_CHANGE,
         topic="bug/1631014",
+        files=seed_threads.SEED_FILES_PS1,
         body=(
             "When an encrypted volume is migrated, the encryption key id was copied\n"
             "without cloning the key, so deleting the source volume deleted the key\n"
@@ -144,6 +149,7 @@ def _seed_change(
                 vijay,
                 "Looks good to me, the migration path now clones the key.",
                 {"Code-Review": 1},
+                comments=seed_threads.vijay_comments,
             )
         if ci.name == "Tegile Storage CI":
             script.comment(t + 20 * 60, owner, "run tegile")
@@ -156,6 +162,7 @@ def _seed_change(
                 "The fix looks right, but I'd like to see a unit test covering the key clone "
                 "on migration before this merges; we regressed here twice already.",
                 {"Code-Review": -1},
+                comments=seed_threads.gorka_comments,
             )
     for ci in catalog.VERIFY_ONLY_CIS:
         script.ci_run(t0 + rng.uniform(3, 12) * HOUR, ci)
@@ -168,8 +175,10 @@ def _seed_change(
         owner,
         "Gorka: fair point, I've added a unit test for the key clone in patch set 2.\n\n"
         "HPE Storage CI seems to be failing on every change this week, not related.",
+        comments=seed_threads.owner_replies(world.store),
     )
-    script.new_patch_set(t + 600)
+    script.new_patch_set(t + 600, files=seed_threads.SEED_FILES_PS2)
+    seed_threads.register_seed_files(world.store, SEED_CHANGE)
     t2 = t + 600
     # Patch set 2: the round starts again (about half of the CIs have reported so far).
     for ci, _outcome in cis[: len(cis) // 2 + 1]:
@@ -274,6 +283,12 @@ def _openstack_changes(
             script.delete_vote(script.t + 3600, world.ci(ci), "Verified", admin)
 
 
+def _default_path(project: str, number: int) -> str:
+    """The first file `GerritStore` gives a change created without a file list."""
+    base = project.rsplit("/", 1)[-1].replace("-", "_")
+    return f"{base}/volume/drivers/driver_{number % 17}.py"
+
+
 def _ci_for(project: str) -> CISystem:
     return catalog.ZUUL if project in catalog.ZUUL_V3_PROJECTS else _jenkins_for(project)
 
@@ -327,7 +342,8 @@ def _review_rounds(world, script, project, created, end, people, owner, kind, el
             reviewer = rng.choice([p for p in people if p is not owner])
             vote = rng.choice([None, 1, 1, -1, 0, 2])
             rep = ci_styles.human_review(rng, vote=vote if vote else None)
-            script.comment(tt, reviewer, rep.body, rep.labels)
+            inline = seed_threads.review_comments(script.n, _default_path(project, script.n))
+            script.comment(tt, reviewer, rep.body, rep.labels, comments=inline)
         if r < rounds - 1:
             t += rng.uniform(6, 30) * HOUR
             if t >= limit:
