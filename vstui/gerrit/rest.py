@@ -23,9 +23,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -58,12 +59,23 @@ from vstui.gerrit.httpcommon import (
     server_label,
 )
 from vstui.gerrit.models import Account, Change, ChangeMessage, Verification
+from vstui.gerrit.review import (
+    Comment,
+    CommentInput,
+    ReviewContext,
+    comments_from_json,
+    decode_file_content,
+    review_context_from_json,
+    review_input,
+)
 
 __all__ = ["GerritRestClient", "GerritSyncClient", "RetryPolicy"]
 
 log = logging.getLogger("vstui.gerrit.rest")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+# A file shown around inline comments: base64 bodies above this are not decoded.
+MAX_FILE_CONTENT_BYTES = 4 * 1024 * 1024
 
 
 class _Base:
@@ -399,13 +411,67 @@ class GerritRestClient(_Base):
         message: str | None = None,
         labels: Mapping[str, int] | None = None,
         tag: str | None = None,
+        comments: Sequence[CommentInput] = (),
     ) -> dict[str, Any]:
-        """POST a review (message, votes, tag). Not retried once sent (not idempotent)."""
+        """POST a review (message, votes, tag, inline comments). Not retried once sent
+        (not idempotent)."""
         self._require_login("posting a review")
         path = f"changes/{change_path(change)}/revisions/{revision_path(revision)}/review"
-        response = await self.request("POST", path, json=review_body(message, labels, tag))
+        body = (
+            review_input(message, labels, tag, comments)
+            if comments
+            else review_body(message, labels, tag)
+        )
+        response = await self.request("POST", path, json=body)
         value = parse_json(response.content, self.server, f"POST {path}")
         return value if isinstance(value, dict) else {}
+
+    # ----------------------------------------------------------------- the reviewer's loop
+
+    async def list_comments(self, change: str | int, *, robot: bool = False) -> tuple[Comment, ...]:
+        """Published inline comments (`/comments`, or `/robotcomments` with `robot`)."""
+        view = "robotcomments" if robot else "comments"
+        path = f"changes/{change_path(change)}/{view}"
+        response = await self.request("GET", path)
+        return comments_from_json(parse_json(response.content, self.server, f"GET {path}"))
+
+    async def get_file_content(self, change: str | int, revision: str | int, file_path: str) -> str:
+        """A file of a revision as text (Get Content, base64). Bodies over
+        `MAX_FILE_CONTENT_BYTES` are refused with one line, never decoded."""
+        path = (
+            f"changes/{change_path(change)}/revisions/{revision_path(revision)}"
+            f"/files/{quote(file_path, safe='')}/content"
+        )
+        response = await self.request("GET", path)
+        body = response.content
+        if len(body) > MAX_FILE_CONTENT_BYTES:
+            from vstui.gerrit.errors import GerritProtocolError
+
+            raise GerritProtocolError(
+                self.server, f"GET {path}: file is larger than {MAX_FILE_CONTENT_BYTES} bytes"
+            )
+        return decode_file_content(body)
+
+    async def get_review_context(self, change: str | int, self_id: int | None) -> ReviewContext:
+        """The labels the caller may vote on (`permitted_labels`) with their current vote."""
+        path = f"changes/{change_path(change)}"
+        response = await self.request(
+            "GET",
+            path,
+            params=[
+                ("o", "DETAILED_LABELS"),
+                ("o", "DETAILED_ACCOUNTS"),
+                ("o", "CURRENT_REVISION"),
+            ],
+        )
+        value = parse_json(response.content, self.server, f"GET {path}")
+        return review_context_from_json(value, self_id)
+
+    async def set_star(self, change: str | int, starred: bool) -> None:
+        """Star (PUT) or unstar (DELETE) a change for the caller."""
+        self._require_login("starring a change")
+        path = f"accounts/self/starred.changes/{change_path(change)}"
+        await self.request("PUT" if starred else "DELETE", path)
 
 
 class GerritSyncClient(_Base):
