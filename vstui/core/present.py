@@ -78,7 +78,9 @@ def split_review_message(text: str) -> tuple[int | None, str, str]:
     return int(match.group(1)), " ".join(vote_words), body
 
 
-def message_item(message: Any, is_bot: bool, ci_name: str | None = None) -> MessageItem:
+def message_item(
+    message: Any, is_bot: bool, ci_name: str | None = None, threads: tuple[Any, ...] = ()
+) -> MessageItem:
     ps, votes, body = split_review_message(getattr(message, "message", "") or "")
     author = getattr(message, "author", None)
     name = author.label if author is not None and hasattr(author, "label") else "Gerrit"
@@ -92,6 +94,7 @@ def message_item(message: Any, is_bot: bool, ci_name: str | None = None) -> Mess
         text=body,
         is_bot=is_bot,
         ci_name=ci_name,
+        threads=threads,
     )
 
 

@@ -26,7 +26,7 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import msgspec
@@ -41,8 +41,10 @@ from vstui.core.present import (
 )
 from vstui.core.status import StreamStatus
 from vstui.core.store import ChangeEntry, ChangeStore
+from vstui.core.threads import ThreadItem, build_threads, files_wanted, unresolved_count
 from vstui.core.views import ChangeListItem, ChangeView, CICounts, CIJobItem, MessageItem
 from vstui.gerrit.errors import GerritError, GerritNotFoundError
+from vstui.gerrit.review import CommentInput, ReviewContext
 from vstui.gerrit.models import (
     Change,
     ChangeAbandoned,
@@ -198,6 +200,8 @@ class ReviewSession:
         self._tasks: list[asyncio.Task[None]] = []
         self._query_generation = 0
         self._closed = False
+        self._self_id: int | None = None
+        self._self_asked = False
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -362,6 +366,7 @@ class ReviewSession:
             verified=label_vote(change.labels, "Verified"),
             ci=self._summary(entry),
             work_in_progress=change.work_in_progress,
+            unresolved=change.unresolved_comment_count or 0,
         )
 
     def _summary(self, entry: ChangeEntry) -> CICounts | None:
@@ -400,14 +405,16 @@ class ReviewSession:
         concurrently; `/messages` is used because it has account templates replaced.
         """
         shown = self._open.setdefault(number, set())
-        change, messages, current_rows = await asyncio.gather(
+        change, messages, current_rows, comments = await asyncio.gather(
             self.rest.get_change(number, options=DETAIL_OPTIONS),
             self.rest.list_messages(number),
             self._verifications_or_empty(number, "current"),
+            self._comments_or_empty(number),
         )
         change = msgspec.structs.replace(change, messages=messages)
         entry = self.store.put_change(self.server, change)
         entry.messages = messages  # even when there are none
+        entry.comments, entry.robot_comments = comments
         entry.detail_loaded = True
         ps = entry.current_patch_set
         if ps is not None:
@@ -416,6 +423,53 @@ class ReviewSession:
         await asyncio.gather(*(self._fetch_verifications(entry, p) for p in others))
         await self._recompute(entry)
         self.listener.changes_updated(frozenset({number}))
+        # The lines around inline comments come after the first paint.
+        if await self._fetch_comment_files(entry):
+            entry.version += 1
+            self.listener.changes_updated(frozenset({number}))
+
+    async def _comments_or_empty(self, number: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """(human, robot) inline comments; a server (or test double) without them: none."""
+        list_comments = getattr(self.rest, "list_comments", None)
+        if list_comments is None:
+            return (), ()
+        human, robot = await asyncio.gather(
+            list_comments(number), list_comments(number, robot=True), return_exceptions=True
+        )
+        if isinstance(human, BaseException):
+            if not isinstance(human, GerritError):
+                raise human
+            log.warning("change %s: comments not loaded: %s", number, human)
+            human = ()
+        if isinstance(robot, BaseException):
+            robot = ()  # robot comments were removed from recent Gerrit versions
+        return tuple(human), tuple(robot)
+
+    async def _fetch_comment_files(self, entry: ChangeEntry) -> bool:
+        """Fetch the text of the files inline comments point at (each once per patch set)."""
+        get_file = getattr(self.rest, "get_file_content", None)
+        if get_file is None:
+            return False
+        wanted = [
+            key
+            for key in files_wanted((*(entry.comments or ()), *entry.robot_comments))
+            if key not in entry.file_lines
+        ]
+        if not wanted:
+            return False
+        texts = await asyncio.gather(
+            *(get_file(entry.number, ps, path) for ps, path in wanted), return_exceptions=True
+        )
+        got = False
+        for key, text in zip(wanted, texts, strict=True):
+            if isinstance(text, str):
+                entry.file_lines[key] = text.splitlines()
+                got = True
+            else:
+                entry.file_lines[key] = []  # not again on every refresh
+                if not isinstance(text, GerritError):
+                    log.warning("file %s: %r", key, text)
+        return got
 
     async def load_patch_set(self, number: int, patch_set: int) -> None:
         """CI results of another patch set of an open change."""
@@ -445,12 +499,26 @@ class ReviewSession:
             numbers = tuple(range(1, current + 1))
         shown = patch_set if patch_set in numbers else (numbers[-1] if numbers else None)
         messages: tuple[MessageItem, ...] = ()
+        other_threads: tuple[ThreadItem, ...] = ()
+        threads: list[ThreadItem] = []
         if entry.messages is not None and entry.results is not None:
             classes = message_classes(entry.messages, entry.results)
+            bot_messages = {
+                m.id for m, (is_bot, _ci) in zip(entry.messages, classes, strict=True) if is_bot
+            }
+            threads = build_threads(
+                (*(entry.comments or ()), *entry.robot_comments),
+                entry.file_lines,
+                is_bot_author=lambda c: c.change_message_id in bot_messages,
+            )
+            by_message: dict[str, list[ThreadItem]] = {}
+            for thread in threads:
+                by_message.setdefault(thread.change_message_id or "", []).append(thread)
             messages = tuple(
-                message_item(m, is_bot, ci_name)
+                message_item(m, is_bot, ci_name, tuple(by_message.pop(m.id, ())))
                 for m, (is_bot, ci_name) in zip(entry.messages, classes, strict=True)
             )
+            other_threads = tuple(t for ts in by_message.values() for t in ts)
         jobs: tuple[CIJobItem, ...] = ()
         if entry.results is not None and shown is not None:
             results = entry.results.for_patch_set(shown)
@@ -475,10 +543,56 @@ class ReviewSession:
             jobs=jobs,
             web_url=self.web_url_for(number),
             loaded=loaded,
+            other_threads=other_threads,
+            unresolved=(
+                unresolved_count(threads)
+                if entry.comments is not None
+                else change.unresolved_comment_count or 0
+            ),
         )
 
     async def post_recheck(self, number: int, patch_set: int) -> None:
         await self.rest.post_review(number, patch_set, message="recheck")
+
+    # ------------------------------------------------------------------ the reviewer's loop
+
+    async def self_account_id(self) -> int | None:
+        """The logged-in account's id (asked once); None when anonymous or unknown."""
+        if self._self_id is None and not self._self_asked:
+            self._self_asked = True
+            get_self = getattr(self.rest, "get_self", None)
+            if get_self is not None and getattr(self.rest, "authenticated", True):
+                try:
+                    self._self_id = (await get_self()).account_id
+                except GerritError as exc:
+                    log.warning("accounts/self: %s", exc)
+        return self._self_id
+
+    async def review_context(self, number: int) -> ReviewContext:
+        """The labels the user may vote on this change, with their current votes."""
+        return await self.rest.get_review_context(number, await self.self_account_id())
+
+    async def post_reply(
+        self,
+        number: int,
+        revision: int | str = "current",
+        *,
+        message: str = "",
+        labels: Mapping[str, int] | None = None,
+        comments: Sequence[CommentInput] = (),
+    ) -> None:
+        """Post one review (message, votes, inline replies), then reload the change so the
+        result shows at once (the stream event refreshes it again, harmlessly)."""
+        await self.rest.post_review(
+            number, revision, message=message or None, labels=labels or None, comments=comments
+        )
+        if number in self._open:
+            await self.load_change(number)
+        else:
+            self.mark_dirty([number])
+
+    async def set_star(self, number: int, starred: bool) -> None:
+        await self.rest.set_star(number, starred)
 
     # ------------------------------------------------------------------ events
 
@@ -636,6 +750,8 @@ class ReviewSession:
         for entry in entries:
             patch_sets = {entry.current_patch_set} | self._open.get(entry.number, set())
             fetches.extend(self._fetch_verifications(entry, ps) for ps in patch_sets if ps)
+            if entry.number in self._open:
+                fetches.append(self._refresh_comments(entry))
         await asyncio.gather(*fetches)
         for entry in entries:
             await self._recompute(entry)
@@ -673,6 +789,10 @@ class ReviewSession:
             order.insert(bisect.bisect_left(order, key(number), key=key), number)
         self._order = order
         return joined_or_left
+
+    async def _refresh_comments(self, entry: ChangeEntry) -> None:
+        entry.comments, entry.robot_comments = await self._comments_or_empty(entry.number)
+        await self._fetch_comment_files(entry)
 
     async def _query_off_loop(self, query: str, options: Sequence[str]) -> tuple[Change, ...]:
         """One page of Query Changes, decoded in a worker thread (a page of changes with

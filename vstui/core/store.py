@@ -29,6 +29,11 @@ class ChangeEntry:
     version: int = 0  # bumped by every change to the entry
     list_item: Any = None  # (version, ChangeListItem) cached by the session
     detail_loaded: bool = False  # every patch set and message fetched (the change screen)
+    # Inline comments (human, robot) once fetched for the change screen, and the text of
+    # the files they point at: (patch set, path) -> lines.
+    comments: tuple[Any, ...] | None = None
+    robot_comments: tuple[Any, ...] = ()
+    file_lines: dict[tuple[int, str], list[str]] = field(default_factory=dict)
 
     @property
     def number(self) -> int:

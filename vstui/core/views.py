@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from vstui.core.threads import ThreadItem
+
 
 @dataclass(frozen=True, slots=True)
 class CICounts:
@@ -49,6 +51,7 @@ class ChangeListItem:
     verified: str
     ci: CICounts | None  # None until the change's messages and verifications are loaded
     work_in_progress: bool = False
+    unresolved: int = 0  # unresolved inline comment threads (Gerrit's count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,7 @@ class MessageItem:
     text: str
     is_bot: bool
     ci_name: str | None = None
+    threads: tuple[ThreadItem, ...] = ()  # inline threads published with this message
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,10 @@ class ChangeView:
     jobs: tuple[CIJobItem, ...]  # current result per job on the shown patch set, by CI then job
     web_url: str = ""
     loaded: bool = True
+    # Inline threads whose message is not in `messages` (every thread is also under its
+    # message), and the unresolved human threads (Gerrit's unresolved_comment_count).
+    other_threads: tuple[ThreadItem, ...] = ()
+    unresolved: int = 0
 
     @property
     def latest_patch_set(self) -> int | None:
