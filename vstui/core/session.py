@@ -44,7 +44,6 @@ from vstui.core.store import ChangeEntry, ChangeStore
 from vstui.core.threads import ThreadItem, build_threads, files_wanted, unresolved_count
 from vstui.core.views import ChangeListItem, ChangeView, CICounts, CIJobItem, MessageItem
 from vstui.gerrit.errors import GerritError, GerritNotFoundError
-from vstui.gerrit.review import CommentInput, ReviewContext
 from vstui.gerrit.models import (
     Change,
     ChangeAbandoned,
@@ -56,6 +55,7 @@ from vstui.gerrit.models import (
     Event,
     PatchsetCreated,
 )
+from vstui.gerrit.review import CommentInput, ReviewContext
 
 log = logging.getLogger(__name__)
 
