@@ -581,15 +581,12 @@ class ReviewSession:
         labels: Mapping[str, int] | None = None,
         comments: Sequence[CommentInput] = (),
     ) -> None:
-        """Post one review (message, votes, inline replies), then reload the change so the
-        result shows at once (the stream event refreshes it again, harmlessly)."""
+        """Post one review (message, votes, inline replies). The caller reloads the change
+        to show it at once (the stream event refreshes it again, harmlessly); a failing
+        reload is not a failed post."""
         await self.rest.post_review(
             number, revision, message=message or None, labels=labels or None, comments=comments
         )
-        if number in self._open:
-            await self.load_change(number)
-        else:
-            self.mark_dirty([number])
 
     async def set_star(self, number: int, starred: bool) -> None:
         await self.rest.set_star(number, starred)

@@ -26,8 +26,11 @@ from textual.worker import Worker, WorkerState
 
 from vstui.core.ci_filter import CIFilter
 from vstui.core.filter_state import FilterStateStore
+from vstui.core.reply import ReplyDraft, Review
 from vstui.core.status import StreamStatus
+from vstui.core.threads import ThreadItem
 from vstui.core.views import ChangeListItem, ChangeView
+from vstui.gerrit.errors import GerritError
 from vstui.sanitize import is_safe_url, one_line
 from vstui.ui.commands import ActionCommands, ChangeCommands
 from vstui.ui.keymap import build_keymap
@@ -35,6 +38,7 @@ from vstui.ui.screens.change import ChangeScreen
 from vstui.ui.screens.change_list import ChangeListScreen
 from vstui.ui.screens.first_run import FirstRunScreen
 from vstui.ui.screens.help import HelpScreen, _area_name, collect_help
+from vstui.ui.screens.reply import ReplyScreen
 from vstui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -140,6 +144,7 @@ class VstuiApp(App[int]):
         self._last_error: tuple[str, float] = ("", 0.0)
         self._update_timer: Timer | None = None
         self._list_screen: ChangeListScreen | None = None
+        self._drafts: dict[tuple[int, str | None], ReplyDraft] = {}
         keymap, problems = build_keymap(keys or {})
         self._keymap_problems = problems
         self.set_keymap(keymap)
@@ -339,6 +344,68 @@ class VstuiApp(App[int]):
             self.say(f"Posted 'recheck' on {number},{patch_set}")
 
         self._run("review", work())
+
+    # ------------------------------------------------------------ reply and vote
+
+    def open_reply(self, number: int, subject: str, thread: ThreadItem | None = None) -> None:
+        if self.session is None:
+            return
+        key = (number, thread.root_id if thread is not None else None)
+        draft = self._drafts.get(key) or ReplyDraft()
+        self.push_screen(ReplyScreen(number, subject, draft, thread))
+
+    def keep_draft(self, number: int, thread: ThreadItem | None, draft: ReplyDraft) -> None:
+        key = (number, thread.root_id if thread is not None else None)
+        if draft.message.strip() or draft.votes:
+            self._drafts[key] = draft
+        else:
+            self._drafts.pop(key, None)
+
+    def load_review_context(self, screen: ReplyScreen) -> None:
+        session = self.session
+        if session is None:
+            return
+
+        async def work() -> None:
+            try:
+                context = await session.review_context(screen.number)
+            except GerritError as exc:
+                if screen.is_attached:
+                    screen.show_error(f"Could not load your labels: {exc}")
+                return
+            if screen.is_attached:
+                screen.set_context(context)
+
+        self._run("reply", work())
+
+    def post_reply(self, screen: ReplyScreen, review: Review) -> None:
+        """Post the dialog's review; a refusal stays in the dialog (one line, draft kept)."""
+        session = self.session
+        if session is None:
+            return
+        number, thread = screen.number, screen.thread
+
+        async def work() -> None:
+            try:
+                await session.post_reply(
+                    number,
+                    review.revision,
+                    message=review.message,
+                    labels=review.labels,
+                    comments=review.comments,
+                )
+            except GerritError as exc:
+                self.keep_draft(number, thread, screen.draft)
+                if screen.is_attached:
+                    screen.show_error(str(exc))
+                return
+            self._drafts.pop((number, thread.root_id if thread is not None else None), None)
+            if screen.is_attached and self.screen is screen:
+                screen.dismiss(True)
+            self.say(f"Posted on {number}: {review.summary}")
+            self.load_change(number)
+
+        self._run("reply", work())
 
     def load_filter(self) -> CIFilter:
         if self.filter_store is None or self.session is None:

@@ -49,6 +49,12 @@ def header_lines(view: ChangeView) -> Text:
         text.append(f"patch set {view.shown_patch_set} of {latest}", style="bold")
         if view.shown_patch_set != latest:
             text.append(" (not the latest)", style="yellow")
+    if view.unresolved:
+        text.append(" · ")
+        text.append(
+            f"{view.unresolved} unresolved thread" + ("s" if view.unresolved != 1 else ""),
+            style="bold yellow",
+        )
     if view.votes:
         text.append("\n")
         text.append_text(safe_line(view.votes, style="dim"))
@@ -92,6 +98,13 @@ class ChangeScreen(Screen[None]):
             tooltip="Show/hide bot messages",
             show=False,
             id="change.toggle_bots",
+        ),
+        Binding(
+            "a",
+            "reply",
+            "Reply",
+            tooltip="Reply and vote (in the Discussion, on a thread: reply to that thread)",
+            id="change.reply",
         ),
         Binding("R", "recheck", "Recheck", tooltip="Post 'recheck'", id="change.recheck"),
         Binding("w", "open_web", "Web", tooltip="Open in web UI", show=False, id="change.web"),
@@ -142,7 +155,9 @@ class ChangeScreen(Screen[None]):
             return
         self.view = view
         self.query_one("#change-header", Static).update(header_lines(view))
-        self.discussion_pane.set_messages(view.messages, loaded=view.loaded)
+        self.discussion_pane.set_messages(
+            view.messages, loaded=view.loaded, other_threads=view.other_threads
+        )
         self.ci_pane.set_jobs(view.jobs, loaded=view.loaded)
 
     @on(CIPane.FilterChanged)
@@ -173,6 +188,17 @@ class ChangeScreen(Screen[None]):
 
     def action_reload(self) -> None:
         self.app.load_change(self.number)
+
+    def action_reply(self) -> None:
+        """`a`: reply to the thread at the top of the Discussion (when it has focus), else
+        to the change, with votes."""
+        view = self.view
+        if view is None:
+            return
+        thread = None
+        if self.discussion_pane.has_focus_within:
+            thread = self.discussion_pane.thread_at_top()
+        self.app.open_reply(self.number, view.subject, thread)
 
     def action_recheck(self) -> None:
         view = self.view

@@ -21,14 +21,19 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from vstui.core.threads import CommentItem, ThreadItem
 from vstui.core.views import MessageItem
 from vstui.sanitize import one_line, strip_control
 
 
 class _Line(NamedTuple):
-    kind: int  # 0 header, 1 body, 2 blank
-    text: str
+    kind: int  # 0 header, 1 body, 2 blank, 3 thread header, 4 file context, 5 comment
+    text: str  # header, 6 comment body
     message: int
+    thread: int = -1  # index in `_threads` for thread lines
+
+
+HEADER, BODY, BLANK, THREAD, CONTEXT, COMMENT_HEADER, COMMENT = range(7)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -68,6 +73,24 @@ def header_text(item: MessageItem, tz: tzinfo | None) -> str:
     return " · ".join(parts)
 
 
+def thread_header(thread: ThreadItem) -> str:
+    state = "unresolved" if thread.unresolved else "resolved"
+    parts = [f"▸ {one_line(thread.where)}"]
+    if thread.patch_set is not None:
+        parts.append(f"PS{thread.patch_set}")
+    parts.append(state)
+    if thread.is_bot:
+        parts.append("bot")
+    return " · ".join(parts)
+
+
+def comment_header(comment: CommentItem, tz: tzinfo | None) -> str:
+    parts = [one_line(comment.author) or "(unknown)"]
+    if comment.date is not None:
+        parts.append(comment.date.astimezone(tz).strftime("%Y-%m-%d %H:%M"))
+    return " · ".join(parts)
+
+
 class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable, virtualized list of messages (text rendered as data)."""
 
@@ -83,6 +106,10 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         & > .discussion--bot { color: $text-muted; text-style: italic; }
         & > .discussion--bot-body { color: $text-muted; }
         & > .discussion--empty { color: $text-muted; text-style: italic; }
+        & > .discussion--unresolved { color: $text-warning; text-style: bold; }
+        & > .discussion--resolved { color: $text-success; }
+        & > .discussion--context { color: $text-muted; background: $boost; }
+        & > .discussion--comment-author { color: $text-primary; }
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -90,6 +117,10 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         "discussion--bot",
         "discussion--bot-body",
         "discussion--empty",
+        "discussion--unresolved",
+        "discussion--resolved",
+        "discussion--context",
+        "discussion--comment-author",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "scroll_up", "Scroll up", show=False, id="discussion.up"),
@@ -98,11 +129,16 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("pagedown,space", "page_down", "Page down", show=False, id="discussion.page_down"),
         Binding("home,g", "scroll_home", "Top", show=False, id="discussion.top"),
         Binding("end,G", "scroll_end", "Bottom", show=False, id="discussion.bottom"),
+        Binding("n", "next_thread", "Next thread", show=False, id="discussion.next_thread"),
+        Binding("p", "previous_thread", "Prev thread", show=False, id="discussion.prev_thread"),
     ]
 
     def __init__(self, *, empty_text: str = "No messages", id: str | None = None) -> None:
         super().__init__(id=id)
         self._messages: list[MessageItem] = []
+        self._extra: list[ThreadItem] = []  # threads whose message is not shown
+        self._threads: list[ThreadItem] = []
+        self._thread_starts: list[int] = []  # line index of each thread's header
         self._lines: list[_Line] = []
         self._wrapped_for = -1
         self._tz: tzinfo | None = None
@@ -112,10 +148,21 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
     def messages(self) -> Sequence[MessageItem]:
         return self._messages
 
-    def set_messages(self, messages: Sequence[MessageItem], tz: tzinfo | None = None) -> None:
-        """Replace the messages, keeping the scroll position unless it was at the end."""
+    @property
+    def threads(self) -> Sequence[ThreadItem]:
+        return self._threads
+
+    def set_messages(
+        self,
+        messages: Sequence[MessageItem],
+        tz: tzinfo | None = None,
+        other_threads: Sequence[ThreadItem] = (),
+    ) -> None:
+        """Replace the messages (each followed by its inline threads), keeping the scroll
+        position unless it was at the end."""
         at_end = self.scroll_y >= self.max_scroll_y and self._lines
         self._messages = list(messages)
+        self._extra = list(other_threads)
         self._tz = tz
         self._wrapped_for = -1
         self._rewrap()
@@ -129,16 +176,66 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._wrapped_for = width
         lines: list[_Line] = []
+        threads: list[ThreadItem] = []
+        starts: list[int] = []
         for n, item in enumerate(self._messages):
-            lines.append(_Line(0, header_text(item, self._tz), n))
+            lines.append(_Line(HEADER, header_text(item, self._tz), n))
             body = strip_control(item.text).strip("\n")
-            lines.extend(_Line(1, "  " + text, n) for text in _wrap(body, width - 2))
-            lines.append(_Line(2, "", n))
+            lines.extend(_Line(BODY, "  " + text, n) for text in _wrap(body, width - 2))
+            for thread in item.threads:
+                starts.append(len(lines))
+                self._thread_lines(lines, thread, n, len(threads), width)
+                threads.append(thread)
+            lines.append(_Line(BLANK, "", n))
+        for thread in self._extra:
+            n = max(0, len(self._messages) - 1)
+            starts.append(len(lines))
+            self._thread_lines(lines, thread, n, len(threads), width)
+            threads.append(thread)
+            lines.append(_Line(BLANK, "", n))
+        self._threads = threads
+        self._thread_starts = starts
         self._lines = lines
         self.virtual_size = Size(width, len(lines))
 
+    def _thread_lines(
+        self, lines: list[_Line], thread: ThreadItem, n: int, t: int, width: int
+    ) -> None:
+        lines.append(_Line(THREAD, "  " + thread_header(thread), n, t))
+        digits = len(str(thread.context[-1][0])) if thread.context else 0
+        for number, text in thread.context:
+            code = strip_control(text.expandtabs(4), keep_newlines=False)
+            lines.append(_Line(CONTEXT, f"    {number:>{digits}}│ {code}", n, t))
+        for comment in thread.comments:
+            lines.append(_Line(COMMENT_HEADER, "    " + comment_header(comment, self._tz), n, t))
+            body = strip_control(comment.text).strip("\n")
+            lines.extend(_Line(COMMENT, "      " + text, n, t) for text in _wrap(body, width - 6))
+
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
+
+    def thread_at_top(self) -> ThreadItem | None:
+        """The thread whose lines are at the top of the view (what `a` replies to)."""
+        if not self._lines:
+            return None
+        line = self._lines[min(int(self.scroll_y), len(self._lines) - 1)]
+        return self._threads[line.thread] if line.thread >= 0 else None
+
+    def action_next_thread(self) -> None:
+        top = int(self.scroll_y)
+        for start in self._thread_starts:
+            if start > top:
+                self.scroll_to(y=start, animate=False, force=True)
+                return
+        self.app.bell()
+
+    def action_previous_thread(self) -> None:
+        top = int(self.scroll_y)
+        for start in reversed(self._thread_starts):
+            if start < top:
+                self.scroll_to(y=start, animate=False, force=True)
+                return
+        self.app.bell()
 
     def message_at_top(self) -> MessageItem | None:
         """The message whose lines are at the top of the view (what `v` shows)."""
@@ -163,11 +260,20 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         if index >= len(self._lines):
             return Strip.blank(width, base)
         line = self._lines[index]
-        is_bot = self._messages[line.message].is_bot
+        is_bot = self._messages[line.message].is_bot if self._messages else False
         style: Style = base
-        if line.kind == 0:
+        kind = line.kind
+        if kind == HEADER:
             name = "discussion--bot" if is_bot else "discussion--author"
             style = base + self.get_component_rich_style(name)
+        elif kind == THREAD:
+            thread = self._threads[line.thread]
+            name = "discussion--unresolved" if thread.unresolved else "discussion--resolved"
+            style = base + self.get_component_rich_style(name)
+        elif kind == CONTEXT:
+            style = base + self.get_component_rich_style("discussion--context")
+        elif kind == COMMENT_HEADER:
+            style = base + self.get_component_rich_style("discussion--comment-author")
         elif is_bot:
             style = base + self.get_component_rich_style("discussion--bot-body")
         return Strip([Segment(line.text, style)]).adjust_cell_length(width, base)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
+from vstui.core.threads import ThreadItem
 from vstui.core.views import MessageItem
 from vstui.ui.screens.raw import RawScreen
 from vstui.ui.widgets.discussion import DiscussionView, header_text
@@ -34,6 +36,7 @@ class DiscussionPane(Vertical):
         super().__init__(id=id)
         self.show_bots = False
         self._all: tuple[MessageItem, ...] = ()
+        self._other_threads: tuple[ThreadItem, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield DiscussionView(empty_text="Loading messages…", id="discussion")
@@ -42,8 +45,15 @@ class DiscussionPane(Vertical):
     def view(self) -> DiscussionView:
         return self.query_one("#discussion", DiscussionView)
 
-    def set_messages(self, messages: Sequence[MessageItem], *, loaded: bool = True) -> None:
+    def set_messages(
+        self,
+        messages: Sequence[MessageItem],
+        *,
+        loaded: bool = True,
+        other_threads: Sequence[ThreadItem] = (),
+    ) -> None:
         self._all = tuple(messages)
+        self._other_threads = tuple(other_threads)
         self._refresh()
         if loaded:
             self.view.empty_text = "No human messages yet"
@@ -53,14 +63,35 @@ class DiscussionPane(Vertical):
         self._refresh()
 
     def _refresh(self) -> None:
-        shown = self._all if self.show_bots else tuple(m for m in self._all if not m.is_bot)
-        self.view.set_messages(shown, self.app.tz)
+        if self.show_bots:
+            shown = self._all
+            others = self._other_threads
+        else:
+            # Bots' inline threads follow `b` like their messages.
+            shown = tuple(
+                m
+                if not any(t.is_bot for t in m.threads)
+                else replace(m, threads=tuple(t for t in m.threads if not t.is_bot))
+                for m in self._all
+                if not m.is_bot
+            )
+            others = tuple(t for t in self._other_threads if not t.is_bot)
+        self.view.set_messages(shown, self.app.tz, others)
         bots = sum(1 for m in self._all if m.is_bot)
         humans = len(self._all) - bots
         hint = "shown, b hides" if self.show_bots else "hidden, b shows"
-        self.border_title = Text(
-            f"Discussion — {humans} human message{'s' if humans != 1 else ''} · {bots} from bots ({hint})"
+        threads = [t for m in self._all for t in m.threads] + list(self._other_threads)
+        open_threads = sum(1 for t in threads if t.unresolved and not t.is_bot)
+        title = (
+            f"Discussion — {humans} human message{'s' if humans != 1 else ''} · {bots} from bots"
+            f" ({hint})"
         )
+        if threads:
+            title += f" · {open_threads} unresolved of {len(threads)} threads (n/p)"
+        self.border_title = Text(title)
+
+    def thread_at_top(self) -> ThreadItem | None:
+        return self.view.thread_at_top()
 
     def action_show_raw(self) -> None:
         item = self.view.message_at_top()
