@@ -71,3 +71,15 @@ def test_help(snap_compare: Any, demo: tuple[Any, Path], size: tuple[int, int]):
     """`?` on the CI results pane lists its bindings and their ids."""
     app = app_for(demo, f"help-{size[0]}")
     assert snap_compare(app, terminal_size=size, run_before=screenshots.help_ready)
+
+
+def test_inline_thread(snap_compare: Any, demo: tuple[Any, Path]):
+    """Gorka's inline thread on 381272: file, line, code around it, replies, resolved."""
+    app = app_for(demo, "thread")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.thread_ready)
+
+
+def test_reply_dialog(snap_compare: Any, demo: tuple[Any, Path]):
+    """`a` on 381272: a message and the permitted votes, Code-Review -1 chosen."""
+    app = app_for(demo, "reply")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.reply_ready)

@@ -5,8 +5,8 @@
 Starts the emulator with the seed world at a fixed clock and no activity (so the SVGs only
 change when the UI does), connects exactly as `vstui demo` does (temporary config, real SSH
 and HTTP on loopback), and drives the app with Textual's pilot: the change list, change
-381272 with `x` applied, change 380967 (a recheck pending) with `f` applied, and the help
-screen. The snapshot tests use the same drivers.
+381272 with `x` applied, change 380967 (a recheck pending) with `f` applied, the help
+screen, 381272's inline thread and its reply dialog. The snapshot tests use the same drivers.
 """
 
 from __future__ import annotations
@@ -98,11 +98,49 @@ async def help_ready(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def thread_ready(pilot: Pilot) -> None:
+    """Change 381272 with the Discussion scrolled to Gorka's inline thread (`n`)."""
+    await change_ready(pilot, SEED_CHANGE)
+    app: Any = pilot.app
+    view = app.screen.discussion_pane.view
+    await wait_for(pilot, lambda: any(t.context for t in view.threads))
+    view.focus()
+    for _ in range(len(view.threads) + 1):
+        top = view.thread_at_top()
+        if top is not None and "unit test" in top.comments[0].text:
+            break
+        await pilot.press("n")
+    await wait_for(pilot, lambda: footer_filled(pilot))
+    await pilot.pause()
+
+
+async def reply_ready(pilot: Pilot) -> None:
+    """The reply dialog on 381272: a message and Code-Review -1 chosen (not posted)."""
+    from textual.widgets import TextArea
+
+    from vstui.ui.screens.reply import ReplyScreen
+    from vstui.ui.widgets.vote_selector import VoteSelector
+
+    await change_ready(pilot, SEED_CHANGE)
+    app: Any = pilot.app
+    await pilot.press("a")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReplyScreen))
+    screen = app.screen
+    await wait_for(pilot, lambda: bool(screen.query(VoteSelector)))
+    screen.query_one(TextArea).text = "Agree with Gorka: the key clone needs a unit test first."
+    selector = screen.query_one("#vote-0", VoteSelector)
+    selector.focus()
+    await pilot.press("left")
+    await pilot.pause()
+
+
 SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "change-list": list_ready,
     "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
     "change-ci-failing-only": lambda pilot: change_ready(pilot, RECHECK_CHANGE, "f"),
     "help": help_ready,
+    "change-inline-thread": thread_ready,
+    "reply-dialog": reply_ready,
 }
 
 
