@@ -19,6 +19,11 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     ci_aliases = { "Zuul" = ["zuul", "Zuul CI"] }
     default_query = "status:open"
 
+    [[servers.opendev.dashboards]]          # list sections on number keys (defaults: 1-4)
+    key = "5"
+    title = "Cinder open"
+    query = "project:openstack/cinder status:open"
+
     [keys]      # binding id -> key (validated by the TUI)
     [filters]   # passed to the TUI as-is
     [ui]
@@ -120,6 +125,8 @@ class ServerProfile:
     events_log_timezone: str = "UTC"
     keepalive_interval: float = 15.0
     stall_timeout: float = 60.0
+    # [[servers.X.dashboards]]: (key, title, query); vstui.core.dashboards adds defaults.
+    dashboards: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def rest_url(self) -> str | None:
@@ -270,7 +277,9 @@ _PROFILE_KEYS = [
     "events_log_timezone",
     "keepalive_interval",
     "stall_timeout",
+    "dashboards",
 ]
+_DASHBOARD_KEYS = ["key", "title", "query"]
 _TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui"]
 _UI_KEYS = ["theme"]
 
@@ -356,10 +365,41 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         kw["stall_timeout"] = c.number(
             key("stall_timeout"), data["stall_timeout"], 1, 86400, integer=False
         )
+    if "dashboards" in data:
+        kw["dashboards"] = _dashboards(c, table, data["dashboards"])
     if not (kw.get("url") or kw.get("ssh_host")) and "url" not in data and "ssh_host" not in data:
         c.bad(f"[{table}]", "needs at least url (REST) or ssh_host (event stream)")
     clean = {k: v for k, v in kw.items() if v is not None}
     return ServerProfile(**clean)
+
+
+def _dashboards(c: _Checker, table: str, value: Any) -> tuple[tuple[str, str, str], ...]:
+    """`[[servers.X.dashboards]]` entries: key (one digit), title, query."""
+    where = f"[{table}] dashboards"
+    if not isinstance(value, list):
+        c.bad(where, "must be an array of tables: [[servers.NAME.dashboards]]")
+        return ()
+    out: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(value):
+        at = f"[{table}.dashboards.{i}]"
+        if not isinstance(entry, dict):
+            c.bad(at, f"must be a table with key, title and query, got {_show(entry)}")
+            continue
+        c.unknown(f"{table}.dashboards.{i}", entry, _DASHBOARD_KEYS)
+        key = c.string(f"{at} key", entry.get("key"), what="one digit 0-9")
+        title = c.string(f"{at} title", entry.get("title"))
+        query = c.string(f"{at} query", entry.get("query"), what="a Gerrit query")
+        if key is not None and (len(key) != 1 or not key.isdigit()):
+            c.bad(f"{at} key", f"must be one digit 0-9, got {key!r}")
+            continue
+        if key in seen:
+            c.bad(f"{at} key", f"{key!r} is bound twice")
+            continue
+        if key is not None and title and query and query.strip():
+            seen.add(key)
+            out.append((key, title, query.strip()))
+    return tuple(out)
 
 
 def parse_config(data: Mapping[str, Any], path: Path) -> Config:

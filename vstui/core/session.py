@@ -367,6 +367,7 @@ class ReviewSession:
             ci=self._summary(entry),
             work_in_progress=change.work_in_progress,
             unresolved=change.unresolved_comment_count or 0,
+            starred=change.starred,
         )
 
     def _summary(self, entry: ChangeEntry) -> CICounts | None:
@@ -588,8 +589,18 @@ class ReviewSession:
             number, revision, message=message or None, labels=labels or None, comments=comments
         )
 
+    def is_starred(self, number: int) -> bool:
+        entry = self.store.get((self.server, number))
+        return entry is not None and entry.change.starred
+
     async def set_star(self, number: int, starred: bool) -> None:
+        """Star or unstar; the stored change follows at once (no event tells us)."""
         await self.rest.set_star(number, starred)
+        entry = self.store.get((self.server, number))
+        if entry is not None:
+            entry.change = msgspec.structs.replace(entry.change, starred=starred)
+            entry.version += 1
+        self.listener.changes_updated(frozenset({number}))
 
     # ------------------------------------------------------------------ events
 

@@ -52,6 +52,7 @@ class ChangeListItem:
     ci: CICounts | None  # None until the change's messages and verifications are loaded
     work_in_progress: bool = False
     unresolved: int = 0  # unresolved inline comment threads (Gerrit's count)
+    starred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -510,6 +510,7 @@ def change_from_json(value: Any) -> Change | None:
         insertions=_int_or_none(value.get("insertions")),
         deletions=_int_or_none(value.get("deletions")),
         unresolved_comment_count=_int_or_none(value.get("unresolved_comment_count")),
+        starred=_bool(value.get("starred")),
         more_changes=_bool(value.get("_more_changes")),
     )
 

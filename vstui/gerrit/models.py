@@ -215,6 +215,7 @@ class Change(Struct, frozen=True):
     insertions: int | None = None
     deletions: int | None = None
     unresolved_comment_count: int | None = None
+    starred: bool = False  # by the caller (REST ChangeInfo `starred`)
     more_changes: bool = False
 
     @property

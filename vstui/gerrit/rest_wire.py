@@ -143,6 +143,7 @@ class _ChangeInfo(Struct, gc=False):
     insertions: Int | None = None
     deletions: Int | None = None
     unresolved_comment_count: Int | None = None
+    starred: bool = False
     more_changes: bool = field(default=False, name="_more_changes")
 
 
@@ -363,6 +364,7 @@ class Converter:
             insertions=info.insertions,
             deletions=info.deletions,
             unresolved_comment_count=info.unresolved_comment_count,
+            starred=info.starred,
             more_changes=info.more_changes,
         )
 

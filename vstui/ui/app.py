@@ -25,12 +25,15 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from vstui.core.ci_filter import CIFilter
+from vstui.core.dashboards import DEFAULTS as DEFAULT_DASHBOARDS
+from vstui.core.dashboards import Dashboard, for_key
 from vstui.core.filter_state import FilterStateStore
+from vstui.core.query_history import QueryHistory
 from vstui.core.reply import ReplyDraft, Review
 from vstui.core.status import StreamStatus
 from vstui.core.threads import ThreadItem
 from vstui.core.views import ChangeListItem, ChangeView
-from vstui.gerrit.errors import GerritError
+from vstui.gerrit.errors import GerritError, GerritRequestError
 from vstui.sanitize import is_safe_url, one_line
 from vstui.ui.commands import ActionCommands, ChangeCommands
 from vstui.ui.keymap import build_keymap
@@ -127,8 +130,13 @@ class VstuiApp(App[int]):
         config_path: str = "",
         config_problem: str | None = None,
         theme: str | None = None,
+        dashboards: Sequence[Dashboard] = DEFAULT_DASHBOARDS,
+        query_history: QueryHistory | None = None,
     ) -> None:
         super().__init__()
+        self.dashboards = tuple(dashboards)
+        self.query_history = query_history
+        self.current_dashboard: Dashboard | None = None
         self.session = session
         self.clock = clock
         self.tz = tz
@@ -263,14 +271,51 @@ class VstuiApp(App[int]):
 
     # ------------------------------------------------------------ work for the screens
 
-    def run_query(self, query: str) -> None:
+    def run_dashboard(self, key: str) -> None:
+        """Number key on the list: that section's query (its title in the title bar)."""
+        board = for_key(self.dashboards, key)
+        if board is None:
+            self.say(f"No dashboard on key {key}", severity="warning")
+            return
+        self.run_query(board.query, dashboard=board)
+
+    def remember_query(self, query: str) -> None:
+        history, session = self.query_history, self.session
+        if history is not None and session is not None:
+            self.run_worker(
+                partial(history.add, session.server, query),
+                thread=True,
+                group="state",
+                exit_on_error=False,
+            )
+
+    def query_history_entries(self) -> list[str]:
+        if self.query_history is None or self.session is None:
+            return []
+        return self.query_history.entries(self.session.server)
+
+    def run_query(self, query: str, *, dashboard: Dashboard | None = None) -> None:
         session = self.session
         if session is None:
             return
         self.current_query = query
+        self.current_dashboard = dashboard
         screen = self._list_screen
         if screen is not None:
             screen.show_changes([], done=False)
+        fallback = dashboard.fallback if dashboard is not None else None
+
+        async def load(q: str) -> None:
+            try:
+                await session.run_query(q, partial_results=self._partial_results)
+            except GerritRequestError:
+                if fallback is None or q == fallback:
+                    raise
+                # An older Gerrit without `attention:`: the section's fallback query.
+                self.current_query = fallback
+                if screen is not None:
+                    screen.update_title()
+                await session.run_query(fallback, partial_results=self._partial_results)
 
         async def work() -> None:
             # Loading 10,000 changes allocates millions of long-lived objects: the cyclic
@@ -279,7 +324,7 @@ class VstuiApp(App[int]):
             # showed as ~100 ms stalls under event floods).
             gc.disable()
             try:
-                await session.run_query(query, partial_results=self._partial_results)
+                await load(query)
             except Exception:
                 if screen is not None:
                     screen.loading_failed()
@@ -344,6 +389,18 @@ class VstuiApp(App[int]):
             self.say(f"Posted 'recheck' on {number},{patch_set}")
 
         self._run("review", work())
+
+    def toggle_star(self, number: int) -> None:
+        session = self.session
+        if session is None:
+            return
+        starred = not session.is_starred(number)
+
+        async def work() -> None:
+            await session.set_star(number, starred)
+            self.say(f"{'Starred' if starred else 'Unstarred'} {number}")
+
+        self._run("star", work())
 
     # ------------------------------------------------------------ reply and vote
 

@@ -55,12 +55,17 @@ def run_tui(config: Config, server: str | None) -> int:
     except (ConfigError, GerritError) as exc:
         print(f"vstui: {exc}", file=sys.stderr)
         return 1
+    from vstui.core.dashboards import dashboards
+    from vstui.core.query_history import QueryHistory
+
     app = VstuiApp(
         session,
         keys=config.keys,
         theme=config.theme,
         filter_store=FilterStateStore(),
         config_path=config_path,
+        dashboards=dashboards(profile.dashboards),
+        query_history=QueryHistory(),
     )
     app.run()
     return app.return_code or 0

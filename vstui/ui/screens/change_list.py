@@ -15,6 +15,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from vstui.core.dashboards import KEYS as DASHBOARD_KEYS
+from vstui.core.query_history import HistoryCursor
 from vstui.core.views import ChangeListItem
 from vstui.ui.safe_text import safe_line
 from vstui.ui.widgets.change_table import ChangeTable, change_row
@@ -42,6 +44,27 @@ class ChangeListScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("w", "open_web", "Web", tooltip="Open in web UI", id="list.web"),
         Binding("escape", "cancel_query", "Cancel query edit", show=False, id="list.cancel_query"),
+        Binding("up", "history(1)", "Older query", show=False, id="list.history_older"),
+        Binding("down", "history(-1)", "Newer query", show=False, id="list.history_newer"),
+        *(
+            Binding(
+                key,
+                f"dashboard('{key}')",
+                f"Dashboard {key}",
+                tooltip=f"Dashboard {key} (sections: [[servers.NAME.dashboards]])",
+                show=False,
+                id=f"list.dashboard_{key}",
+            )
+            for key in DASHBOARD_KEYS
+        ),
+        Binding(
+            "s",
+            "toggle_star",
+            "Star",
+            tooltip="Star / unstar the change",
+            show=False,
+            id="list.star",
+        ),
     ]
 
     # While pages of a long query arrive, new rows are handed to the table at most this
@@ -62,6 +85,8 @@ class ChangeListScreen(Screen[None]):
         self._title: Text | None = None
         self.loading_changes = True
         self.failed = False
+        self.marks: set[int] = set()
+        self._history: HistoryCursor | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="list-title", markup=False)
@@ -89,8 +114,16 @@ class ChangeListScreen(Screen[None]):
         title.append("vstui", style="bold")
         title.append(" · ")
         title.append_text(safe_line(self.app.server_label))
-        title.append(" · query: ")
-        title.append_text(safe_line(self.app.current_query, style="bold"))
+        board = self.app.current_dashboard
+        if board is not None:
+            title.append(f" · {board.key} ")
+            title.append_text(safe_line(board.title, style="bold"))
+            title.append(" (")
+            title.append_text(safe_line(self.app.current_query, style="dim"))
+            title.append(")")
+        else:
+            title.append(" · query: ")
+            title.append_text(safe_line(self.app.current_query, style="bold"))
         if self.loading_changes:
             title.append(" · loading…", style="italic")
         elif self.failed:
@@ -119,7 +152,9 @@ class ChangeListScreen(Screen[None]):
         self.failed = False
         now, tz = self.app.clock(), self.app.tz
         self._items = {item.number: item for item in items}
-        self._rows = {item.number: change_row(item, now, tz) for item in items}
+        self._rows = {
+            item.number: change_row(item, now, tz, item.number in self.marks) for item in items
+        }
         self._order = [item.number for item in items]
         self.loading_changes = not done
         self.table.empty_text = "Loading changes…" if not done else "No changes match this query"
@@ -143,7 +178,7 @@ class ChangeListScreen(Screen[None]):
         table = self.table
         for item in items:
             number = item.number
-            row = change_row(item, now, tz)
+            row = change_row(item, now, tz, item.number in self.marks)
             known = number in self._rows
             self._items[number] = item
             self._rows[number] = row
@@ -197,7 +232,7 @@ class ChangeListScreen(Screen[None]):
         now, tz = self.app.clock(), self.app.tz
         for item in items:
             self._items[item.number] = item
-            self._rows[item.number] = change_row(item, now, tz)
+            self._rows[item.number] = change_row(item, now, tz, item.number in self.marks)
         if list(order) == self._order:
             table = self.table
             for item in items:
@@ -235,7 +270,7 @@ class ChangeListScreen(Screen[None]):
             self.app.load_summaries(missing)
 
     def action_refresh(self) -> None:
-        self.app.run_query(self.app.current_query)
+        self.app.run_query(self.app.current_query, dashboard=self.app.current_dashboard)
 
     def action_open_web(self) -> None:
         number = self.table.cursor_key
@@ -247,11 +282,47 @@ class ChangeListScreen(Screen[None]):
         box.value = self.app.current_query
         box.add_class("editing")
         box.focus()
+        self._history = HistoryCursor(self.app.query_history_entries(), box.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_query":
+        if action in ("cancel_query", "history"):
             return self.query_input.has_class("editing")
         return True
+
+    def action_history(self, step: int) -> None:
+        cursor = self._history
+        if cursor is None:
+            return
+        value = cursor.older() if step > 0 else cursor.newer()
+        if value is None:
+            self.app.bell()
+            return
+        box = self.query_input
+        box.value = value
+        box.cursor_position = len(value)
+
+    def action_dashboard(self, key: str) -> None:
+        self.app.run_dashboard(key)
+
+    def action_toggle_star(self) -> None:
+        number = self.table.cursor_key
+        if isinstance(number, int):
+            self.app.toggle_star(number)
+
+    def set_marks(self, numbers: Iterable[int], on: bool = True) -> None:
+        """Mark rows (a notification, an unread update) or clear their marks."""
+        if not self._has_table():
+            return
+        now, tz = self.app.clock(), self.app.tz
+        for number in numbers:
+            if on:
+                self.marks.add(number)
+            else:
+                self.marks.discard(number)
+            item = self._items.get(number)
+            if item is not None:
+                row = self._rows[number] = change_row(item, now, tz, number in self.marks)
+                self.table.update_row(row)
 
     def action_cancel_query(self) -> None:
         box = self.query_input
@@ -263,4 +334,5 @@ class ChangeListScreen(Screen[None]):
         query = event.value.strip()
         self.action_cancel_query()
         if query:
+            self.app.remember_query(query)
             self.app.run_query(query)

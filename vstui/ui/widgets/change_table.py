@@ -12,6 +12,7 @@ from vstui.ui.safe_text import plain_line
 from vstui.ui.widgets.virtual_table import Column, Styled, TableRow, VirtualTable
 
 COLUMNS = (
+    Column("mark", "", width=1),  # ● a notification or an unread update since last opened
     Column("number", "#", width=7, justify="right"),
     Column("project", "Project", ratio=2, min_width=8),
     Column("subject", "Subject", ratio=5, min_width=10),
@@ -19,6 +20,7 @@ COLUMNS = (
     Column("updated", "Updated", width=7, justify="right"),
     Column("cr", "CR", width=3, justify="right"),
     Column("v", "V", width=3, justify="right"),
+    Column("unresolved", "⚑", width=2, justify="right"),  # unresolved inline threads
     Column("ci", "CI ✓ ✗ ! … ↻", width=15),
 )
 
@@ -81,14 +83,25 @@ def _today(minute: int, tz: tzinfo | None) -> date:
     return datetime.fromtimestamp(minute * 60, tz=tz).astimezone(tz).date()
 
 
-def change_row(item: ChangeListItem, now: float, tz: tzinfo | None) -> TableRow:
+@lru_cache(maxsize=64)
+def unresolved_cell(count: int) -> Styled | str:
+    return Styled.of(str(count), "pending") if count > 0 else ""
+
+
+MARK_CELL = Styled.of("●", "running")
+
+
+def change_row(item: ChangeListItem, now: float, tz: tzinfo | None, mark: bool = False) -> TableRow:
     subject = plain_line(item.subject)
+    if item.starred:
+        subject = "★ " + subject
     if item.work_in_progress:
         subject = "WIP: " + subject
     style = "" if item.status == "NEW" else "dim"
     return TableRow(
         item.number,
         (
+            MARK_CELL if mark else "",
             str(item.number),
             plain_line(item.project),
             subject,
@@ -96,6 +109,7 @@ def change_row(item: ChangeListItem, now: float, tz: tzinfo | None) -> TableRow:
             format_updated(item.updated, now, tz),
             vote_cell(item.code_review),
             vote_cell(item.verified),
+            unresolved_cell(item.unresolved),
             ci_cell(item.ci),
         ),
         style=style,
