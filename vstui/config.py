@@ -29,6 +29,12 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     [ui]
     theme = "textual-dark"
 
+    [notify]    # in-app toasts and row marks; optionally the terminal too
+    changes = ["mine", "starred"]           # also "reviewing", "all"
+    events = ["ci-done", "ci-failure", "comment", "vote", "status"]
+    terminal = "off"                        # "bell", "osc9", "osc777" (pass through tmux)
+    per_minute = 6
+
 Unknown keys and bad values are rejected with the file, the key and what is allowed. The HTTP
 password never lives in this file and is never printed: `repr()` of a profile shows only where
 the password would come from. No Textual here.
@@ -153,6 +159,7 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     filters: Mapping[str, Any] = field(default_factory=dict)
     theme: str | None = None
+    notify: Any = None  # NotifySettings (defined below); None = defaults
 
     def server(self, name: str | None = None) -> ServerProfile:
         """The named profile, else `default_server`, else the only one; ConfigError if none."""
@@ -280,7 +287,24 @@ _PROFILE_KEYS = [
     "dashboards",
 ]
 _DASHBOARD_KEYS = ["key", "title", "query"]
-_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui"]
+_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui", "notify"]
+_NOTIFY_KEYS = ["changes", "events", "terminal", "per_minute"]
+NOTIFY_SCOPES = ("mine", "starred", "reviewing", "all")
+NOTIFY_EVENTS = ("ci-done", "ci-failure", "comment", "vote", "status")
+NOTIFY_TERMINAL = ("off", "bell", "osc9", "osc777")
+
+
+@dataclass(frozen=True)
+class NotifySettings:
+    """`[notify]`: which changes (mine, starred, reviewing, all), which events, how the
+    terminal is told (off, bell, osc9, osc777) and at most how many notices a minute."""
+
+    changes: tuple[str, ...] = ("mine", "starred")
+    events: tuple[str, ...] = NOTIFY_EVENTS
+    terminal: str = "off"
+    per_minute: int = 6
+
+
 _UI_KEYS = ["theme"]
 
 
@@ -445,6 +469,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         c.unknown("ui", ui, _UI_KEYS)
         if "theme" in ui:
             theme = c.string("[ui] theme", ui["theme"], what="a theme name")
+    notify = _notify(c, data.get("notify", {}))
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -454,7 +479,35 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         keys=keys,
         filters=dict(filters),
         theme=theme,
+        notify=notify,
     )
+
+
+def _notify(c: _Checker, value: Any) -> NotifySettings:
+    if not isinstance(value, dict):
+        c.bad("notify", "must be a table")
+        return NotifySettings()
+    c.unknown("notify", value, _NOTIFY_KEYS)
+    kw: dict[str, Any] = {}
+    for name, allowed in (("changes", NOTIFY_SCOPES), ("events", NOTIFY_EVENTS)):
+        if name in value:
+            items = c.str_list(f"[notify] {name}", value[name])
+            bad = [i for i in items if i not in allowed]
+            if bad:
+                c.bad(f"[notify] {name}", f"unknown {bad!r} (allowed: {', '.join(allowed)})")
+            else:
+                kw[name] = tuple(items)
+    if "terminal" in value:
+        terminal = c.string("[notify] terminal", value["terminal"])
+        if terminal is not None and terminal not in NOTIFY_TERMINAL:
+            c.bad("[notify] terminal", f"must be one of {', '.join(NOTIFY_TERMINAL)}")
+        elif terminal is not None:
+            kw["terminal"] = terminal
+    if "per_minute" in value:
+        number = c.number("[notify] per_minute", value["per_minute"], 1, 60, integer=True)
+        if number is not None:
+            kw["per_minute"] = number
+    return NotifySettings(**kw)
 
 
 def load_config(path: str | Path | None = None) -> Config:

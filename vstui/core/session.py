@@ -31,6 +31,8 @@ from typing import Any, Protocol
 
 import msgspec
 
+from vstui.core.notify import ChangeState
+from vstui.core.notify import Message as NotifyMessage
 from vstui.core.present import (
     ci_counts,
     ci_job_items,
@@ -587,6 +589,46 @@ class ReviewSession:
         reload is not a failed post."""
         await self.rest.post_review(
             number, revision, message=message or None, labels=labels or None, comments=comments
+        )
+
+    def change_state(self, number: int, me: int | None) -> ChangeState | None:
+        """What the notification rules look at for `number` (see `vstui.core.notify`)."""
+        entry = self.store.get((self.server, number))
+        if entry is None:
+            return None
+        change = entry.change
+        messages = None
+        if entry.messages is not None and entry.results is not None:
+            classes = message_classes(entry.messages, entry.results)
+            messages = tuple(
+                NotifyMessage(
+                    m.id,
+                    m.author.account_id if m.author is not None else None,
+                    m.author.label if m.author is not None else "Gerrit",
+                    is_bot or m.author is None,
+                )
+                for m, (is_bot, _ci) in zip(entry.messages, classes, strict=True)
+            )
+        votes = frozenset(
+            (name, a.by.account_id, a.value)
+            for name, label in change.labels.items()
+            for a in label.approvals
+            if a.by is not None and a.by.account_id is not None and not a.by.is_service_user
+        )
+        reviewing = me is not None and any(
+            a.account_id == me for accounts in change.reviewers.values() for a in accounts
+        )
+        return ChangeState(
+            number=number,
+            subject=change.subject,
+            status=change.status,
+            owner_id=change.owner.account_id if change.owner is not None else None,
+            starred=change.starred,
+            reviewing=reviewing,
+            patch_set=entry.current_patch_set,
+            ci=self._summary(entry),
+            messages=messages,
+            votes=votes or None,
         )
 
     def is_starred(self, number: int) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import tzinfo
@@ -28,6 +29,7 @@ from vstui.core.ci_filter import CIFilter
 from vstui.core.dashboards import DEFAULTS as DEFAULT_DASHBOARDS
 from vstui.core.dashboards import Dashboard, for_key
 from vstui.core.filter_state import FilterStateStore
+from vstui.core.notify import Notifier, Rules, terminal_sequence
 from vstui.core.query_history import QueryHistory
 from vstui.core.reply import ReplyDraft, Review
 from vstui.core.status import StreamStatus
@@ -104,6 +106,14 @@ class VstuiApp(App[int]):
         ),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(
+            "N",
+            "toggle_quiet",
+            "Quiet",
+            tooltip="Notifications on/off (quiet: rows are still marked)",
+            show=False,
+            id="app.quiet",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "Palette",
@@ -132,8 +142,11 @@ class VstuiApp(App[int]):
         theme: str | None = None,
         dashboards: Sequence[Dashboard] = DEFAULT_DASHBOARDS,
         query_history: QueryHistory | None = None,
+        notify_rules: Rules | None = None,
     ) -> None:
         super().__init__()
+        self.notify_rules = notify_rules or Rules()
+        self.notifier: Notifier | None = None
         self.dashboards = tuple(dashboards)
         self.query_history = query_history
         self.current_dashboard: Dashboard | None = None
@@ -175,6 +188,17 @@ class VstuiApp(App[int]):
         await self.push_screen(self._list_screen)
         self._run("session", self.session.start(self))
         self.run_query(self.current_query)
+        self._run("notify", self._start_notifier(self.session))
+
+    async def _start_notifier(self, session: ReviewSession) -> None:
+        """Notifications need to know who "me" is (own actions never notify)."""
+        me = await session.self_account_id()
+        self.notifier = Notifier(me, self.notify_rules)
+        # Record what is known now: only what changes from here on is news.
+        self.notifier.observe(
+            (s for n in session.list_order() if (s := session.change_state(n, me)) is not None),
+            time.time(),
+        )
 
     async def on_unmount(self) -> None:
         # A filter being saved must reach the disk before the process goes.
@@ -244,6 +268,39 @@ class VstuiApp(App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, ChangeScreen) and screen.number in numbers:
                     screen.refresh_view()
+        self._notify_changes(session, numbers)
+
+    def _notify_changes(self, session: ReviewSession, numbers: set[int]) -> None:
+        notifier = self.notifier
+        if notifier is None:
+            return
+        states = [s for n in numbers if (s := session.change_state(n, notifier.me)) is not None]
+        notices, marked = notifier.observe(states, time.time())
+        if isinstance(self.screen, ChangeScreen):
+            marked.discard(self.screen.number)  # being read: no mark to clear later
+        if marked and self._list_screen is not None:
+            self._list_screen.set_marks(marked)
+        for notice in notices:
+            self.notify(notice.body, title=notice.title, markup=False, timeout=8)
+            self.terminal_notify(notice.title, notice.body)
+
+    def terminal_notify(self, title: str, body: str) -> None:
+        """Tell the terminal too (bell / OSC 9 / OSC 777), as configured."""
+        sequence = terminal_sequence(
+            self.notify_rules.terminal, title, body, tmux=bool(os.environ.get("TMUX"))
+        )
+        driver = getattr(self, "_driver", None)
+        if sequence and driver is not None and not self.is_headless:
+            driver.write(sequence)
+            driver.flush()
+
+    def action_toggle_quiet(self) -> None:
+        if self.notifier is None:
+            return
+        self.notifier.quiet = not self.notifier.quiet
+        self.say(
+            "Notifications off (rows still marked)" if self.notifier.quiet else "Notifications on"
+        )
 
     def _status_bars(self) -> list[StatusBar]:
         bars: list[StatusBar] = []
@@ -355,6 +412,8 @@ class VstuiApp(App[int]):
             return
         if isinstance(self.screen, ChangeScreen) and self.screen.number == number:
             return
+        if self._list_screen is not None:
+            self._list_screen.set_marks([number], False)
         self.push_screen(ChangeScreen(number))
 
     def change_closed(self, number: int) -> None:

@@ -56,6 +56,7 @@ def run_tui(config: Config, server: str | None) -> int:
         print(f"vstui: {exc}", file=sys.stderr)
         return 1
     from vstui.core.dashboards import dashboards
+    from vstui.core.notify import notify_rules
     from vstui.core.query_history import QueryHistory
 
     app = VstuiApp(
@@ -66,6 +67,7 @@ def run_tui(config: Config, server: str | None) -> int:
         config_path=config_path,
         dashboards=dashboards(profile.dashboards),
         query_history=QueryHistory(),
+        notify_rules=notify_rules(config.notify),
     )
     app.run()
     return app.return_code or 0
