@@ -74,7 +74,10 @@ class EventDecodeError(ValueError):
     """A stream line that is not a JSON object (not UTF-8, not JSON, or a non-object value)."""
 
 
-_EVENT_DECODER = msgspec.json.Decoder(Union[tuple(EVENT_TYPES.values())], strict=False)  # type: ignore[valid-type]  # noqa: UP007
+_EVENT_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    Union[tuple(EVENT_TYPES.values())],  # noqa: UP007
+    strict=False,
+)
 _ANY_DECODER = msgspec.json.Decoder()
 _force = msgspec.structs.force_setattr
 
@@ -96,7 +99,7 @@ def decode_event(data: bytes | str, *, source: str = "stream") -> Event:
         raise EventDecodeError(f"expected bytes or str, got {type(data).__name__}")
     line = line.strip()
     try:
-        event = _EVENT_DECODER.decode(line)
+        event: Event = _EVENT_DECODER.decode(line)
     except msgspec.ValidationError:
         event = _decode_slow(line)
     except msgspec.DecodeError as exc:
@@ -585,7 +588,7 @@ def decode_change(
     body: bytes, *, server: str = "gerrit", what: str = "GET change"
 ) -> Change | None:
     """A Get Change / Get Change Detail body -> `Change` (None if it is not an object)."""
-    return _decode_body(
+    change: Change | None = _decode_body(
         body,
         server,
         what,
@@ -595,6 +598,7 @@ def decode_change(
         _wire.Converter.change,
         _change_raw,
     )
+    return change
 
 
 def decode_messages(
