@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import islice
 from typing import Any
 
@@ -45,6 +45,7 @@ from vstui.ci.classify import BotRules, Classification, classify, classify_field
 from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration, result_word
 from vstui.ci.model import CIReport, Job, RecheckRequest, fast_constructor, new_job, new_report
 from vstui.ci.recheck import detect_recheck, extract_recheck_hints
+from vstui.timestamps import parse_timestamp
 
 # ------------------------------------------------------------------------- votes
 _LABEL_VOTE = re.compile(r"([A-Za-z][\w-]{0,80}?)([+-]\d{1,4})\Z")
@@ -893,45 +894,8 @@ class RecordError(ValueError):
     """A ChangeMessageInfo-like record with a missing field or a wrong type."""
 
 
-# Gerrit's own layout, exactly (nanoseconds, no zone). For it, `datetime.fromisoformat` of
-# the first 26 characters (microseconds) plus "+00:00" gives the very datetime the general
-# path below builds, and raises ValueError for the same impossible dates: a third of the cost.
-_GERRIT_TS = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}")
-_from_iso = datetime.fromisoformat
-
-
-def parse_gerrit_timestamp(value: str | None) -> datetime | None:
-    """Gerrit's `2017-08-30 20:04:36.000000000` (UTC) → aware datetime; None if unreadable."""
-    if not value or not isinstance(value, str) or len(value) < 19:
-        return None
-    if len(value) == 29 and _GERRIT_TS.fullmatch(value) is not None:
-        try:
-            return _from_iso(value[:26] + "+00:00")
-        except ValueError:
-            return None
-    s = value.strip()
-    # Fixed layout "YYYY-MM-DD hh:mm:ss[.fffffffff]"; slicing is ~10x cheaper than strptime.
-    if len(s) < 19 or s[4] != "-" or s[7] != "-" or s[10] not in " T" or s[13] != ":":
-        return None
-    try:
-        micro = 0
-        frac = s[20:].rstrip("Z") if len(s) > 20 and s[19] == "." else ""
-        if frac:
-            if not frac.isdigit():
-                return None
-            micro = int(frac[:6].ljust(6, "0"))
-        return datetime(
-            int(s[0:4]),
-            int(s[5:7]),
-            int(s[8:10]),
-            int(s[11:13]),
-            int(s[14:16]),
-            int(s[17:19]),
-            micro,
-            tzinfo=UTC,
-        )
-    except ValueError:
-        return None
+# The one timestamp parser (the client's decoder uses it too).
+parse_gerrit_timestamp = parse_timestamp
 
 
 def _check_str(value: Any, field: str) -> None:
