@@ -216,7 +216,7 @@ class GerritRestClient(_Base):
         method: str,
         path: str,
         *,
-        params: list[tuple[str, str]] | None = None,
+        params: Sequence[tuple[str, str]] | None = None,
         json: Any = None,
     ) -> httpx.Response:
         """One request with the concurrency limit and retries; returns a 2xx response."""
@@ -226,7 +226,9 @@ class GerritRestClient(_Base):
             attempt += 1
             try:
                 async with self._limit:
-                    response = await self._client.request(method, url, params=params, json=json)
+                    response = await self._client.request(
+                        method, url, params=list(params or ()), json=json
+                    )
                     body = await response.aread()
             except httpx.HTTPError as exc:
                 if attempt < self.retry.attempts and self._should_retry(method, exc):
@@ -524,7 +526,7 @@ class GerritSyncClient(_Base):
         while True:
             attempt += 1
             try:
-                response = self._client.request(method, url, params=params)
+                response = self._client.request(method, url, params=list(params or ()))
             except httpx.HTTPError as exc:
                 if attempt < self.retry.attempts and self._should_retry(method, exc):
                     self._sleep(self.retry.delay(attempt - 1))
