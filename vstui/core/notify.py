@@ -220,15 +220,16 @@ def _merged(before: ChangeState | None, after: ChangeState) -> ChangeState:
         return after
     from dataclasses import replace
 
-    updates: dict[str, object] = {}
+    merged = after
     if after.messages is None and before.messages is not None:
-        updates["messages"] = before.messages
+        merged = replace(merged, messages=before.messages)
     if after.votes is None and before.votes is not None and after.patch_set == before.patch_set:
-        updates["votes"] = before.votes
+        merged = replace(merged, votes=before.votes)
     if after.ci is None and before.ci is not None:
         # Same patch set: the last counts still hold. A new one starts with no results.
-        updates["ci"] = before.ci if after.patch_set == before.patch_set else CICounts()
-    return replace(after, **updates) if updates else after
+        same = after.patch_set == before.patch_set
+        merged = replace(merged, ci=before.ci if same else CICounts())
+    return merged
 
 
 def terminal_sequence(kind: str, title: str, body: str, *, tmux: bool = False) -> str:

@@ -110,8 +110,16 @@ class RestAPI(Protocol):
         self, change: str | int, revision: str | int = "current"
     ) -> tuple[Any, ...]: ...
     async def post_review(
-        self, change: str | int, revision: str | int = "current", *, message: str | None = None
+        self,
+        change: str | int,
+        revision: str | int = "current",
+        *,
+        message: str | None = None,
+        labels: Mapping[str, int] | None = None,
+        comments: Sequence[CommentInput] = (),
     ) -> Any: ...
+    async def get_review_context(self, change: str | int, self_id: int | None) -> ReviewContext: ...
+    async def set_star(self, change: str | int, starred: bool) -> None: ...
     async def aclose(self) -> None: ...
 
 
@@ -447,9 +455,11 @@ class ReviewSession:
         list_comments = getattr(self.rest, "list_comments", None)
         if list_comments is None:
             return (), ()
-        human, robot = await asyncio.gather(
+        answers: tuple[Any, ...] = await asyncio.gather(
             list_comments(number), list_comments(number, robot=True), return_exceptions=True
         )
+        human: Any = answers[0]
+        robot: Any = answers[1]
         if isinstance(human, BaseException):
             if not isinstance(human, GerritError):
                 raise human
