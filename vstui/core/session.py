@@ -664,6 +664,8 @@ class ReviewSession:
             entry.change = msgspec.structs.replace(entry.change, starred=starred)
             entry.version += 1
         self.listener.changes_updated(frozenset({number}))
+        # A refresh fetched before the PUT may land after it: fetch once more.
+        self.mark_dirty([number])
 
     # ------------------------------------------------------------------ events
 
