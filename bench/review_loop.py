@@ -1,8 +1,9 @@
 """The reviewer's loop, headless, on the emulator's `large:10000` world (real HTTP + SSH):
 
 - opening a change with 300 inline comments in 40 threads (on top of its 1,000 CI results
-  and 300 human messages): enter to the Discussion painted with its threads (goal <= 150 ms),
-  next to the peer measured in the same run: the same kind of change without comments;
+  and 300 human messages), from the list: enter to the Discussion painted with its threads
+  (goal <= 150 ms), then with the file lines around them; next to the peer measured in the
+  same run: the same kind of change, without comments, opened to its full detail;
 - a dashboard switch (`1`, then `2`) on the 10,000-change list: key press to the new list's
   first painted rows (goal <= 300 ms), next to the floor: one bare GET of that query's first
   page (what any client must wait for).
@@ -50,13 +51,15 @@ def child(directory: Path, spawned: float) -> None:
         session, filter_store=FilterStateStore(directory / "filters.json"), dashboards=boards
     )
     out: dict[str, Any] = {}
-    paints: dict[str, list[float]] = {"discussion": [], "list": []}
+    paints: dict[str, list[float]] = {"discussion": [], "context": [], "list": []}
     real_discussion = DiscussionView.render_line
     real_list = ChangeTable.render_line
 
     def discussion_line(self: Any, y: int) -> Any:
         if self.threads:
             paints["discussion"].append(time.time())
+            if any(t.context for t in self.threads):
+                paints["context"].append(time.time())
         return real_discussion(self, y)
 
     def list_line(self: Any, y: int) -> Any:
@@ -66,6 +69,16 @@ def child(directory: Path, spawned: float) -> None:
 
     DiscussionView.render_line = discussion_line  # type: ignore[method-assign]
     ChangeTable.render_line = list_line  # type: ignore[method-assign]
+
+    fetched: list[float] = []
+    real_comments = session.rest.list_comments
+
+    async def list_comments(*args: Any, **kw: Any) -> Any:
+        result = await real_comments(*args, **kw)
+        fetched.append(time.time())
+        return result
+
+    session.rest.list_comments = list_comments
 
     async def wait(pilot: Any, condition: Any, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -86,6 +99,8 @@ def child(directory: Path, spawned: float) -> None:
             )
             await pilot.pause()
             paints["discussion"].clear()
+            paints["context"].clear()
+            fetched.clear()
             started = time.time()
             await pilot.press("enter")
             await wait(pilot, lambda: isinstance(app.screen, ChangeScreen))
@@ -94,6 +109,9 @@ def child(directory: Path, spawned: float) -> None:
             if key == "threads":
                 await wait(pilot, lambda: bool(paints["discussion"]))
                 out["threads_painted_s"] = paints["discussion"][0] - started
+                out["comments_fetched_s"] = max(fetched) - started
+                await wait(pilot, lambda: bool(paints["context"]))
+                out["context_painted_s"] = paints["context"][0] - started
                 view = change.discussion_pane.view
                 out["threads"] = len(view.threads)
                 out["comments"] = sum(len(t.comments) for t in view.threads)
@@ -235,11 +253,15 @@ def main() -> int:
                 runs.append(result_of(proc))
             r = runs[-1]
             threads = median([x["threads_painted_s"] for x in runs])
+            context = median([x["context_painted_s"] for x in runs])
+            fetch = median([x["comments_fetched_s"] for x in runs])
             peer_s = median([x["peer_loaded_s"] for x in runs])
             print(
                 f"open change {heavy.number} with {r['comments']} inline comments in "
                 f"{r['threads']} threads ({r['context_lines']} file context lines): Discussion "
                 f"with threads painted in {threads * 1000:.0f} ms median of {RUNS} (goal <= 150 ms)"
+                f", with their file lines at {context * 1000:.0f} ms (comments fetched at "
+                f"{fetch * 1000:.0f} ms)"
                 f" | peer: change {peer.number} (same size, no comments) loaded and painted in "
                 f"{peer_s * 1000:.0f} ms, ratio {threads / peer_s:.2f}x"
             )

@@ -427,12 +427,25 @@ class ReviewSession:
         concurrently; `/messages` is used because it has account templates replaced.
         """
         shown = self._open.setdefault(number, set())
-        change, messages, current_rows, comments = await asyncio.gather(
-            self.rest.get_change(number, options=DETAIL_OPTIONS),
-            self.rest.list_messages(number),
-            self._verifications_or_empty(number, "current"),
-            self._comments_or_empty(number),
-        )
+        # Inline comments are small and the detail is big: when the change's messages are
+        # already known (opened from the list), its threads show as soon as they arrive.
+        comments_task = asyncio.ensure_future(self._comments_or_empty(number))
+        early = asyncio.ensure_future(self._early_comments(number, comments_task))
+        known = self.store.get((self.server, number))
+        if known is not None and known.messages is not None and known.results is not None:
+            # Warm: the screen already shows the messages and CI results, the detail only
+            # refreshes them; the threads go first instead of queueing behind it.
+            with contextlib.suppress(Exception):
+                await asyncio.shield(comments_task)
+        try:
+            change, messages, current_rows, comments = await asyncio.gather(
+                self.rest.get_change(number, options=DETAIL_OPTIONS),
+                self.rest.list_messages(number),
+                self._verifications_or_empty(number, "current"),
+                comments_task,
+            )
+        finally:
+            early_files = await early
         change = msgspec.structs.replace(change, messages=messages)
         entry = self.store.put_change(self.server, change)
         entry.messages = messages  # even when there are none
@@ -446,9 +459,26 @@ class ReviewSession:
         await self._recompute(entry)
         self.listener.changes_updated(frozenset({number}))
         # The lines around inline comments come after the first paint.
-        if await self._fetch_comment_files(entry):
+        if await self._fetch_comment_files(entry) or early_files:
             entry.version += 1
             self.listener.changes_updated(frozenset({number}))
+
+    async def _early_comments(
+        self, number: int, comments: asyncio.Future[tuple[tuple[Any, ...], tuple[Any, ...]]]
+    ) -> bool:
+        """Show threads (then their file lines) before the detail fetch ends, when the
+        change's messages are already known. Returns whether file lines were fetched."""
+        try:
+            human, robot = await comments
+        except Exception:
+            return False  # the detail fetch reports it
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.messages is None or entry.results is None:
+            return False
+        entry.comments, entry.robot_comments = human, robot
+        entry.version += 1
+        self.listener.changes_updated(frozenset({number}))
+        return await self._fetch_comment_files(entry)
 
     async def _comments_or_empty(self, number: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """(human, robot) inline comments; a server (or test double) without them: none."""
