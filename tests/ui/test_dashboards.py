@@ -119,3 +119,34 @@ async def test_s_stars_the_change_and_dashboard_3_lists_it(seed: Any, make_app: 
         await pilot.press("3")
         await wait_until(pilot, lambda: app.current_dashboard is not None)
         assert await _loaded(pilot, app) == [SEED]
+
+
+async def test_unread_marks_show_what_moved_and_clear_on_open(
+    seed: Any, make_app: Any, tmp_path: Path
+) -> None:
+    from vstui.core.unread import SeenStore
+
+    path = tmp_path / "seen.json"
+    app = make_app(seed, seen_store=SeenStore(path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = _list(app)
+        await _loaded(pilot, app)
+        assert screen._mark(screen._items[SEED]) == ""  # never opened: no mark
+        assert screen.table.move_cursor_to_key(SEED)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert path.exists()
+        seed.store.post_review(SEED, "current", "vladani", message="One more thing.")
+        await wait_until(pilot, lambda: screen._mark(screen._items[SEED]) == "M")
+        seed.store.new_patch_set(SEED, "eharney")
+        await wait_until(pilot, lambda: screen._mark(screen._items[SEED]) == "P")
+        await wait_until(pilot, lambda: getattr(screen._rows[SEED].cells[0], "parts", None)
+                         == (("P", "pending"),))  # fmt: skip
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape")
+        assert screen._mark(screen._items[SEED]) == ""
+    # persisted: a new app on the same file knows it was seen
+    assert SeenStore(path).mark("test", SEED, screen._items[SEED].updated, None) == ""

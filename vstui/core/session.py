@@ -389,6 +389,7 @@ class ReviewSession:
             work_in_progress=change.work_in_progress,
             unresolved=change.unresolved_comment_count or 0,
             starred=change.starred,
+            patch_set=change.current_patch_set_number,
         )
 
     def _summary(self, entry: ChangeEntry) -> CICounts | None:

@@ -53,6 +53,7 @@ class ChangeListItem:
     work_in_progress: bool = False
     unresolved: int = 0  # unresolved inline comment threads (Gerrit's count)
     starred: bool = False
+    patch_set: int | None = None  # current patch set number, when known
 
 
 @dataclass(frozen=True, slots=True)

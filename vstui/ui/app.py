@@ -34,6 +34,7 @@ from vstui.core.query_history import QueryHistory
 from vstui.core.reply import ReplyDraft, Review
 from vstui.core.status import StreamStatus
 from vstui.core.threads import ThreadItem
+from vstui.core.unread import SeenStore
 from vstui.core.views import ChangeListItem, ChangeView
 from vstui.gerrit.errors import GerritError, GerritRequestError
 from vstui.sanitize import is_safe_url, one_line
@@ -143,8 +144,10 @@ class VstuiApp(App[int]):
         dashboards: Sequence[Dashboard] = DEFAULT_DASHBOARDS,
         query_history: QueryHistory | None = None,
         notify_rules: Rules | None = None,
+        seen_store: SeenStore | None = None,
     ) -> None:
         super().__init__()
+        self.seen_store = seen_store
         self.notify_rules = notify_rules or Rules()
         self.notifier: Notifier | None = None
         self.dashboards = tuple(dashboards)
@@ -412,9 +415,31 @@ class VstuiApp(App[int]):
             return
         if isinstance(self.screen, ChangeScreen) and self.screen.number == number:
             return
+        self._record_seen(number)
+        self.push_screen(ChangeScreen(number))
+
+    def unread_mark(self, item: ChangeListItem) -> str:
+        if self.seen_store is None or self.session is None:
+            return ""
+        return self.seen_store.mark(self.session.server, item.number, item.updated, item.patch_set)
+
+    def _record_seen(self, number: int) -> None:
+        """Opening a change clears its marks (the unread one persisted, in a thread)."""
+        session, seen = self.session, self.seen_store
+        if session is None:
+            return
+        items = session.list_items([number])
+        if seen is not None and items:
+            item = items[0]
+            seen.remember(session.server, number, item.updated, item.patch_set)
+            self.run_worker(
+                seen.save,
+                thread=True,
+                group="state",
+                exit_on_error=False,
+            )
         if self._list_screen is not None:
             self._list_screen.set_marks([number], False)
-        self.push_screen(ChangeScreen(number))
 
     def change_closed(self, number: int) -> None:
         """The change screen left: stop keeping that change's detail fresh."""

@@ -58,6 +58,7 @@ def run_tui(config: Config, server: str | None) -> int:
     from vstui.core.dashboards import dashboards
     from vstui.core.notify import notify_rules
     from vstui.core.query_history import QueryHistory
+    from vstui.core.unread import SeenStore
 
     app = VstuiApp(
         session,
@@ -68,6 +69,7 @@ def run_tui(config: Config, server: str | None) -> int:
         dashboards=dashboards(profile.dashboards),
         query_history=QueryHistory(),
         notify_rules=notify_rules(config.notify),
+        seen_store=SeenStore(),
     )
     app.run()
     return app.return_code or 0

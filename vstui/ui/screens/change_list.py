@@ -152,9 +152,7 @@ class ChangeListScreen(Screen[None]):
         self.failed = False
         now, tz = self.app.clock(), self.app.tz
         self._items = {item.number: item for item in items}
-        self._rows = {
-            item.number: change_row(item, now, tz, item.number in self.marks) for item in items
-        }
+        self._rows = {item.number: change_row(item, now, tz, self._mark(item)) for item in items}
         self._order = [item.number for item in items]
         self.loading_changes = not done
         self.table.empty_text = "Loading changes…" if not done else "No changes match this query"
@@ -178,7 +176,7 @@ class ChangeListScreen(Screen[None]):
         table = self.table
         for item in items:
             number = item.number
-            row = change_row(item, now, tz, item.number in self.marks)
+            row = change_row(item, now, tz, self._mark(item))
             known = number in self._rows
             self._items[number] = item
             self._rows[number] = row
@@ -232,7 +230,7 @@ class ChangeListScreen(Screen[None]):
         now, tz = self.app.clock(), self.app.tz
         for item in items:
             self._items[item.number] = item
-            self._rows[item.number] = change_row(item, now, tz, item.number in self.marks)
+            self._rows[item.number] = change_row(item, now, tz, self._mark(item))
         if list(order) == self._order:
             table = self.table
             for item in items:
@@ -309,6 +307,11 @@ class ChangeListScreen(Screen[None]):
         if isinstance(number, int):
             self.app.toggle_star(number)
 
+    def _mark(self, item: ChangeListItem) -> str:
+        if item.number in self.marks:
+            return "●"
+        return self.app.unread_mark(item)
+
     def set_marks(self, numbers: Iterable[int], on: bool = True) -> None:
         """Mark rows (a notification, an unread update) or clear their marks."""
         if not self._has_table():
@@ -321,7 +324,7 @@ class ChangeListScreen(Screen[None]):
                 self.marks.discard(number)
             item = self._items.get(number)
             if item is not None:
-                row = self._rows[number] = change_row(item, now, tz, number in self.marks)
+                row = self._rows[number] = change_row(item, now, tz, self._mark(item))
                 self.table.update_row(row)
 
     def action_cancel_query(self) -> None:

@@ -88,10 +88,16 @@ def unresolved_cell(count: int) -> Styled | str:
     return Styled.of(str(count), "pending") if count > 0 else ""
 
 
-MARK_CELL = Styled.of("●", "running")
+# ● something to tell (a notification); P / M: a new patch set / new activity since the
+# change was last opened.
+MARK_CELLS = {
+    "●": Styled.of("●", "running"),
+    "P": Styled.of("P", "pending"),
+    "M": Styled.of("M", "pending"),
+}
 
 
-def change_row(item: ChangeListItem, now: float, tz: tzinfo | None, mark: bool = False) -> TableRow:
+def change_row(item: ChangeListItem, now: float, tz: tzinfo | None, mark: str = "") -> TableRow:
     subject = plain_line(item.subject)
     if item.starred:
         subject = "★ " + subject
@@ -101,7 +107,7 @@ def change_row(item: ChangeListItem, now: float, tz: tzinfo | None, mark: bool =
     return TableRow(
         item.number,
         (
-            MARK_CELL if mark else "",
+            MARK_CELLS.get(mark, ""),
             str(item.number),
             plain_line(item.project),
             subject,
