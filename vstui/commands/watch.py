@@ -42,6 +42,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --info-file: log in as this account (default: the file's default account)",
     )
     parser.add_argument(
+        "--notify",
+        action="store_true",
+        help="instead of events, print the TUI's notifications ([notify] in the config: "
+        "my changes and starred ones by default), ringing the terminal if configured",
+    )
+    parser.add_argument(
         "--stall-timeout",
         metavar="SECONDS",
         type=float,
@@ -77,13 +83,19 @@ def run(args: argparse.Namespace) -> int:
                 conn = ServerConnection.from_info(
                     args.info_file, state_dir=tmp, account=args.account
                 )
+                notify_settings = None
             else:
                 from vstui.config import load_config
 
                 config = load_config(getattr(args, "config", None))
                 conn = ServerConnection.from_profile(config.server(getattr(args, "server", None)))
+                notify_settings = config.notify
         except (ConfigError, InfoFileError) as exc:
             return fail(str(exc))
+        if args.notify:
+            from vstui.commands.watch_notify import run_notify
+
+            return run_notify(conn, notify_settings, args)
         options: dict[str, Any] = {"exit_on_initial_failure": True}
         if args.stall_timeout is not None:
             if args.stall_timeout <= 0:
