@@ -34,7 +34,7 @@ async def _until(condition: Any, timeout: float = 15.0) -> None:
         await asyncio.sleep(0.02)
 
 
-async def test_starred_change_comment_and_merge_notify_but_own_recheck_does_not(
+async def test_a_comment_on_a_starred_change_notifies_but_my_own_recheck_does_not(
     fake_gerrit_factory: Any, tmp_path: Path
 ) -> None:
     fg = fake_gerrit_factory(scenario="seed")
