@@ -45,6 +45,7 @@ from vstui.ui.screens.change_list import ChangeListScreen
 from vstui.ui.screens.first_run import FirstRunScreen
 from vstui.ui.screens.help import HelpScreen, _area_name, collect_help
 from vstui.ui.screens.reply import ReplyScreen
+from vstui.ui.screens.server_picker import ServerPickerScreen
 from vstui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -107,6 +108,14 @@ class VstuiApp(App[int]):
         ),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(
+            "S",
+            "switch_server",
+            "Server",
+            tooltip="Switch server (each keeps its own stream, list and state)",
+            show=False,
+            id="app.server",
+        ),
+        Binding(
             "N",
             "toggle_quiet",
             "Quiet",
@@ -145,8 +154,15 @@ class VstuiApp(App[int]):
         query_history: QueryHistory | None = None,
         notify_rules: Rules | None = None,
         seen_store: SeenStore | None = None,
+        servers: Mapping[str, Callable[[], ReviewSession]] | None = None,
     ) -> None:
         super().__init__()
+        # Other configured servers, opened on first switch (`S`); each keeps its session.
+        self._server_factories = dict(servers or {})
+        self._sessions: dict[str, ReviewSession] = (
+            {session.server: session} if session is not None else {}
+        )
+        self._notifiers: dict[str, Notifier] = {}
         self.seen_store = seen_store
         self.notify_rules = notify_rules or Rules()
         self.notifier: Notifier | None = None
@@ -168,7 +184,7 @@ class VstuiApp(App[int]):
         self._last_error: tuple[str, float] = ("", 0.0)
         self._update_timer: Timer | None = None
         self._list_screen: ChangeListScreen | None = None
-        self._drafts: dict[tuple[int, str | None], ReplyDraft] = {}
+        self._drafts: dict[tuple[str, int, str | None], ReplyDraft] = {}
         keymap, problems = build_keymap(keys or {})
         self._keymap_problems = problems
         self.set_keymap(keymap)
@@ -189,14 +205,18 @@ class VstuiApp(App[int]):
             return
         self._list_screen = ChangeListScreen()
         await self.push_screen(self._list_screen)
-        self._run("session", self.session.start(self))
+        self._run("session", self.session.start(_ServerListener(self, self.session.server)))
         self.run_query(self.current_query)
         self._run("notify", self._start_notifier(self.session))
 
     async def _start_notifier(self, session: ReviewSession) -> None:
         """Notifications need to know who "me" is (own actions never notify)."""
         me = await session.self_account_id()
-        self.notifier = Notifier(me, self.notify_rules)
+        notifier = Notifier(me, self.notify_rules)
+        self._notifiers[session.server] = notifier
+        if self.session is not session:
+            return
+        self.notifier = notifier
         # Record what is known now: only what changes from here on is news.
         self.notifier.observe(
             (s for n in session.list_order() if (s := session.change_state(n, me)) is not None),
@@ -208,8 +228,9 @@ class VstuiApp(App[int]):
         saving = [w for w in self.workers if w.group == "state"]
         if saving:
             await self.workers.wait_for_complete(saving)
-        if self.session is not None:
-            await self.session.close()
+        sessions = {id(s): s for s in (*self._sessions.values(), self.session) if s is not None}
+        for session in sessions.values():
+            await session.close()
 
     def _run(self, group: str, work: Awaitable[Any], *, exclusive: bool = False) -> Worker:
         return self.run_worker(work, group=group, exclusive=exclusive, exit_on_error=False)
@@ -491,12 +512,14 @@ class VstuiApp(App[int]):
     def open_reply(self, number: int, subject: str, thread: ThreadItem | None = None) -> None:
         if self.session is None:
             return
-        key = (number, thread.root_id if thread is not None else None)
-        draft = self._drafts.get(key) or ReplyDraft()
+        draft = self._drafts.get(self._draft_key(number, thread)) or ReplyDraft()
         self.push_screen(ReplyScreen(number, subject, draft, thread))
 
+    def _draft_key(self, number: int, thread: ThreadItem | None) -> tuple[str, int, str | None]:
+        return (self.server_label, number, thread.root_id if thread is not None else None)
+
     def keep_draft(self, number: int, thread: ThreadItem | None, draft: ReplyDraft) -> None:
-        key = (number, thread.root_id if thread is not None else None)
+        key = self._draft_key(number, thread)
         if draft.message.strip() or draft.votes:
             self._drafts[key] = draft
         else:
@@ -540,7 +563,7 @@ class VstuiApp(App[int]):
                 if screen.is_attached:
                     screen.show_error(str(exc))
                 return
-            self._drafts.pop((number, thread.root_id if thread is not None else None), None)
+            self._drafts.pop(self._draft_key(number, thread), None)
             if screen.is_attached and self.screen is screen:
                 screen.dismiss(True)
             self.say(f"Posted on {number}: {review.summary}")
@@ -608,5 +631,101 @@ class VstuiApp(App[int]):
                 break
         self.push_screen(HelpScreen(collect_help(screen), area))
 
+    # ------------------------------------------------------------ several servers
+
+    def server_names(self) -> list[str]:
+        return sorted({*self._sessions, *self._server_factories})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "switch_server":
+            return len(self.server_names()) > 1
+        return True
+
+    def action_switch_server(self) -> None:
+        if self.session is None or isinstance(self.screen, ServerPickerScreen):
+            return
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.switch_server(name)
+
+        self.push_screen(ServerPickerScreen(self.server_names(), self.session.server), chosen)
+
+    def switch_server(self, name: str) -> None:
+        """Show server `name`: its own list, query, stream status and notifications; the
+        other servers' sessions keep running behind."""
+        current = self.session
+        if current is not None and current.server == name:
+            return
+        session = self._sessions.get(name)
+        fresh = session is None
+        if session is None:
+            factory = self._server_factories.get(name)
+            if factory is None:
+                self.say(f"No server named {name!r}", severity="warning")
+                return
+            try:
+                session = factory()
+            except Exception as exc:  # a config or credentials problem: one line
+                self.say(f"{name}: {exc}", severity="error")
+                return
+            self._sessions[name] = session
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, ChangeListScreen):
+            self.pop_screen()
+        self.session = session
+        self.notifier = self._notifiers.get(name)
+        self.current_dashboard = None
+        self.stream_status = session.status
+        self._pending.clear()
+        for bar in self._status_bars():
+            bar.set_server(name)
+            bar.set_status(session.status)
+        if fresh:
+            self.current_query = session.default_query
+            self._run("session", session.start(_ServerListener(self, name)))
+            self._run("notify", self._start_notifier(session))
+            self.run_query(self.current_query)
+        else:
+            self.current_query = session.query
+            screen = self._list_screen
+            if screen is not None:
+                screen.show_changes(session.list_items(session.list_order()))
+                if not session.list_order():
+                    self.run_query(self.current_query)
+        self.say(f"Server: {name}")
+
     def title_text(self) -> Text:
         return Text(f"vstui · {one_line(self.server_label)}")
+
+
+class _ServerListener:
+    """One server's session notices, passed to the app only while that server is shown
+    (the others keep streaming and storing; their list is redrawn when switched back)."""
+
+    def __init__(self, app: VstuiApp, server: str) -> None:
+        self.app = app
+        self.server = server
+
+    def _shown(self) -> bool:
+        session = self.app.session
+        return session is not None and session.server == self.server
+
+    def changes_updated(self, numbers: frozenset[int]) -> None:
+        if self._shown():
+            self.app.changes_updated(numbers)
+
+    def status_changed(self, status: StreamStatus) -> None:
+        if self._shown():
+            self.app.status_changed(status)
+
+    def event_received(self, when: float) -> None:
+        if self._shown():
+            self.app.event_received(when)
+
+    def progress(self, text: str) -> None:
+        if self._shown():
+            self.app.progress(text)
+
+    def error(self, text: str) -> None:
+        if self._shown():
+            self.app.error(text)

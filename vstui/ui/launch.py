@@ -55,6 +55,8 @@ def run_tui(config: Config, server: str | None) -> int:
     except (ConfigError, GerritError) as exc:
         print(f"vstui: {exc}", file=sys.stderr)
         return 1
+    from functools import partial
+
     from vstui.core.dashboards import dashboards
     from vstui.core.notify import notify_rules
     from vstui.core.query_history import QueryHistory
@@ -70,6 +72,11 @@ def run_tui(config: Config, server: str | None) -> int:
         query_history=QueryHistory(),
         notify_rules=notify_rules(config.notify),
         seen_store=SeenStore(),
+        servers={
+            name: partial(open_session, other)
+            for name, other in config.servers.items()
+            if name != profile.name
+        },
     )
     app.run()
     return app.return_code or 0
