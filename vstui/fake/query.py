@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING
 
 from vstui.fake.errors import QueryError
 from vstui.fake.model import Account, Change
+from vstui.fake.view import QueryResult
 
 if TYPE_CHECKING:
-    from vstui.fake.store import GerritStore, QueryResult
+    from vstui.fake.view import StoreView
 
 DEFAULT_LIMIT = 500  # the queryLimit capability's default
 
@@ -52,7 +53,7 @@ _TOKEN = re.compile(
 
 
 class _Parser:
-    def __init__(self, store: GerritStore, account: Account | None, q: str) -> None:
+    def __init__(self, store: StoreView, account: Account | None, q: str) -> None:
         self.store = store
         self.account = account
         self.q = q
@@ -454,7 +455,7 @@ def parse_date(value: str) -> float:
 
 
 def compile_query(
-    store: GerritStore, q: str, account: Account | None = None
+    store: StoreView, q: str, account: Account | None = None
 ) -> tuple[Predicate, int | None]:
     """Parse `q` into a predicate and its `limit:` (the smallest one given)."""
     parser = _Parser(store, account, q)
@@ -463,7 +464,7 @@ def compile_query(
 
 
 def run_query(
-    store: GerritStore,
+    store: StoreView,
     q: str,
     account: Account | None,
     *,
@@ -472,8 +473,6 @@ def run_query(
     no_limit: bool = False,
 ) -> QueryResult:
     """Evaluate `q` (caller holds the store lock): newest-updated first, paged."""
-    from vstui.fake.store import QueryResult
-
     pred, q_limit = compile_query(store, q, account)
     # `n`/limit and `limit:` both apply; the queryLimit capability (500) caps them unless
     # the caller asked for --no-limit.

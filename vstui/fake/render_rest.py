@@ -13,10 +13,18 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from vstui.fake.errors import BadRequest
-from vstui.fake.model import Account, Change, ChangeMessage, LabelType, PatchSet, Verification
+from vstui.fake.model import (
+    ACCOUNT_TEMPLATE_RE,
+    Account,
+    Change,
+    ChangeMessage,
+    LabelType,
+    PatchSet,
+    Verification,
+)
 
 if TYPE_CHECKING:
-    from vstui.fake.store import GerritStore
+    from vstui.fake.view import StoreView
 
 # ListChangesOption names Gerrit accepts; the emulator renders the ones marked in
 # RENDERED_OPTIONS and accepts (ignores) the rest, as a server without that data would.
@@ -98,9 +106,8 @@ def _value_key(v: int) -> str:
     return " 0" if v == 0 else f"{v:+d}"
 
 
-def render_template(store: GerritStore, text: str) -> str:
+def render_template(store: StoreView, text: str) -> str:
     """Replace `<GERRIT_ACCOUNT_n>` with `Name <email>` as AccountTemplateUtil does."""
-    from vstui.fake.store import _TEMPLATE_RE
 
     def sub(m: Any) -> str:
         acct = store.account(int(m.group(1)))
@@ -108,19 +115,17 @@ def render_template(store: GerritStore, text: str) -> str:
             return f"Unrecognized Gerrit Account {m.group(1)}"
         return f"{acct.name} <{acct.email}>" if acct.email else acct.name
 
-    return _TEMPLATE_RE.sub(sub, text)
+    return ACCOUNT_TEMPLATE_RE.sub(sub, text)
 
 
 def change_message_info(
-    store: GerritStore,
+    store: StoreView,
     msg: ChangeMessage,
     *,
     replace_templates: bool,
     detailed: bool = True,
 ) -> dict[str, Any]:
     """ChangeMessageInfo. `/messages` replaces templates; ChangeInfo.messages keeps them."""
-    from vstui.fake.store import _TEMPLATE_RE
-
     d: dict[str, Any] = {"id": msg.id}
     if msg.tag:
         d["tag"] = msg.tag
@@ -130,7 +135,7 @@ def change_message_info(
         d["real_author"] = account_info(msg.real_author, detailed)
     d["date"] = timestamp(msg.date)
     d["message"] = render_template(store, msg.message) if replace_templates else msg.message
-    ids = dict.fromkeys(int(i) for i in _TEMPLATE_RE.findall(msg.message))
+    ids = dict.fromkeys(int(i) for i in ACCOUNT_TEMPLATE_RE.findall(msg.message))
     if ids:
         accts = [store.account(i) for i in ids]
         d["accounts_in_message"] = [account_info(a, detailed) for a in accts if a is not None]
@@ -219,7 +224,7 @@ def revision_info(
 
 
 def _labels(
-    store: GerritStore,
+    store: StoreView,
     change: Change,
     *,
     detailed_labels: bool,
@@ -285,7 +290,7 @@ def _labels(
 
 
 def change_info(
-    store: GerritStore,
+    store: StoreView,
     change: Change,
     options: Iterable[str] = (),
     viewer: Account | None = None,
