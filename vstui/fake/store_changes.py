@@ -137,6 +137,29 @@ class ChangesMixin(ProjectsMixin):
                     return hits[0]
         raise NotFound(f"Not found: {raw}")
 
+    def submit_problems(self, change: Change) -> list[str]:
+        """Unsatisfied submit requirements (label functions), in Gerrit's wording."""
+        proj = self._projects[change.project]
+        current = change.current_approvals()
+        problems = []
+        for lt in proj.labels.values():
+            votes = [a.value for (name, _), a in current.items() if name == lt.name]
+            has_max = lt.max in votes
+            has_min = lt.min in votes and lt.min < 0
+            if lt.function == "MaxWithBlock":
+                ok = has_max and not has_min
+            elif lt.function == "MaxNoBlock":
+                ok = has_max
+            elif lt.function == "AnyWithBlock":
+                ok = not has_min
+            else:
+                ok = True
+            if not ok:
+                problems.append(
+                    f"Change {change.number}: submit requirement '{lt.name}' is unsatisfied."
+                )
+        return problems
+
     def query(
         self,
         q: str,
@@ -467,7 +490,10 @@ class ChangesMixin(ProjectsMixin):
         with self._mutation():
             change = self._change_arg(change)
             who = self._account_arg(account)
-            clean = lambda tags: [t.strip().lstrip("#") for t in tags if t.strip().lstrip("#")]  # noqa: E731
+
+            def clean(tags: Iterable[str]) -> list[str]:
+                return [t.strip().lstrip("#") for t in tags if t.strip().lstrip("#")]
+
             to_add = [t for t in dict.fromkeys(clean(add)) if t not in change.hashtags]
             to_remove = [t for t in dict.fromkeys(clean(remove)) if t in change.hashtags]
             if not to_add and not to_remove:

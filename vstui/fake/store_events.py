@@ -38,7 +38,8 @@ class StreamEvent:
     @property
     def data(self) -> dict[str, Any]:
         """The decoded event (a fresh dict each time; key order as on the wire)."""
-        return json.loads(self.line)
+        data: dict[str, Any] = json.loads(self.line)
+        return data
 
     @property
     def log_line(self) -> str:

@@ -152,29 +152,6 @@ class ReviewsMixin(ChangesMixin):
                 result["ready"] = True
             return result
 
-    def submit_problems(self, change: Change) -> list[str]:
-        """Unsatisfied submit requirements (label functions), in Gerrit's wording."""
-        proj = self._projects[change.project]
-        current = change.current_approvals()
-        problems = []
-        for lt in proj.labels.values():
-            votes = [a.value for (name, _), a in current.items() if name == lt.name]
-            has_max = lt.max in votes
-            has_min = lt.min in votes and lt.min < 0
-            if lt.function == "MaxWithBlock":
-                ok = has_max and not has_min
-            elif lt.function == "MaxNoBlock":
-                ok = has_max
-            elif lt.function == "AnyWithBlock":
-                ok = not has_min
-            else:
-                ok = True
-            if not ok:
-                problems.append(
-                    f"Change {change.number}: submit requirement '{lt.name}' is unsatisfied."
-                )
-        return problems
-
     def submit(
         self, change: Change | int, account: Account | str, *, force: bool = False
     ) -> Change:
