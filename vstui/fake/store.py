@@ -109,6 +109,7 @@ AuthError (403), NotFound (404), Conflict (409), QueryError (400; SSH prints it 
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -116,9 +117,9 @@ from vstui.fake.errors import AuthError, BadRequest, Conflict, GerritError, NotF
 from vstui.fake.model import ACCOUNT_TEMPLATE_RE as _TEMPLATE_RE
 from vstui.fake.model import ZERO_SHA, account_template
 from vstui.fake.store_events import StreamEvent
+from vstui.fake.store_repos import ReposMixin
 from vstui.fake.store_verify import (
     VERIFY_STATUS_MAX,
-    VerifyStatusMixin,
     sort_and_filter_verifications,
 )
 from vstui.fake.view import QueryResult
@@ -140,13 +141,14 @@ __all__ = [
 ]
 
 
-class GerritStore(VerifyStatusMixin):
+class GerritStore(ReposMixin):
     """An in-memory Gerrit. See the module docstring for the public API.
 
     Its parts, one module per concern, stacked so each sees those below it:
     store_core (lock, clock, ids) < store_events (mutation path, events) < store_accounts
     < store_projects < store_changes (changes, patch sets) < store_reviews (votes, submit,
-    reviewers) < store_verify (verify-status) < GerritStore.
+    reviewers) < store_verify (verify-status) < store_repos (git repositories on disk)
+    < GerritStore; store_git (git objects) sits between accounts and projects.
     """
 
     def __init__(
@@ -156,9 +158,12 @@ class GerritStore(VerifyStatusMixin):
         canonical_url: str = "http://127.0.0.1:8080/",
         salt: str = "vstui",
         max_events: int = 50_000,
+        git_root: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(clock, canonical_url=canonical_url, salt=salt)
         self._init_events(max_events)
         self._init_accounts()
+        self._init_git()
         self._init_projects()
         self._init_changes()
+        self._init_repos(git_root)

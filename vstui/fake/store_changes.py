@@ -201,7 +201,10 @@ class ChangesMixin(ProjectsMixin):
                 raise BadRequest("commit message is empty")
             ref_branch = "refs/heads/" + branch
             if ref_branch not in proj.branches:
-                proj.branches[ref_branch] = self._fresh_sha("branch")
+                # A branch made on the fly starts where HEAD's branch is (or from scratch).
+                proj.branches[ref_branch] = proj.branches.get(
+                    proj.head
+                ) or self._git_initial_commit(project, proj.description, None, self.now())
             if number is not None and (number < 1 or number in self._changes):
                 raise Conflict(f"change number {number} is taken")
             now = self.now()
@@ -283,10 +286,15 @@ class ChangesMixin(ProjectsMixin):
             files = _default_files(change, number)
         ins = sum(f[2] for f in files)
         dels = sum(f[3] for f in files)
-        parent = proj.branches.get(change.ref_name) or self._fresh_sha("parent")
+        parent = proj.branches.get(change.ref_name) or self._git_initial_commit(
+            proj.name, proj.description, None, now
+        )
+        author = change.owner
         return PatchSet(
             number=number,
-            revision=self._fresh_sha("rev"),
+            revision=self._git_patch_set(
+                change, number, kind, message, list(files), parent, author, now
+            ),
             parents=[parent],
             ref=change_ref(change.number, number),
             uploader=uploader,

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 
 from vstui.fake.errors import Conflict
 from vstui.fake.model import ZERO_SHA, Account, LabelType, Project, default_labels
-from vstui.fake.store_accounts import AccountsMixin
+from vstui.fake.store_git import GitMixin
 
 
-class ProjectsMixin(AccountsMixin):
+class ProjectsMixin(GitMixin):
     """Projects: labels, description, head and branch tips."""
 
     def _init_projects(self) -> None:
@@ -36,7 +36,7 @@ class ProjectsMixin(AccountsMixin):
                 created_on=now,
             )
             config_rev = self._fresh_sha("config")
-            head_rev = self._fresh_sha("head")
+            head_rev = self._git_initial_commit(name, description, creator, now)
             project.branches[head] = head_rev
             self._projects[name] = project
             self._emit(

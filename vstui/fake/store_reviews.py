@@ -172,7 +172,11 @@ class ReviewsMixin(ChangesMixin):
             proj = self._projects[change.project]
             old_tip = proj.branches.get(change.ref_name, ZERO_SHA)
             ps = change.current
-            new_tip = ps.revision if old_tip in ps.parents else self._fresh_sha("merge")
+            new_tip = (
+                ps.revision
+                if old_tip in ps.parents
+                else self._git_merge(change, ps, old_tip, who, now)
+            )
             proj.branches[change.ref_name] = new_tip
             change.status = "MERGED"
             change.submitted = now
