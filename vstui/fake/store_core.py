@@ -28,6 +28,7 @@ class StoreCore:
         self._local = threading.local()  # per-thread mutation nesting depth
         self._quiet = 0
         self._counter = 0
+        self.ssh_url: str | None = None  # "ssh://host:port/", set by the server that runs
 
     # ------------------------------------------------------------------ time, ids
 
