@@ -17,6 +17,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+from vstui.fake import git_serve, rest_projects
 from vstui.fake import render_rest as rr
 from vstui.fake.cmdline import java_parse_int
 from vstui.fake.errors import GerritError
@@ -109,6 +110,8 @@ class RestApi:
             trailing_slash = False
         seg = [unquote(s) for s in raw_segments]
         try:
+            if git_serve.is_git_path(req.path):
+                return git_serve.http(self.store, req)
             if seg[:3] == ["plugins", "events-log", "events"]:
                 return self.events_log(req)
             if req.method not in ("GET", "HEAD") and req.account is None:
@@ -120,6 +123,8 @@ class RestApi:
                 return self._config(req, seg[1:])
             if top == "accounts":
                 return self._accounts(req, seg[1:])
+            if top == "projects":
+                return rest_projects.projects(self.store, req, seg[1:])
             if top == "changes":
                 if len(seg) == 1 or (len(seg) == 2 and seg[1] == ""):
                     return self.query_changes(req)
@@ -144,6 +149,8 @@ class RestApi:
         _check_params(req, frozenset())
         if view == "version":
             return json_response(self.version, pretty=_pretty(req))
+        if view == "info":
+            return rest_projects.server_info(self.store, req)
         if view == "verify-status~config":
             return json_response(_VERIFY_STATUS_CONFIG, pretty=_pretty(req))
         raise RestError(404, f"Not found: {view}")
@@ -151,6 +158,12 @@ class RestApi:
     # -- /accounts ---------------------------------------------------------------------
 
     def _accounts(self, req: HttpRequest, seg: list[str]) -> HttpResponse:
+        if not seg or seg == [""]:
+            self._method(req, "GET")
+            return rest_projects.query_accounts(self.store, req)
+        if len(seg) == 2 and seg[1] == "name":
+            account = self.store.resolve_account(seg[0], req.account)
+            return rest_projects.account_name(self.store, req, account)
         if len(seg) != 1 or not seg[0]:
             raise RestError(404, "Not Found")
         self._method(req, "GET")
@@ -279,6 +292,10 @@ class RestApi:
             return json_response({"status": "MERGED"}, pretty=_pretty(req))
         if view in ("verify-status~verifications", "verifications"):
             return self._verifications(req, change, ps)
+        if view in ("comments", "drafts", "robotcomments"):
+            # The emulator keeps no inline comments: an empty map, as for a change without.
+            self._method(req, "GET")
+            return json_response({}, pretty=_pretty(req))
         raise RestError(404, f"Not found: {view}")
 
     def _post_review(self, req: HttpRequest, change: Change, ps: PatchSet) -> HttpResponse:

@@ -123,6 +123,13 @@ class AccountsMixin(EventsMixin):
             if not any(k.split()[:2] == parts[:2] for k in acct.ssh_keys):
                 acct.ssh_keys.append(line)
 
+    def set_account_name(self, account: Account | str, name: str) -> Account:
+        """`PUT /accounts/{id}/name` (an empty name deletes it, as Gerrit does)."""
+        with self._mutation():
+            acct = self._account_arg(account)
+            acct.name = name.strip()
+            return acct
+
     def account(self, ref: int | str) -> Account | None:
         with self.lock:
             if isinstance(ref, int):
