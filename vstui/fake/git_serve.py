@@ -44,7 +44,10 @@ def is_git_path(path: str) -> bool:
 
 
 def _project_of(store: GerritStore, raw: str) -> str:
+    """`/<project>[.git]`, also under the legacy `/p/` prefix Gerrit still accepts."""
     name = unquote(raw.strip("/")).removesuffix(".git")
+    if store.project(name) is None and name.startswith("p/"):
+        name = name[2:]
     if store.project(name) is None:
         raise RestError(404, "Not Found")
     return name

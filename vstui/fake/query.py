@@ -7,7 +7,8 @@ prefix, else a message search). Precedence: NOT > AND > OR.
 
 Operators: status: (open|pending|new|merged|abandoned|closed), is: (open|closed|merged|
 abandoned|new|wip|private|reviewed|owner|reviewer|cc|submittable|mergeable|watched|starred),
-project:, projects: (prefix), branch:, owner:, reviewer:, cc:, change:, topic:, hashtag:,
+project:, projects: (prefix), branch:, owner:, reviewer:, cc:, change:, conflicts: (matches
+nothing: no mergeability data), topic:, hashtag:,
 commit:, message:, comment:, age:, after:/since:, before:/until:, label:, limit:.
 Results: newest-updated first, only changes the caller may see.
 """
@@ -260,6 +261,12 @@ class _Parser:
         if re.fullmatch(r"I[0-9a-f]{4,40}", value):
             return lambda c: c.change_id.startswith(value)
         raise QueryError(f"Invalid change format: {value}")
+
+    def _op_conflicts(self, value: str) -> Predicate:
+        # Changes whose files conflict with `value`'s. The emulator's patch sets carry no
+        # mergeability, so none conflict; the operand is still checked like change:'s.
+        self._op_change(value)
+        return lambda c: False
 
     def _op_topic(self, value: str) -> Predicate:
         if value == "":
