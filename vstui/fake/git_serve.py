@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import os
 import shutil
 import subprocess
 import threading
@@ -170,7 +171,7 @@ def _pump(channel: paramiko.Channel, argv: list[str]) -> int:
 
     def errors() -> None:
         try:
-            for chunk in iter(lambda: stderr.read1(65536), b""):
+            for chunk in iter(lambda: os.read(stderr.fileno(), 65536), b""):
                 channel.sendall_stderr(chunk)
         except (OSError, EOFError, ValueError, paramiko.SSHException):
             pass
@@ -180,7 +181,7 @@ def _pump(channel: paramiko.Channel, argv: list[str]) -> int:
     feeder.start()
     err_thread.start()
     try:
-        for chunk in iter(lambda: stdout.read1(65536), b""):
+        for chunk in iter(lambda: os.read(stdout.fileno(), 65536), b""):
             channel.sendall(chunk)
         rc = proc.wait(timeout=GIT_TIMEOUT)
     except (OSError, EOFError, paramiko.SSHException, subprocess.TimeoutExpired):

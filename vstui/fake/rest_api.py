@@ -17,7 +17,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-from vstui.fake import git_serve, rest_projects
+from vstui.fake import git_serve, rest_admin, rest_projects
 from vstui.fake import render_rest as rr
 from vstui.fake.cmdline import java_parse_int
 from vstui.fake.errors import GerritError
@@ -124,9 +124,13 @@ class RestApi:
             if top == "accounts":
                 return self._accounts(req, seg[1:])
             if top == "projects":
+                if len(seg) == 2 and req.method == "PUT":
+                    return rest_admin.create_project(self.store, req, seg[1])
                 return rest_projects.projects(self.store, req, seg[1:])
             if top == "changes":
                 if len(seg) == 1 or (len(seg) == 2 and seg[1] == ""):
+                    if req.method == "POST":
+                        return rest_admin.create_change(self.store, req)
                     return self.query_changes(req)
                 return self._change(req, seg[1], seg[2:], trailing_slash)
             raise RestError(404, "Not Found")
@@ -161,6 +165,8 @@ class RestApi:
         if not seg or seg == [""]:
             self._method(req, "GET")
             return rest_projects.query_accounts(self.store, req)
+        if len(seg) == 1 and req.method == "PUT":
+            return rest_admin.create_account(self.store, req, seg[0])
         if len(seg) == 2 and seg[1] == "name":
             account = self.store.resolve_account(seg[0], req.account)
             return rest_projects.account_name(self.store, req, account)
@@ -223,6 +229,8 @@ class RestApi:
             return self._change_info(req, change, options)
         if view == "messages":
             return self._messages(req, change, seg[1:])
+        if view in ("edit", "edit:publish"):
+            return rest_admin.change_edit(self.store, req, change, view, seg[1:])
         if view == "revisions":
             if len(seg) == 1:
                 raise RestError(404, "Not Found")

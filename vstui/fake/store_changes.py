@@ -4,7 +4,7 @@ abandon/restore, topic, work-in-progress, private and hashtags."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from vstui.fake.errors import BadRequest, Conflict, NotFound
@@ -37,6 +37,7 @@ class ChangesMixin(ProjectsMixin):
         self._changes: dict[int, Change] = {}
         self._by_change_id: dict[str, list[Change]] = {}
         self._next_change_number = 1
+        self._edits: dict[int, dict[str, bytes | None]] = {}
 
     def _add_message(
         self,
@@ -266,6 +267,53 @@ class ChangesMixin(ProjectsMixin):
             self._touch_meta(change, owner, now)
             return change
 
+    # ------------------------------------------------------------------ change edits
+
+    def edit_file(
+        self, change: Change | int, account: Account | str, path: str, content: bytes | None
+    ) -> None:
+        """`PUT|DELETE /changes/{id}/edit/{path}`: the caller's pending edit (None deletes)."""
+        with self._mutation():
+            change = self._change_arg(change)
+            self._account_arg(account)
+            if change.status != "NEW":
+                raise Conflict(f"change {change.number} is {change.status.lower()}")
+            path = path.strip("/")
+            if not path or "\0" in path or any(p in ("", ".", "..") for p in path.split("/")):
+                raise BadRequest(f"invalid path: {path}")
+            self._edits.setdefault(change.number, {})[path] = content
+
+    def change_edit(self, change: Change | int) -> dict[str, bytes | None] | None:
+        with self.lock:
+            edit = self._edits.get(self._change_arg(change).number)
+            return dict(edit) if edit is not None else None
+
+    def edit_content(self, change: Change | int, path: str) -> bytes | None:
+        """A file as the pending edit has it (else as the current patch set has it)."""
+        with self.lock:
+            change = self._change_arg(change)
+            edit = self._edits.get(change.number, {})
+            if path in edit:
+                return edit[path]
+            return self._git_blob(change.project, change.current.revision, path)
+
+    def discard_edit(self, change: Change | int) -> None:
+        with self._mutation():
+            change = self._change_arg(change)
+            if self._edits.pop(change.number, None) is None:
+                raise NotFound("Not found: edit")
+
+    def publish_edit(self, change: Change | int, account: Account | str) -> PatchSet:
+        """`POST /changes/{id}/edit:publish`: the edit becomes the next patch set."""
+        with self._mutation():
+            change = self._change_arg(change)
+            edit = self._edits.get(change.number)
+            if edit is None:
+                raise Conflict(f"no edit exists for change {change.number}")
+            ps = self.new_patch_set(change, account, contents=edit)
+            del self._edits[change.number]
+            return ps
+
     def _make_patch_set(
         self,
         change: Change,
@@ -276,6 +324,8 @@ class ChangesMixin(ProjectsMixin):
         files: list[tuple[str, str, int, int]] | None,
         now: float,
         proj: Project,
+        tree: str | None = None,
+        parent: str | None = None,
     ) -> PatchSet:
         number = len(change.patch_sets) + 1
         message = subject.strip() + "\n"
@@ -286,14 +336,16 @@ class ChangesMixin(ProjectsMixin):
             files = _default_files(change, number)
         ins = sum(f[2] for f in files)
         dels = sum(f[3] for f in files)
-        parent = proj.branches.get(change.ref_name) or self._git_initial_commit(
-            proj.name, proj.description, None, now
+        parent = (
+            parent
+            or proj.branches.get(change.ref_name)
+            or self._git_initial_commit(proj.name, proj.description, None, now)
         )
         author = change.owner
         return PatchSet(
             number=number,
             revision=self._git_patch_set(
-                change, number, kind, message, list(files), parent, author, now
+                change, number, kind, message, list(files), parent, author, now, tree
             ),
             parents=[parent],
             ref=change_ref(change.number, number),
@@ -317,7 +369,10 @@ class ChangesMixin(ProjectsMixin):
         subject: str | None = None,
         body: str | None = None,
         files: list[tuple[str, str, int, int]] | None = None,
+        contents: Mapping[str, bytes | None] | None = None,
     ) -> PatchSet:
+        """A new patch set. With `contents` (path -> bytes, None deletes) the files are
+        written on top of the current patch set, on the same parent (a change edit)."""
         with self._mutation():
             change = self._change_arg(change)
             uploader = self._account_arg(uploader) if uploader is not None else change.owner
@@ -333,8 +388,12 @@ class ChangesMixin(ProjectsMixin):
                 old = change.current.commit_message
                 body = old.split("\n\n", 1)[1].rsplit("\nChange-Id:", 1)[0] if "\n\n" in old else ""
             prev = change.current
+            tree = parent = None
+            if contents is not None:
+                tree, files = self._git_edit_tree(change, contents)
+                parent = prev.parents[0] if prev.parents else None
             ps = self._make_patch_set(
-                change, uploader, kind, change.subject, body, files, now, proj
+                change, uploader, kind, change.subject, body, files, now, proj, tree, parent
             )
             change.patch_sets.append(ps)
             carried: dict[tuple[str, int], Approval] = {}

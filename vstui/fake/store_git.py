@@ -6,6 +6,9 @@ are written to disk by `store_repos` on first git access.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
+
 from vstui.fake.git_objects import ObjectStore, ident, synthetic_lines
 from vstui.fake.model import Account, Change, PatchSet
 from vstui.fake.store_accounts import AccountsMixin
@@ -51,13 +54,19 @@ class GitMixin(AccountsMixin):
         parent: str,
         author: Account,
         now: float,
+        tree: str | None = None,
     ) -> str:
-        """The commit of patch set `number` (its files applied to `parent`'s tree)."""
+        """The commit of patch set `number` (its files applied to `parent`'s tree, unless
+        the tree is given: a published change edit)."""
         objs = self._objects(change.project)
         base_tree = objs.commit_tree(parent)
         prev = change.patch_sets[-1] if change.patch_sets else None
         prev_tree = objs.commit_tree(prev.revision) if prev is not None else None
-        if prev is not None and prev_tree is not None and kind != "REWORK" and prev.files == files:
+        if tree is not None:
+            pass
+        elif (
+            prev is not None and prev_tree is not None and kind != "REWORK" and prev.files == files
+        ):
             tree = prev_tree  # a rebase or message-only update keeps the content
         else:
             updates: dict[str, str | None] = {}
@@ -80,6 +89,41 @@ class GitMixin(AccountsMixin):
             later = ident(author.name, author.email, now + bump)
             sha = objs.commit(tree, [parent], who, later, message)
         return sha
+
+    def _git_edit_tree(
+        self, change: Change, contents: Mapping[str, bytes | None]
+    ) -> tuple[str, list[tuple[str, str, int, int]]]:
+        """The tree of the current patch set with `contents` written (None deletes), and
+        the file list against the patch set's parent (status, lines added and deleted)."""
+        objs = self._objects(change.project)
+        prev = change.current
+        parent_tree = objs.commit_tree(prev.parents[0]) if prev.parents else None
+        base = objs.commit_tree(prev.revision)
+        updates = {p: (objs.blob(c) if c is not None else None) for p, c in contents.items()}
+        tree = objs.update(base, updates)
+        files: list[tuple[str, str, int, int]] = []
+        for path in sorted({f[0] for f in prev.files} | set(contents)):
+            old = objs.lookup(parent_tree, path) if parent_tree else None
+            new = objs.lookup(tree, path)
+            if old == new:
+                continue
+            a = objs.blob_data(old).splitlines() if old else []
+            b = objs.blob_data(new).splitlines() if new else []
+            ins = dels = 0
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+                if tag != "equal":
+                    dels += i2 - i1
+                    ins += j2 - j1
+            status = "ADDED" if old is None else "DELETED" if new is None else "MODIFIED"
+            files.append((path, status, ins, dels))
+        return tree, files
+
+    def _git_blob(self, project: str, commit: str, path: str) -> bytes | None:
+        """The content of `path` at `commit`, or None."""
+        objs = self._objects(project)
+        tree = objs.commit_tree(commit)
+        blob = objs.lookup(tree, path) if tree else None
+        return objs.blob_data(blob) if blob else None
 
     def _git_merge(
         self, change: Change, ps: PatchSet, tip: str, submitter: Account, now: float
