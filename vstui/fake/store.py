@@ -6,7 +6,7 @@ Public API (names are stable; fake-wire's SSH/HTTP servers and the tests call th
 
 Construction and time
     GerritStore(clock=time.time, *, canonical_url="http://127.0.0.1:8080/", salt="vstui",
-                max_events=50_000)
+                max_events=50_000, git_root=None)
     store.now() -> float                      # the injectable clock, seconds since the epoch
     store.canonical_url                       # settable; change URLs are f"{url}c/{project}/+/{n}"
     store.lock                                # RLock; hold it while rendering a consistent view
@@ -80,6 +80,16 @@ Reading
     query(q, account=None, *, limit=None, start=0, no_limit=False)
         -> QueryResult(changes, more_changes); Gerrit query language (vstui.fake.query),
         newest-updated first, capped at 500 (queryLimit) unless no_limit; QueryError on bad q
+
+Git (every patch set is a real commit; ps.revision is its sha1)
+    git_refs(project) -> dict[ref, sha]       # branch heads and refs/changes/NN/N/P
+    git_dir(project) -> Path                  # the bare repository, written/updated on demand
+    git_root -> Path                          # where repositories go (temp dir unless given)
+    store.ssh_url                             # "ssh://host:port/", for download URLs
+    set_account_name(account, name)
+    edit_file(change, account, path, bytes | None); change_edit(change); edit_content(change,
+    path); discard_edit(change); publish_edit(change, account) -> PatchSet (change edits)
+    new_patch_set(..., contents={path: bytes | None})  # real content on the current patch set
 
 Events
     subscribe(callback, account=None) -> unsubscribe()
