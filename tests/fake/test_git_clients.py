@@ -221,3 +221,68 @@ def test_gertty_sync_holds_what_the_emulator_serves(
     for change in served.values():
         for ps in change.patch_sets:
             assert _git("cat-file", "-t", ps.revision, cwd=clone, env=_env(tmp_path)) == "commit"
+
+
+def test_git_push_for_review_over_http_and_ssh(
+    fake_gerrit_factory: Callable[..., Any], tmp_path: Path
+) -> None:
+    """`git push origin HEAD:refs/for/master` makes a change at the pushed commit; an amended
+    push with the same Change-Id makes patch set 2; a commit without Change-Id and a direct
+    push to a branch are refused with Gerrit's texts."""
+    fg = fake_gerrit_factory(scenario="seed")
+    account = fg.store.account(fg.info["default_account"])
+    env = _env(tmp_path)
+    host = fg.http_url.removeprefix("http://")
+    url = f"http://{account.username}:{account.http_password}@{host}a/openstack/cinder"
+    _git("clone", "-q", url, "repo", cwd=tmp_path, env=env)
+    repo = tmp_path / "repo"
+    _git("config", "user.name", "Pusher", cwd=repo, env=env)
+    _git("config", "user.email", "pusher@example.org", cwd=repo, env=env)
+    change_id = "I" + "5" * 40
+    (repo / "hello.txt").write_text("hello\nworld\n")
+    _git("add", "hello.txt", cwd=repo, env=env)
+    _git("commit", "-q", "-m", f"Say hello\n\nChange-Id: {change_id}", cwd=repo, env=env)
+    before = fg.store.last_seq
+    _git("push", "-q", "origin", "HEAD:refs/for/master%topic=greetings", cwd=repo, env=env)
+    (change,) = [c for c in fg.store.changes() if c.change_id == change_id]
+    sha = _git("rev-parse", "HEAD", cwd=repo, env=env)
+    assert (change.subject, change.topic, change.owner, change.current.revision) == (
+        "Say hello",
+        "greetings",
+        account,
+        sha,
+    )
+    assert change.current.files == [("hello.txt", "ADDED", 2, 0)]
+    assert "patchset-created" in [e.type for e in fg.store.events(before)]
+    # amend and push again over SSH: patch set 2 of the same change
+    if shutil.which("ssh") is not None:
+        env["PATH"] = f"{_ssh_wrapper(fg, tmp_path)}{os.pathsep}{env['PATH']}"
+        push_url = f"ssh://{account.username}@{fg.ssh_host}:{fg.ssh_port}/openstack/cinder"
+    else:
+        push_url = "origin"
+    (repo / "hello.txt").write_text("hello\nthere\nworld\n")
+    _git("commit", "-q", "-a", "--amend", "--no-edit", cwd=repo, env=env)
+    _git("push", "-q", push_url, "HEAD:refs/for/master", cwd=repo, env=env)
+    assert [ps.revision for ps in change.patch_sets] == [
+        sha,
+        _git("rev-parse", "HEAD", cwd=repo, env=env),
+    ]
+    assert change.current.files == [("hello.txt", "ADDED", 3, 0)]
+    # refused: no Change-Id; a direct push to a branch
+    (repo / "x.txt").write_text("x\n")
+    _git("add", "x.txt", cwd=repo, env=env)
+    _git("commit", "-q", "-m", "No id", cwd=repo, env=env)
+    for target, text in (
+        ("HEAD:refs/for/master", "missing Change-Id in message footer"),
+        ("HEAD~1:refs/heads/master", "prohibited by Gerrit: not permitted: update"),
+    ):
+        done = subprocess.run(
+            [GIT or "git", "push", "origin", target],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode != 0 and text in done.stderr, done.stderr
+    assert len([c for c in fg.store.changes() if c.subject == "No id"]) == 0

@@ -145,6 +145,30 @@ class ObjectStore:
                 entries[name] = (MODE_FILE, change)
         return self.tree(entries)
 
+    def import_raw(self, kind: str, data: bytes) -> str:
+        """Take in an object read from disk (a push): hashed, parsed, marked written."""
+        sha, raw = _hash(kind.encode(), data)
+        if sha in self._objects:
+            return sha
+        self._objects[sha] = raw
+        self._written.add(sha)
+        if kind == "tree":
+            entries: dict[bytes, tuple[bytes, str]] = {}
+            i = 0
+            while i < len(data):
+                space = data.index(b" ", i)
+                nul = data.index(b"\0", space)
+                mode = data[i:space]
+                entries[data[space + 1 : nul]] = (
+                    MODE_TREE if mode == MODE_TREE else MODE_FILE if mode == MODE_FILE else mode,
+                    data[nul + 1 : nul + 21].hex(),
+                )
+                i = nul + 21
+            self._trees[sha] = entries
+        elif kind == "commit" and data.startswith(b"tree "):
+            self._commit_trees[sha] = data[5:45].decode()
+        return sha
+
     # -- writing ------------------------------------------------------------------------
 
     def write_to(self, git_dir: Path) -> int:

@@ -4,29 +4,38 @@ Both run the machine's `git upload-pack` on the repository `GerritStore.git_dir`
 date (written on first access). HTTP follows Documentation/gitprotocol-http (the "smart"
 protocol, version 0): `GET <project>/info/refs?service=git-upload-pack` and `POST
 <project>/git-upload-pack`, anonymous or under `/a/` with Basic auth, as Gerrit serves them.
-Pushing (`git-receive-pack`) is refused with Gerrit's message for a read-only server.
+Pushing works for review: `git push origin HEAD:refs/for/<branch>` (authenticated HTTP or
+SSH) creates changes, or new patch sets of the open change with the same Change-Id.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import logging
 import os
+import re
 import shutil
 import subprocess
 import threading
 import zlib
+from pathlib import Path
 from urllib.parse import unquote
 
 import paramiko
 
 from vstui.fake.errors import GerritError
 from vstui.fake.http_server import HttpRequest, HttpResponse, RestError
+from vstui.fake.model import Account
 from vstui.fake.ssh_server import SshRequest
 from vstui.fake.store import GerritStore
+from vstui.fake.store_git import PushedCommit
+
+log = logging.getLogger(__name__)
 
 GIT_TIMEOUT = 120.0  # seconds one upload-pack may run
 _MAX_REQUEST = 16 * 1024 * 1024
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 _SUFFIXES = ("/info/refs", "/git-upload-pack", "/git-receive-pack")
 
 
@@ -65,7 +74,13 @@ def http(store: GerritStore, req: HttpRequest) -> HttpResponse:
         if req.method not in ("GET", "HEAD"):
             raise RestError(405, "Method Not Allowed")
         if service == "git-receive-pack":
-            raise RestError(403, "pushing is not supported by the emulator")
+            if req.account is None:
+                return _ask_for_credentials()
+            project = _project_of(store, path[: -len("/info/refs")])
+            repo = store.git_dir(project)
+            argv = [git, "receive-pack", "--stateless-rpc", "--advertise-refs", str(repo)]
+            body = _pkt("# service=git-receive-pack\n") + b"0000" + _run(argv, b"")
+            return HttpResponse(200, body, "application/x-git-receive-pack-advertisement")
         if service != "git-upload-pack":
             raise RestError(403, "dumb HTTP is not supported")  # Gerrit serves smart only
         project = _project_of(store, path[: -len("/info/refs")])
@@ -79,7 +94,16 @@ def http(store: GerritStore, req: HttpRequest) -> HttpResponse:
             {"Cache-Control": "no-cache, max-age=0, must-revalidate", "Pragma": "no-cache"},
         )
     if path.endswith("/git-receive-pack"):
-        raise RestError(403, "pushing is not supported by the emulator")
+        if req.method != "POST":
+            raise RestError(405, "Method Not Allowed")
+        if req.account is None:
+            return _ask_for_credentials()
+        project = _project_of(store, path[: -len("/git-receive-pack")])
+        body = _decode_body(req)
+        repo = store.git_dir(project)
+        out = _run([git, "receive-pack", "--stateless-rpc", str(repo)], body)
+        receive(store, project, req.account, repo)
+        return HttpResponse(200, out, "application/x-git-receive-pack-result")
     if req.method != "POST":
         raise RestError(405, "Method Not Allowed")
     project = _project_of(store, path[: -len("/git-upload-pack")])
@@ -91,6 +115,15 @@ def http(store: GerritStore, req: HttpRequest) -> HttpResponse:
         out,
         "application/x-git-upload-pack-result",
         {"Cache-Control": "no-cache, max-age=0, must-revalidate"},
+    )
+
+
+def _ask_for_credentials() -> HttpResponse:
+    return HttpResponse(
+        401,
+        b"Unauthorized\n",
+        "text/plain; charset=ISO-8859-1",
+        {"WWW-Authenticate": 'Basic realm="Gerrit Code Review"'},
     )
 
 
@@ -126,9 +159,6 @@ def _run(argv: list[str], stdin: bytes) -> bytes:
 
 def ssh(store: GerritStore, req: SshRequest, command: str, args: list[str]) -> int:
     """`git-upload-pack '<project>'` over the SSH channel (exit status of upload-pack)."""
-    if command == "git-receive-pack":
-        req.err("fatal: pushing is not supported by the emulator\n")
-        return 1
     if len(args) != 1:
         req.err(f"fatal: usage: {command} <project>\n")
         return 1
@@ -144,7 +174,15 @@ def ssh(store: GerritStore, req: SshRequest, command: str, args: list[str]) -> i
     except GerritError as exc:
         req.err(exc.message + "\n")
         return 1
-    return _pump(req.channel, [git, "upload-pack", "--timeout=60", str(repo)])
+    if command == "git-upload-pack":
+        return _pump(req.channel, [git, "upload-pack", "--timeout=60", str(repo)])
+    account = store.account(req.username)
+    if account is None:
+        req.err("fatal: unknown account\n")
+        return 1
+    rc = _pump(req.channel, [git, "receive-pack", str(repo)])
+    receive(store, name, account, repo)
+    return rc
 
 
 def _pump(channel: paramiko.Channel, argv: list[str]) -> int:
@@ -190,3 +228,129 @@ def _pump(channel: paramiko.Channel, argv: list[str]) -> int:
         rc = 1
     err_thread.join(timeout=5.0)
     return rc
+
+
+# ---------------------------------------------------------------------------- receiving
+
+
+def _git_out(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "--git-dir", str(repo), *args],
+        capture_output=True,
+        text=True,
+        timeout=GIT_TIMEOUT,
+        check=False,
+    )
+    return done.stdout if done.returncode == 0 else ""
+
+
+def _read_objects(repo: Path, shas: list[str]) -> list[tuple[str, bytes]]:
+    """`git cat-file --batch` of `shas`: (type, content) each."""
+    if not shas:
+        return []
+    done = subprocess.run(
+        ["git", "--git-dir", str(repo), "cat-file", "--batch"],
+        input=("\n".join(shas) + "\n").encode(),
+        capture_output=True,
+        timeout=GIT_TIMEOUT,
+        check=False,
+    )
+    out, i, objects = done.stdout, 0, []
+    while i < len(out):
+        eol = out.index(b"\n", i)
+        header = out[i:eol].split()
+        if len(header) != 3:  # "<sha> missing"
+            i = eol + 1
+            continue
+        size = int(header[2])
+        objects.append((header[1].decode(), out[eol + 1 : eol + 1 + size]))
+        i = eol + 1 + size + 1
+    return objects
+
+
+_STATUS = {"A": "ADDED", "D": "DELETED", "M": "MODIFIED", "T": "MODIFIED"}
+
+
+def receive(store: GerritStore, project: str, account: Account, repo: Path) -> None:
+    """Turn what a push left under refs/for/* into changes and patch sets, then drop the ref.
+
+    `refs/for/<branch>[%topic=T]`: each commit not yet on the branch or in a patch set
+    becomes a new change, or a new patch set of the open change with its Change-Id on that
+    branch. Commits without a Change-Id were refused by the pre-receive hook.
+    """
+    pending = _git_out(repo, "for-each-ref", "--format=%(objectname) %(refname)", "refs/for/")
+    for line in pending.splitlines():
+        sha, _, ref = line.partition(" ")
+        branch, _, opts = ref.removeprefix("refs/for/").partition("%")
+        topic = None
+        for opt in opts.split(","):
+            if opt.startswith("topic="):
+                topic = unquote(opt[len("topic=") :]) or None
+        proj = store.project(project)
+        tip = proj.branches.get(f"refs/heads/{branch}") if proj is not None else None
+        exclude = ["--not", tip] if tip else []
+        new = _git_out(repo, "rev-list", "--reverse", sha, *exclude).split()
+        objects = _git_out(repo, "rev-list", "--objects", sha, *exclude).split("\n")
+        store.import_git_objects(
+            project, _read_objects(repo, [o.split(" ")[0] for o in objects if o])
+        )
+        known = {
+            ps.revision for c in store.changes() if c.project == project for ps in c.patch_sets
+        }
+        for commit in new:
+            if commit in known:
+                continue
+            _receive_commit(store, project, branch, topic, account, repo, commit)
+        _git_out(repo, "update-ref", "-d", ref)
+
+
+def _receive_commit(
+    store: GerritStore,
+    project: str,
+    branch: str,
+    topic: str | None,
+    account: Account,
+    repo: Path,
+    commit: str,
+) -> None:
+    raw = _git_out(repo, "cat-file", "commit", commit)
+    head, _, message = raw.partition("\n\n")
+    parents = [ln.split()[1] for ln in head.splitlines() if ln.startswith("parent ")]
+    ids = re.findall(r"^Change-Id: (I[0-9a-f]{40})$", message, re.MULTILINE)
+    if not ids:
+        return
+    base = parents[0] if parents else EMPTY_TREE
+    numstat = _git_out(repo, "diff-tree", "-r", "--no-renames", "--numstat", base, commit)
+    names = _git_out(repo, "diff-tree", "-r", "--no-renames", "--name-status", base, commit)
+    status = {}
+    for row in names.splitlines():
+        kind, _, path = row.partition("\t")
+        status[path] = _STATUS.get(kind[:1], "MODIFIED")
+    files = []
+    for row in numstat.splitlines():
+        ins, dels, path = row.split("\t", 2)
+        files.append(
+            (path, status.get(path, "MODIFIED"),
+             int(ins) if ins.isdigit() else 0, int(dels) if dels.isdigit() else 0)
+        )  # fmt: skip
+    pushed = PushedCommit(commit, parents, message, files)
+    existing = [
+        c
+        for c in store.changes()
+        if c.change_id == ids[-1] and c.project == project and c.branch == branch and c.is_open
+    ]
+    try:
+        if existing:
+            store.new_patch_set(existing[0], account, pushed=pushed)
+        else:
+            store.create_change(
+                project,
+                account,
+                message.split("\n", 1)[0],
+                branch=branch,
+                change_id=ids[-1],
+                topic=topic,
+                pushed=pushed,
+            )
+    except GerritError:
+        log.warning("push of %s to %s refused", commit[:7], project, exc_info=True)

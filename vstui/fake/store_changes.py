@@ -23,6 +23,7 @@ from vstui.fake.model import (
 )
 from vstui.fake.query import run_query
 from vstui.fake.render_ssh import account_attr
+from vstui.fake.store_git import PushedCommit
 from vstui.fake.store_projects import ProjectsMixin
 from vstui.fake.view import QueryResult
 
@@ -191,6 +192,7 @@ class ChangesMixin(ProjectsMixin):
         reviewers: Iterable[Account | str] = (),
         cc: Iterable[Account | str] = (),
         number: int | None = None,
+        pushed: PushedCommit | None = None,
     ) -> Change:
         with self._mutation():
             owner = self._account_arg(owner)
@@ -228,7 +230,9 @@ class ChangesMixin(ProjectsMixin):
             )
             self._changes[number] = change
             self._by_change_id.setdefault(change_id, []).append(change)
-            ps = self._make_patch_set(change, owner, "REWORK", subject, body, files, now, proj)
+            ps = self._make_patch_set(
+                change, owner, "REWORK", subject, body, files, now, proj, pushed=pushed
+            )
             change.patch_sets.append(ps)
             change.approvals[1] = {}
             for r in reviewers:
@@ -326,12 +330,15 @@ class ChangesMixin(ProjectsMixin):
         proj: Project,
         tree: str | None = None,
         parent: str | None = None,
+        pushed: PushedCommit | None = None,
     ) -> PatchSet:
         number = len(change.patch_sets) + 1
         message = subject.strip() + "\n"
         if body:
             message += "\n" + body.strip("\n") + "\n"
         message += f"\nChange-Id: {change.change_id}\n"
+        if pushed is not None:
+            message, files = pushed.message, list(pushed.files)
         if files is None:
             files = _default_files(change, number)
         ins = sum(f[2] for f in files)
@@ -342,12 +349,17 @@ class ChangesMixin(ProjectsMixin):
             or self._git_initial_commit(proj.name, proj.description, None, now)
         )
         author = change.owner
+        if pushed is not None:
+            revision, parents = pushed.sha, list(pushed.parents)
+        else:
+            revision = self._git_patch_set(
+                change, number, kind, message, list(files), parent, author, now, tree
+            )
+            parents = [parent]
         return PatchSet(
             number=number,
-            revision=self._git_patch_set(
-                change, number, kind, message, list(files), parent, author, now, tree
-            ),
-            parents=[parent],
+            revision=revision,
+            parents=parents,
             ref=change_ref(change.number, number),
             uploader=uploader,
             author=change.owner,
@@ -370,6 +382,7 @@ class ChangesMixin(ProjectsMixin):
         body: str | None = None,
         files: list[tuple[str, str, int, int]] | None = None,
         contents: Mapping[str, bytes | None] | None = None,
+        pushed: PushedCommit | None = None,
     ) -> PatchSet:
         """A new patch set. With `contents` (path -> bytes, None deletes) the files are
         written on top of the current patch set, on the same parent (a change edit)."""
@@ -392,8 +405,20 @@ class ChangesMixin(ProjectsMixin):
             if contents is not None:
                 tree, files = self._git_edit_tree(change, contents)
                 parent = prev.parents[0] if prev.parents else None
+            if pushed is not None:
+                change.subject = pushed.message.split("\n", 1)[0]
             ps = self._make_patch_set(
-                change, uploader, kind, change.subject, body, files, now, proj, tree, parent
+                change,
+                uploader,
+                kind,
+                change.subject,
+                body,
+                files,
+                now,
+                proj,
+                tree,
+                parent,
+                pushed,
             )
             change.patch_sets.append(ps)
             carried: dict[tuple[str, int], Approval] = {}

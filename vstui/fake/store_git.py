@@ -8,12 +8,25 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from vstui.fake.git_objects import ObjectStore, ident, synthetic_lines
 from vstui.fake.model import Account, Change, PatchSet
 from vstui.fake.store_accounts import AccountsMixin
 
 SERVER_NAME = "Gerrit Code Review"
+
+
+@dataclass(frozen=True, slots=True)
+class PushedCommit:
+    """A commit received by `git push` to refs/for/<branch>, to become a patch set."""
+
+    sha: str
+    parents: list[str]
+    message: str
+    files: list[tuple[str, str, int, int]]
+
+
 SERVER_EMAIL = "gerrit@example.org"
 
 

@@ -18,6 +18,24 @@ from pathlib import Path
 from vstui.fake.errors import NotFound
 from vstui.fake.store_verify import VerifyStatusMixin
 
+# Pushes are for review only: refs/for/<branch>, each new commit with a Change-Id footer
+# (Gerrit's texts). The store turns what arrived into changes after receive-pack returns.
+PRE_RECEIVE = r"""#!/bin/sh
+while read old new ref; do
+  case "$ref" in
+    refs/for/*) ;;
+    *) echo "error: prohibited by Gerrit: not permitted: update $ref" >&2; exit 1;;
+  esac
+  for c in $(git rev-list "$new" --not --branches --tags); do
+    if ! git cat-file commit "$c" | grep -q '^Change-Id: I[0-9a-f]\{40\}$'; then
+      echo "ERROR: commit $(echo "$c" | cut -c1-7): missing Change-Id in message footer" >&2
+      exit 1
+    fi
+  done
+done
+exit 0
+"""
+
 
 class ReposMixin(VerifyStatusMixin):
     """Materialised repositories (lazy; building a world writes nothing)."""
@@ -49,6 +67,13 @@ class ReposMixin(VerifyStatusMixin):
                         refs[ps.ref] = ps.revision
             return refs
 
+    def import_git_objects(self, project: str, objects: list[tuple[str, bytes]]) -> None:
+        """Objects a push wrote to disk, taken into the project's object store."""
+        with self.lock:
+            store = self._objects(project)
+            for kind, data in objects:
+                store.import_raw(kind, data)
+
     def git_dir(self, project: str) -> Path:
         """The bare repository of `project`, brought up to date with the store."""
         with self.lock:
@@ -61,7 +86,12 @@ class ReposMixin(VerifyStatusMixin):
                 (path / "config").write_text(
                     "[core]\n\trepositoryformatversion = 0\n\tbare = true\n"
                     "[uploadpack]\n\tallowAnySHA1InWant = true\n"
+                    "[receive]\n\tdenyDeletes = true\n\tdenyNonFastForwards = true\n"
                 )
+                hooks = path / "hooks"
+                hooks.mkdir(exist_ok=True)
+                (hooks / "pre-receive").write_text(PRE_RECEIVE)
+                (hooks / "pre-receive").chmod(0o755)
             (path / "HEAD").write_text(f"ref: {proj.head}\n")
             self._objects(project).write_to(path)
             if self._refs_written.get(project) != refs:
