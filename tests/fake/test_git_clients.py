@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -286,3 +287,39 @@ def test_git_push_for_review_over_http_and_ssh(
         )
         assert done.returncode != 0 and text in done.stderr, done.stderr
     assert len([c for c in fg.store.changes() if c.subject == "No id"]) == 0
+
+
+def test_python_gerrit_api_queries(seed_gerrit: Any) -> None:
+    """python-gerrit-api 3.1.0 (PyPI), unchanged: server info, projects, branches, change
+    search and get, revision commit, messages, account search."""
+    gerrit = pytest.importorskip("gerrit")
+    admin = seed_gerrit.store.account("admin")
+    client = gerrit.GerritClient(
+        base_url=seed_gerrit.http_url, username="admin", password=admin.http_password
+    )
+    assert re.fullmatch(r"\d+\.\d+(\.\d+)?", client.config.get_version())
+    assert "download" in client.config.get_server_info()
+    assert set(client.projects.list()) == {p.name for p in seed_gerrit.store.projects()}
+    project = client.projects.get("openstack/cinder")
+    assert project.name == "openstack/cinder"
+    branches = {b["ref"]: b["revision"] for b in project.branches.list()}
+    assert (
+        branches["refs/heads/master"]
+        == (seed_gerrit.store.project("openstack/cinder").branches["refs/heads/master"])
+    )
+    found = client.changes.search("status:open project:openstack/cinder", limit=100)
+    served = {
+        c.number
+        for c in seed_gerrit.store.changes()
+        if c.project == "openstack/cinder" and c.status == "NEW"
+    }
+    assert {c["_number"] for c in found} == served
+    one = client.changes.get(found[0]["id"])
+    change = seed_gerrit.store.change(found[0]["_number"])
+    assert one.subject == change.subject
+    assert one.get_revision("current").get_commit()["subject"] == change.subject
+    assert [m["message"] for m in one.messages.list()] == [m.message for m in change.messages]
+    johns = client.accounts.search("name:john", limit=100)
+    assert {a["_account_id"] for a in johns} == {
+        a.account_id for a in seed_gerrit.store.accounts() if "john" in a.name.lower()
+    }
