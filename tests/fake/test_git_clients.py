@@ -59,10 +59,11 @@ def _ssh_wrapper(fg: Any, tmp_path: Path) -> Path:
     config.chmod(0o600)
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    wrapper = bindir / "ssh"
-    ssh = shutil.which("ssh") or "ssh"
-    wrapper.write_text(f'#!/bin/sh\nexec {ssh} -F {config} "$@"\n')
-    wrapper.chmod(0o755)
+    for tool in ("ssh", "scp"):  # git-review fetches the commit-msg hook with scp
+        wrapper = bindir / tool
+        real = shutil.which(tool) or tool
+        wrapper.write_text(f'#!/bin/sh\nexec {real} -F {config} "$@"\n')
+        wrapper.chmod(0o755)
     return bindir
 
 
@@ -323,3 +324,57 @@ def test_python_gerrit_api_queries(seed_gerrit: Any) -> None:
     assert {a["_account_id"] for a in johns} == {
         a.account_id for a in seed_gerrit.store.accounts() if "john" in a.name.lower()
     }
+
+
+@pytest.mark.parametrize("scheme", ["http", "ssh"])
+def test_git_review_setup_commit_and_upload(
+    fake_gerrit_factory: Callable[..., Any], tmp_path: Path, scheme: str
+) -> None:
+    """`git review -s` installs the emulator's commit-msg hook (HTTP GET or scp), the commit
+    gets a Change-Id trailer, `git review` pushes it for review: a new change."""
+    if not (BIN / "git-review").exists():
+        pytest.skip("git-review not installed (test extra)")
+    fg = fake_gerrit_factory(scenario="seed")
+    account = fg.store.account(fg.info["default_account"])
+    env = _env(tmp_path)
+    if scheme == "ssh":
+        if shutil.which("ssh") is None or shutil.which("scp") is None:
+            pytest.skip("OpenSSH client not installed")
+        env["PATH"] = f"{_ssh_wrapper(fg, tmp_path)}{os.pathsep}{env['PATH']}"
+        url = f"ssh://{account.username}@{fg.ssh_host}:{fg.ssh_port}/openstack/cinder"
+    else:
+        host = fg.http_url.removeprefix("http://")
+        url = f"http://{account.username}:{account.http_password}@{host}a/openstack/cinder"
+    _git("clone", "-q", url, "repo", cwd=tmp_path, env=env)
+    repo = tmp_path / "repo"
+    for key, value in (
+        ("gitreview.remote", "origin"),
+        ("gitreview.project", "openstack/cinder"),
+        ("user.name", "Test"),
+        ("user.email", "test@example.org"),
+    ):
+        _git("config", key, value, cwd=repo, env=env)
+
+    def review(*args: str) -> None:
+        done = subprocess.run(
+            [str(BIN / "git-review"), *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+
+    review("-s")
+    assert (repo / ".git" / "hooks" / "commit-msg").stat().st_mode & 0o111
+    (repo / "notes.txt").write_text("one\ntwo\n")
+    _git("add", "notes.txt", cwd=repo, env=env)
+    _git("commit", "-q", "-m", f"Add notes over {scheme}", cwd=repo, env=env)
+    message = _git("log", "-1", "--format=%B", cwd=repo, env=env)
+    (change_id,) = re.findall(r"^Change-Id: (I[0-9a-f]{40})$", message, re.MULTILINE)
+    review("-y")
+    (change,) = [c for c in fg.store.changes() if c.change_id == change_id]
+    assert change.subject == f"Add notes over {scheme}"
+    assert change.current.revision == _git("rev-parse", "HEAD", cwd=repo, env=env)
+    assert change.current.files == [("notes.txt", "ADDED", 2, 0)]

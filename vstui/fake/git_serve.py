@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 import paramiko
 
+from vstui.fake import hooks
 from vstui.fake.errors import GerritError
 from vstui.fake.http_server import HttpRequest, HttpResponse, RestError
 from vstui.fake.model import Account
@@ -354,3 +355,29 @@ def _receive_commit(
             )
     except GerritError:
         log.warning("push of %s to %s refused", commit[:7], project, exc_info=True)
+
+
+def scp_hook(req: SshRequest, args: list[str]) -> int:
+    """`scp -f hooks/commit-msg` (the legacy scp protocol, `scp -O`): send the hook."""
+    if len(args) < 2 or "-f" not in args[:-1] or args[-1].lstrip("/") != "hooks/commit-msg":
+        req.err("fatal: scp: only hooks/commit-msg can be copied\n")
+        return 1
+    data = hooks.COMMIT_MSG.encode()
+    channel = req.channel
+    channel.settimeout(30.0)
+
+    def ack() -> bool:
+        got = channel.recv(1)
+        return got == b"\0"
+
+    try:
+        if not ack():
+            return 1
+        channel.sendall(f"C0755 {len(data)} commit-msg\n".encode())
+        if not ack():
+            return 1
+        channel.sendall(data + b"\0")
+        ack()
+    except (OSError, EOFError, paramiko.SSHException):
+        return 1
+    return 0

@@ -17,7 +17,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
-from vstui.fake import git_serve, rest_admin, rest_projects
+from vstui.fake import git_serve, hooks, rest_admin, rest_projects
 from vstui.fake import render_rest as rr
 from vstui.fake.cmdline import java_parse_int
 from vstui.fake.errors import GerritError
@@ -112,6 +112,8 @@ class RestApi:
         try:
             if git_serve.is_git_path(req.path):
                 return git_serve.http(self.store, req)
+            if seg == ["tools", "hooks", "commit-msg"] and req.method in ("GET", "HEAD"):
+                return HttpResponse(200, hooks.COMMIT_MSG.encode(), "application/octet-stream")
             if seg[:3] == ["plugins", "events-log", "events"]:
                 return self.events_log(req)
             if req.method not in ("GET", "HEAD") and req.account is None:

@@ -165,6 +165,8 @@ class GerritSshCommands:
             return self._dispatch(req, "gerrit", _GERRIT_COMMANDS, rest, self._gerrit_command)
         if name in ("git-upload-pack", "git-receive-pack"):
             return git_serve.ssh(self.store, req, name, rest)
+        if name == "scp":
+            return git_serve.scp_hook(req, rest)
         if name == "verify-status":
             return self._dispatch(
                 req, "verify-status", _VERIFY_STATUS_COMMANDS, rest, self._verify_status_command
