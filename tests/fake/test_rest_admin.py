@@ -150,3 +150,41 @@ def test_build_a_world_over_rest_then_fetch_it_with_git(empty_gerrit: Any, tmp_p
         env=env,
     )
     assert head.stdout.strip() == detail["current_revision"]
+
+
+def test_rebase_replays_the_patch_set_on_the_branch_tip(empty_gerrit: Any, tmp_path: Path) -> None:
+    fg = empty_gerrit
+    store = fg.store
+    http = Http(fg)
+    admin = _admin(fg)
+    store.create_project("demo")
+    first = store.create_change("demo", "admin", "Base", files=[("base.txt", "ADDED", 3, 0)])
+    mine = store.create_change("demo", "admin", "Mine", files=[("mine.txt", "ADDED", 2, 0)])
+    store.post_review(mine, "current", "admin", labels={"Code-Review": 2})
+    store.submit(first, "admin", force=True)  # the branch moves under `mine`
+    tip = store.project("demo").branches["refs/heads/master"]
+    assert tip not in mine.current.parents
+    status, _h, data = http.request("POST", f"/a/changes/{mine.number}/rebase", auth=admin, body={})
+    info = _ok(status, data)
+    ps = mine.current
+    assert (info["current_revision"], ps.number, ps.kind, ps.parents) == (
+        ps.revision,
+        2,
+        "TRIVIAL_REBASE",
+        [tip],
+    )
+    assert ps.files == [("mine.txt", "ADDED", 2, 0)]
+    # Code-Review copies on a trivial rebase (copy_on_trivial_rebase)
+    assert [a.value for a in mine.current_approvals().values()] == [2]
+    status, _h, data = http.request("POST", f"/a/changes/{mine.number}/rebase", auth=admin, body={})
+    assert (status, data) == (409, b"Change is already up to date.\n")
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    repo = store.git_dir("demo")
+    listed = subprocess.run(
+        ["git", "--git-dir", str(repo), "ls-tree", "--name-only", ps.revision],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert listed == ["README", "base.txt", "mine.txt"]  # the tip's files and the change's

@@ -231,6 +231,11 @@ class RestApi:
             return self._change_info(req, change, options)
         if view == "messages":
             return self._messages(req, change, seg[1:])
+        if view == "rebase" and len(seg) == 1:
+            self._method(req, "POST")
+            _read_json(req)
+            self.store.rebase(change, req.account)
+            return self._change_info(req, change, frozenset({"CURRENT_REVISION"}))
         if view in ("edit", "edit:publish"):
             return rest_admin.change_edit(self.store, req, change, view, seg[1:])
         if view == "revisions":

@@ -271,6 +271,19 @@ class ChangesMixin(ProjectsMixin):
             self._touch_meta(change, owner, now)
             return change
 
+    def rebase(self, change: Change | int, account: Account | str) -> PatchSet:
+        """`POST /changes/{id}/rebase`: the current patch set replayed on its branch's tip."""
+        with self._mutation():
+            change = self._change_arg(change)
+            who = self._account_arg(account)
+            if change.status != "NEW":
+                raise Conflict(f"Change {change.number} is {change.status.lower()}")
+            tip = self._projects[change.project].branches.get(change.ref_name)
+            if tip is None or tip in change.current.parents:
+                raise Conflict("Change is already up to date.")
+            pushed = self._git_rebased(change, tip, self.now())
+            return self.new_patch_set(change, who, kind="TRIVIAL_REBASE", pushed=pushed)
+
     # ------------------------------------------------------------------ change edits
 
     def edit_file(

@@ -131,6 +131,36 @@ class GitMixin(AccountsMixin):
             files.append((path, status, ins, dels))
         return tree, files
 
+    def _git_rebased(self, change: Change, tip: str, when: float) -> PushedCommit:
+        """The current patch set's file changes replayed on `tip` (a rebase commit)."""
+        objs = self._objects(change.project)
+        ps = change.current
+        ps_tree = objs.commit_tree(ps.revision)
+        updates: dict[str, str | None] = {}
+        for path, status, _ins, _dels in ps.files:
+            updates[path] = None if status == "DELETED" else objs.lookup(ps_tree or "", path)
+        tip_tree = objs.commit_tree(tip)
+        tree = objs.update(tip_tree, updates)
+        files: list[tuple[str, str, int, int]] = []
+        for path in sorted(updates):
+            old = objs.lookup(tip_tree, path) if tip_tree else None
+            new = objs.lookup(tree, path)
+            if old == new:
+                continue
+            a = objs.blob_data(old).splitlines() if old else []
+            b = objs.blob_data(new).splitlines() if new else []
+            ins = dels = 0
+            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+                if tag != "equal":
+                    dels += i2 - i1
+                    ins += j2 - j1
+            status = "ADDED" if old is None else "DELETED" if new is None else "MODIFIED"
+            files.append((path, status, ins, dels))
+        author = ident(ps.author.name, ps.author.email, ps.created_on)
+        committer = ident(ps.author.name, ps.author.email, when)
+        sha = objs.commit(tree, [tip], author, committer, ps.commit_message)
+        return PushedCommit(sha, [tip], ps.commit_message, files)
+
     def _git_blob(self, project: str, commit: str, path: str) -> bytes | None:
         """The content of `path` at `commit`, or None."""
         objs = self._objects(project)
