@@ -4,7 +4,10 @@ Covered: `/config/server/version`, `/config/server/verify-status~config`, `/acco
 and `/accounts/{id}`, `/changes/` (query, several `q`, paging, `o=` options),
 `/changes/{id}` and `/detail`, `/messages` and `/messages/{id}`, revisions
 (`/review` GET and POST, `/commit`), `/abandon`, `/restore`, `/submit`, verify-status
-`verifications` (GET and POST), and the events-log servlet. Errors carry Gerrit's texts:
+`verifications` (GET and POST), and the events-log servlet; `/projects/`, `/config/server/info`,
+`/accounts/?q=` and `/accounts/{id}/name` (rest_projects); creating projects, accounts and
+changes, change edits and rebase (rest_admin); git over smart HTTP (git_serve) and the
+commit-msg hook at `/tools/hooks/commit-msg`. Errors carry Gerrit's texts:
 `Not found: <id>`, `Authentication required`, `Invalid application/json in request`,
 args4j's `"--x" is not a valid option` for unknown query parameters, ...
 """
