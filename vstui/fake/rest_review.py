@@ -1,4 +1,4 @@
-"""REST routes of the reviewer's loop: inline comments, file content, stars, account name.
+"""REST routes of the reviewer's loop: inline comments, file content, stars.
 
 Hooked into `vstui.fake.rest_api.RestApi` by a few lines; kept apart so the emulator's main
 router stays small. Shapes and error texts follow Gerrit's REST documentation:
@@ -7,7 +7,6 @@ router stays small. Shapes and error texts follow Gerrit's REST documentation:
 - `GET /changes/{id}/revisions/{rev}/files/{file}/content`: the file base64-encoded
   (`text/plain`, `X-FYI-Content-Encoding: base64`, `X-FYI-Content-Type`)
 - `GET /accounts/self/starred.changes`, `PUT`/`DELETE /accounts/self/starred.changes/{id}`
-- `GET`/`PUT`/`DELETE /accounts/self/name`
 """
 
 from __future__ import annotations
@@ -65,25 +64,10 @@ def review_comments(body: dict[str, Any]) -> list[comments_mod.CommentInput]:
 def account_view(
     req: HttpRequest, store: GerritStore, account: Account, seg: list[str]
 ) -> HttpResponse | None:
-    """`/accounts/{id}/starred.changes[/{change}]` and `/accounts/{id}/name`; None = not ours."""
+    """`/accounts/{id}/starred.changes[/{change}]`; None = not ours."""
     from vstui.fake import render_rest as rr
 
     view = seg[0]
-    if view == "name" and len(seg) == 1:
-        if req.method in ("GET", "HEAD"):
-            return json_response(account.name) if account.name else no_content()
-        _own(req, account)
-        if req.method == "DELETE":
-            account.name = ""
-            return no_content()
-        if req.method != "PUT":
-            raise RestError(405, "Method Not Allowed")
-        name = _json(req).get("name")
-        if name is not None and not isinstance(name, str):
-            raise RestError(400, "Invalid application/json in request")
-        with store.lock:
-            account.name = (name or "").strip()
-        return json_response(account.name) if account.name else no_content()
     if view == "starred.changes":
         _own(req, account)
         if len(seg) == 1:
