@@ -12,7 +12,6 @@ router stays small. Shapes and error texts follow Gerrit's REST documentation:
 from __future__ import annotations
 
 import base64
-import json
 import mimetypes
 from typing import TYPE_CHECKING, Any
 
@@ -103,15 +102,3 @@ def _own(req: HttpRequest, account: Account) -> None:
         raise RestError(403, "Authentication required")
     if req.account is not account and not req.account.is_admin:
         raise RestError(403, "not allowed to modify another account")
-
-
-def _json(req: HttpRequest) -> dict[str, Any]:
-    if not req.body.strip():
-        return {}
-    try:
-        obj = json.loads(req.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise RestError(400, "Invalid application/json in request") from None
-    if not isinstance(obj, dict):
-        raise RestError(400, "Invalid application/json in request")
-    return obj
