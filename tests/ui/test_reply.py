@@ -162,3 +162,22 @@ async def test_thread_text_and_paths_display_literally(seed: Any, make_app: Any)
         assert "\x1b" not in rendered
         await pilot.press("q")
     assert isinstance(screen, ChangeScreen)
+
+
+async def test_resting_on_a_row_prefetches_its_threads_so_they_paint_with_the_screen(
+    seed_gerrit: Any, make_app: Any
+) -> None:
+    app = make_app(seed_gerrit)
+    async with app.run_test(size=(140, 45)) as pilot:
+        screen = app._list_screen
+        await wait_until(pilot, lambda: not screen.loading_changes)
+        entry = app.session.store.get(("test", SEED))
+        assert entry is not None and entry.comments is None
+        assert screen.table.move_cursor_to_key(SEED)
+        await wait_until(pilot, lambda: entry.comments is not None)
+        assert any("unit test" in c.message for c in entry.comments)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChangeScreen))
+        await pilot.pause()
+        # The screen is built with the prefetched threads (the detail refresh follows).
+        assert app.screen.discussion_pane.view.threads

@@ -481,6 +481,17 @@ class ReviewSession:
         self.listener.changes_updated(frozenset({number}))
         return await self._fetch_comment_files(entry)
 
+    async def prefetch_comments(self, number: int) -> None:
+        """The list's cursor rests on `number`: fetch its inline comments now, so opening it
+        paints its threads at once (opening refreshes them anyway)."""
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.comments is not None:
+            return
+        human, robot = await self._comments_or_empty(number)
+        if entry.comments is None:
+            entry.comments, entry.robot_comments = human, robot
+            entry.version += 1
+
     async def _comments_or_empty(self, number: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """(human, robot) inline comments; a server (or test double) without them: none."""
         list_comments = getattr(self.rest, "list_comments", None)

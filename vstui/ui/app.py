@@ -431,6 +431,10 @@ class VstuiApp(App[int]):
         if self.session is not None:
             self._run("summaries", self.session.load_summaries(numbers))
 
+    def prefetch_comments(self, number: int) -> None:
+        if self.session is not None:
+            self._run("prefetch", self.session.prefetch_comments(number), exclusive=True)
+
     def open_change(self, number: int) -> None:
         if self.session is None:
             return

@@ -87,6 +87,7 @@ class ChangeListScreen(Screen[None]):
         self.failed = False
         self.marks: set[int] = set()
         self._history: HistoryCursor | None = None
+        self._prefetch_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="list-title", markup=False)
@@ -253,6 +254,19 @@ class ChangeListScreen(Screen[None]):
     def _row_selected(self, event: VirtualTable.RowSelected) -> None:
         if isinstance(event.key, int):
             self.app.open_change(event.key)
+
+    # The cursor resting this long on a row prefetches its inline comments.
+    PREFETCH_DELAY = 0.1
+
+    @on(VirtualTable.CursorMoved, "#changes")
+    def _cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        if self._prefetch_timer is not None:
+            self._prefetch_timer.stop()
+        key = event.key
+        if isinstance(key, int) and not self.loading_changes:
+            self._prefetch_timer = self.set_timer(
+                self.PREFETCH_DELAY, lambda: self.app.prefetch_comments(key)
+            )
 
     @on(VirtualTable.Scrolled, "#changes")
     def _scrolled(self, event: VirtualTable.Scrolled) -> None:
