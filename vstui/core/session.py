@@ -433,7 +433,12 @@ class ReviewSession:
         comments_task = asyncio.ensure_future(self._comments_or_empty(number))
         early = asyncio.ensure_future(self._early_comments(number, comments_task))
         known = self.store.get((self.server, number))
-        if known is not None and known.messages is not None and known.results is not None:
+        if (
+            known is not None
+            and known.messages is not None
+            and known.results is not None
+            and known.comments is None  # (prefetched ones show already)
+        ):
             # Warm: the screen already shows the messages and CI results, the detail only
             # refreshes them; the threads go first instead of queueing behind it.
             with contextlib.suppress(Exception):
@@ -491,6 +496,7 @@ class ReviewSession:
         if entry.comments is None:
             entry.comments, entry.robot_comments = human, robot
             entry.version += 1
+            await self._fetch_comment_files(entry)  # the lines around them, too
 
     async def _comments_or_empty(self, number: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """(human, robot) inline comments; a server (or test double) without them: none."""
