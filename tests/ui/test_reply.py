@@ -110,6 +110,9 @@ async def test_reply_to_gorkas_inline_thread_resolves_it(seed: Any, make_app: An
         change = await open_change(pilot, app, SEED)
         view = change.discussion_pane.view
         await wait_until(pilot, lambda: any(t.context for t in view.threads))
+        # Let the detail refresh land first (it redraws the threads).
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "change"])
+        await pilot.pause()
         view.focus()
         target = next(
             t for t in view.threads if t.unresolved and "key manager" in t.comments[0].text
@@ -119,9 +122,11 @@ async def test_reply_to_gorkas_inline_thread_resolves_it(seed: Any, make_app: An
             if top is not None and top.root_id == target.root_id:
                 break
             await pilot.press("n")
-        assert view.thread_at_top() == target
+        top = view.thread_at_top()
+        assert top is not None and top.root_id == target.root_id
         reply = await _open_reply(pilot, app)
-        assert reply.thread == target
+        assert reply.thread is not None and reply.thread.root_id == target.root_id
+        target = reply.thread
         reply.query_one(TextArea).text = "Follow-up is fine with me."
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is change)

@@ -296,12 +296,13 @@ class VstuiApp(App[int]):
 
     def _notify_changes(self, session: ReviewSession, numbers: set[int]) -> None:
         notifier = self.notifier
-        if notifier is None:
+        if notifier is None or not self.screen_stack:  # (a late notice while shutting down)
             return
         states = [s for n in numbers if (s := session.change_state(n, notifier.me)) is not None]
         notices, marked = notifier.observe(states, time.time())
-        if isinstance(self.screen, ChangeScreen):
-            marked.discard(self.screen.number)  # being read: no mark to clear later
+        top = self.screen_stack[-1]
+        if isinstance(top, ChangeScreen):
+            marked.discard(top.number)  # being read: no mark to clear later
         if marked and self._list_screen is not None:
             self._list_screen.set_marks(marked)
         for notice in notices:
@@ -568,7 +569,7 @@ class VstuiApp(App[int]):
                     screen.show_error(str(exc))
                 return
             self._drafts.pop(self._draft_key(number, thread), None)
-            if screen.is_attached and self.screen is screen:
+            if screen.is_attached and self.screen_stack and self.screen_stack[-1] is screen:
                 screen.dismiss(True)
             self.say(f"Posted on {number}: {review.summary}")
             self.load_change(number)
