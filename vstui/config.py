@@ -29,6 +29,10 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     [ui]
     theme = "textual-dark"
 
+    [[reviewkeys]]                          # one key on the change screen, asks first
+    key = "ctrl+2"
+    votes = { "Code-Review" = 2, "Workflow" = 1 }
+
     [notify]    # in-app toasts and row marks; optionally the terminal too
     changes = ["mine", "starred"]           # also "reviewing", "all"
     events = ["ci-done", "ci-failure", "comment", "vote", "status"]
@@ -160,6 +164,7 @@ class Config:
     filters: Mapping[str, Any] = field(default_factory=dict)
     theme: str | None = None
     notify: Any = None  # NotifySettings (defined below); None = defaults
+    reviewkeys: tuple[Any, ...] = ()  # ReviewKey (defined below)
 
     def server(self, name: str | None = None) -> ServerProfile:
         """The named profile, else `default_server`, else the only one; ConfigError if none."""
@@ -287,7 +292,20 @@ _PROFILE_KEYS = [
     "dashboards",
 ]
 _DASHBOARD_KEYS = ["key", "title", "query"]
-_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui", "notify"]
+_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui", "notify", "reviewkeys"]
+_REVIEWKEY_KEYS = ["key", "votes", "message"]
+
+
+@dataclass(frozen=True)
+class ReviewKey:
+    """`[[reviewkeys]]`: one key on the change screen that posts these votes (and message),
+    after asking (Gertty's reviewkeys)."""
+
+    key: str
+    votes: Mapping[str, int]
+    message: str = ""
+
+
 _NOTIFY_KEYS = ["changes", "events", "terminal", "per_minute"]
 NOTIFY_SCOPES = ("mine", "starred", "reviewing", "all")
 NOTIFY_EVENTS = ("ci-done", "ci-failure", "comment", "vote", "status")
@@ -470,6 +488,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         if "theme" in ui:
             theme = c.string("[ui] theme", ui["theme"], what="a theme name")
     notify = _notify(c, data.get("notify", {}))
+    reviewkeys = _reviewkeys(c, data.get("reviewkeys", []))
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -480,7 +499,44 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         filters=dict(filters),
         theme=theme,
         notify=notify,
+        reviewkeys=reviewkeys,
     )
+
+
+def _reviewkeys(c: _Checker, value: Any) -> tuple[ReviewKey, ...]:
+    if not isinstance(value, list):
+        c.bad("reviewkeys", "must be an array of tables: [[reviewkeys]]")
+        return ()
+    out: list[ReviewKey] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(value):
+        at = f"[reviewkeys.{i}]"
+        if not isinstance(entry, dict):
+            c.bad(at, f"must be a table with key and votes, got {_show(entry)}")
+            continue
+        c.unknown(f"reviewkeys.{i}", entry, _REVIEWKEY_KEYS)
+        key = c.string(f"{at} key", entry.get("key"), what='a key name such as "ctrl+2"')
+        votes = entry.get("votes", {})
+        message = entry.get("message", "")
+        if not isinstance(votes, dict) or not all(
+            isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and -9 <= v <= 9
+            for k, v in votes.items()
+        ):
+            c.bad(f"{at} votes", 'must be a table of label = vote, e.g. { "Code-Review" = 2 }')
+            continue
+        if not isinstance(message, str):
+            c.bad(f"{at} message", f"must be a string, got {_show(message)}")
+            continue
+        if not votes and not message.strip():
+            c.bad(at, "needs votes or a message")
+            continue
+        if key is not None and key in seen:
+            c.bad(f"{at} key", f"{key!r} is bound twice")
+            continue
+        if key is not None:
+            seen.add(key)
+            out.append(ReviewKey(key, dict(votes), message.strip()))
+    return tuple(out)
 
 
 def _notify(c: _Checker, value: Any) -> NotifySettings:

@@ -119,7 +119,8 @@ def test_full_config_round_trip(tmp_path):
         ),
         (
             "colour = 'red'",
-            "colour: unknown key (allowed: default_server, servers, keys, filters, ui, notify)",
+            "colour: unknown key (allowed: default_server, servers, keys, filters, ui, notify, "
+            "reviewkeys)",
         ),
         ("[ui]\ntheme = 3", "[ui] theme: must be a theme name, got 3"),
         ("[ui]\nfont = 'x'", "[ui] font: unknown key (allowed: theme)"),

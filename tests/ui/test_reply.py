@@ -186,3 +186,25 @@ async def test_resting_on_a_row_prefetches_its_threads_so_they_paint_with_the_sc
         await pilot.pause()
         # The screen is built with the prefetched threads (the detail refresh follows).
         assert app.screen.discussion_pane.view.threads
+
+
+async def test_a_reviewkey_asks_then_posts_its_votes(seed: Any, make_app: Any) -> None:
+    from vstui.config import ReviewKey
+    from vstui.ui.screens.confirm import ConfirmScreen
+
+    app = make_app(seed, reviewkeys=[ReviewKey("ctrl+w", {"Code-Review": 1}, "LGTM")])
+    async with app.run_test(size=(140, 45)) as pilot:
+        change = await open_change(pilot, app, SEED)
+        before = len(seed.store.change(SEED).messages)
+        await pilot.press("ctrl+w")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # asked first: no means nothing is posted
+        await wait_until(pilot, lambda: app.screen is change)
+        assert len(seed.store.change(SEED).messages) == before
+        await pilot.press("ctrl+w")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: len(seed.store.change(SEED).messages) == before + 1)
+        assert seed.store.change(SEED).messages[-1].message == (
+            "Patch Set 2: Code-Review+1\n\nLGTM"
+        )

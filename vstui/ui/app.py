@@ -25,6 +25,7 @@ from textual.notifications import SeverityLevel
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from vstui.config import ReviewKey
 from vstui.core.ci_filter import CIFilter
 from vstui.core.dashboards import DEFAULTS as DEFAULT_DASHBOARDS
 from vstui.core.dashboards import Dashboard, for_key
@@ -40,8 +41,10 @@ from vstui.gerrit.errors import GerritError, GerritRequestError
 from vstui.sanitize import is_safe_url, one_line
 from vstui.ui.commands import ActionCommands, ChangeCommands
 from vstui.ui.keymap import build_keymap
+from vstui.ui.safe_text import safe_line
 from vstui.ui.screens.change import ChangeScreen
 from vstui.ui.screens.change_list import ChangeListScreen
+from vstui.ui.screens.confirm import ConfirmScreen
 from vstui.ui.screens.first_run import FirstRunScreen
 from vstui.ui.screens.help import HelpScreen, _area_name, collect_help
 from vstui.ui.screens.reply import ReplyScreen
@@ -155,8 +158,10 @@ class VstuiApp(App[int]):
         notify_rules: Rules | None = None,
         seen_store: SeenStore | None = None,
         servers: Mapping[str, Callable[[], ReviewSession]] | None = None,
+        reviewkeys: Sequence[ReviewKey] = (),
     ) -> None:
         super().__init__()
+        self.reviewkeys = {rk.key: rk for rk in reviewkeys}
         # Other configured servers, opened on first switch (`S`); each keeps its session.
         self._server_factories = dict(servers or {})
         self._sessions: dict[str, ReviewSession] = (
@@ -529,6 +534,40 @@ class VstuiApp(App[int]):
             self._drafts[key] = draft
         else:
             self._drafts.pop(key, None)
+
+    def post_reviewkey(self, number: int, subject: str, reviewkey: ReviewKey) -> None:
+        """A configured one-key review: ask first, then post it on the current patch set."""
+        session = self.session
+        if session is None:
+            return
+        votes = " ".join(f"{label}{value:+d}" for label, value in reviewkey.votes.items())
+        question = Text(end="")
+        question.append("Post ")
+        question.append(votes or "a message", style="bold")
+        if reviewkey.message:
+            question.append(" with ")
+            question.append_text(safe_line(reviewkey.message, style="italic", limit=60))
+        question.append(f" on change {number}?\n")
+        question.append_text(safe_line(subject, style="italic", limit=60))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+
+            async def work() -> None:
+                try:
+                    await session.post_reply(
+                        number, message=reviewkey.message, labels=dict(reviewkey.votes)
+                    )
+                except GerritError as exc:
+                    self.say(str(exc), severity="error")
+                    return
+                self.say(f"Posted on {number}: {votes or 'a message'}")
+                self.load_change(number)
+
+            self._run("reply", work())
+
+        self.push_screen(ConfirmScreen(question), answered)
 
     def load_review_context(self, screen: ReplyScreen) -> None:
         session = self.session

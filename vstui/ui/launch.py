@@ -72,6 +72,7 @@ def run_tui(config: Config, server: str | None) -> int:
         query_history=QueryHistory(),
         notify_rules=notify_rules(config.notify),
         seen_store=SeenStore(),
+        reviewkeys=config.reviewkeys,
         servers={
             name: partial(open_session, other)
             for name, other in config.servers.items()

@@ -189,6 +189,15 @@ class ChangeScreen(Screen[None]):
     def action_reload(self) -> None:
         self.app.load_change(self.number)
 
+    def on_key(self, event: events.Key) -> None:
+        """Configured one-key reviews (`[[reviewkeys]]`), asking first."""
+        reviewkey = self.app.reviewkeys.get(event.key)
+        if reviewkey is None or self.view is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self.app.post_reviewkey(self.number, self.view.subject, reviewkey)
+
     def action_reply(self) -> None:
         """`a`: reply to the thread at the top of the Discussion (when it has focus), else
         to the change, with votes."""
