@@ -150,3 +150,32 @@ async def test_unread_marks_show_what_moved_and_clear_on_open(
         assert screen._mark(screen._items[SEED]) == ""
     # persisted: a new app on the same file knows it was seen
     assert SeenStore(path).mark("test", SEED, screen._items[SEED].updated, None) == ""
+
+
+async def test_the_palette_binds_the_current_query_to_a_key(
+    seed_gerrit: Any, make_app: Any, tmp_path: Path
+) -> None:
+    from vstui.core.dashboards import SavedDashboards
+
+    path = tmp_path / "dashboards.json"
+    app = make_app(seed_gerrit, saved_dashboards=SavedDashboards(path))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await _loaded(pilot, app)
+        await pilot.press("slash")
+        _list(app).query_input.value = "project:openstack/cinder status:open"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.current_query.startswith("project:openstack/cinder"))
+        await _loaded(pilot, app)
+        await pilot.press("ctrl+p", *"dashboard key 7")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app.saved_dashboards.entries("test")))
+        await app.workers.wait_for_complete()
+        await pilot.press("1")
+        await _loaded(pilot, app)
+        await pilot.press("7")
+        await wait_until(pilot, lambda: app.current_query == "project:openstack/cinder status:open")
+        assert await _loaded(pilot, app) == _expected(seed_gerrit, app.current_query)
+    assert SavedDashboards(path).entries("test") == [
+        ("7", "project:openstack/cinder status:open", "project:openstack/cinder status:open")
+    ]

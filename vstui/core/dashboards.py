@@ -12,8 +12,12 @@ Defaults (a server profile's `[[servers.X.dashboards]]` replace them key by key)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,3 +64,58 @@ def attention_supported(version: str) -> bool:
     except (ValueError, IndexError):
         return True
     return (major, minor) >= (3, 3)
+
+
+class SavedDashboards:
+    """Queries the user bound to a key from the palette, per server (JSON in the user state
+    dir, 0600); they replace the configured or default section on that key."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        import threading
+
+        if path is None:
+            import platformdirs
+
+            path = Path(platformdirs.user_state_dir("vstui")) / "dashboards.json"
+        self.path = path
+        self._lock = threading.Lock()
+        self._data: dict[str, dict[str, list[str]]] | None = None
+
+    def _read(self) -> dict[str, dict[str, list[str]]]:
+        from vstui.core.query_history import read_json_dict
+
+        if self._data is None:
+            data: dict[str, dict[str, list[str]]] = {}
+            for server, entries in read_json_dict(self.path).items():
+                if isinstance(entries, dict):
+                    data[server] = {
+                        k: v
+                        for k, v in entries.items()
+                        if k in KEYS
+                        and isinstance(v, list)
+                        and len(v) == 2
+                        and all(isinstance(x, str) and x.strip() for x in v)
+                    }
+            self._data = data
+        return self._data
+
+    def entries(self, server: str) -> list[tuple[str, str, str]]:
+        with self._lock:
+            return [(k, t, q) for k, (t, q) in sorted(self._read().get(server, {}).items())]
+
+    def bind(self, server: str, key: str, title: str, query: str) -> None:
+        """Remember `query` on `key` (in memory at once; `save()` writes the file)."""
+        if key not in KEYS or not query.strip():
+            raise ValueError(f"not a dashboard key or an empty query: {key!r}")
+        with self._lock:
+            self._read().setdefault(server, {})[key] = [title.strip() or query, query.strip()]
+
+    def save(self) -> None:
+        from vstui.core.query_history import write_private_json
+
+        with self._lock:
+            data = {s: dict(e) for s, e in self._read().items()}
+        try:
+            write_private_json(self.path, data)
+        except OSError as exc:
+            log.warning("could not save dashboards to %s: %s", self.path, exc)

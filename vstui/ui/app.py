@@ -28,7 +28,8 @@ from textual.worker import Worker, WorkerState
 from vstui.config import ReviewKey
 from vstui.core.ci_filter import CIFilter
 from vstui.core.dashboards import DEFAULTS as DEFAULT_DASHBOARDS
-from vstui.core.dashboards import Dashboard, for_key
+from vstui.core.dashboards import KEYS as DASHBOARD_KEYS
+from vstui.core.dashboards import Dashboard, SavedDashboards, for_key
 from vstui.core.filter_state import FilterStateStore
 from vstui.core.notify import Notifier, Rules, terminal_sequence
 from vstui.core.query_history import QueryHistory
@@ -39,7 +40,7 @@ from vstui.core.unread import SeenStore
 from vstui.core.views import ChangeListItem, ChangeView
 from vstui.gerrit.errors import GerritError, GerritRequestError
 from vstui.sanitize import is_safe_url, one_line
-from vstui.ui.commands import ActionCommands, ChangeCommands
+from vstui.ui.commands import ActionCommands, ChangeCommands, DashboardCommands
 from vstui.ui.keymap import build_keymap
 from vstui.ui.safe_text import safe_line
 from vstui.ui.screens.change import ChangeScreen
@@ -103,7 +104,7 @@ class VstuiApp(App[int]):
     TITLE = "vstui"
     HELP_TITLE = "Everywhere"
     AUTO_FOCUS = None  # each screen names what gets focus; never an Input by accident
-    COMMANDS: ClassVar = App.COMMANDS | {ChangeCommands, ActionCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {ChangeCommands, ActionCommands, DashboardCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         # description: the footer's short word; tooltip: the help screen's wording.
         Binding(
@@ -159,8 +160,10 @@ class VstuiApp(App[int]):
         seen_store: SeenStore | None = None,
         servers: Mapping[str, Callable[[], ReviewSession]] | None = None,
         reviewkeys: Sequence[ReviewKey] = (),
+        saved_dashboards: SavedDashboards | None = None,
     ) -> None:
         super().__init__()
+        self.saved_dashboards = saved_dashboards
         self.reviewkeys = {rk.key: rk for rk in reviewkeys}
         # Other configured servers, opened on first switch (`S`); each keeps its session.
         self._server_factories = dict(servers or {})
@@ -358,9 +361,30 @@ class VstuiApp(App[int]):
 
     # ------------------------------------------------------------ work for the screens
 
+    def all_dashboards(self) -> tuple[Dashboard, ...]:
+        """Configured (or default) sections, with the ones bound from the palette on top."""
+        saved = self.saved_dashboards
+        if saved is None or self.session is None:
+            return self.dashboards
+        by_key = {d.key: d for d in self.dashboards}
+        for key, title, query in saved.entries(self.session.server):
+            by_key[key] = Dashboard(key, title, query)
+        return tuple(by_key[k] for k in DASHBOARD_KEYS if k in by_key)
+
+    def bind_dashboard(self, key: str) -> None:
+        """Palette: the current query on `key` from now on (per server, remembered)."""
+        saved, session = self.saved_dashboards, self.session
+        if saved is None or session is None:
+            self.say("Dashboards cannot be saved here", severity="warning")
+            return
+        query = self.current_query
+        saved.bind(session.server, key, query, query)
+        self.run_worker(saved.save, thread=True, group="state", exit_on_error=False)
+        self.say(f"Key {key}: {one_line(query, 80)}")
+
     def run_dashboard(self, key: str) -> None:
         """Number key on the list: that section's query (its title in the title bar)."""
-        board = for_key(self.dashboards, key)
+        board = for_key(self.all_dashboards(), key)
         if board is None:
             self.say(f"No dashboard on key {key}", severity="warning")
             return

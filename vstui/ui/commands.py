@@ -86,3 +86,34 @@ class ActionCommands(Provider):
 
     def _run(self, action: str, namespace: object) -> None:
         self.app.call_later(self.app.run_action, action, namespace)
+
+
+class DashboardCommands(Provider):
+    """Bind the current query to a dashboard key (remembered per server)."""
+
+    @property
+    def _app(self) -> VstuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def _candidates(self) -> list[tuple[str, str]]:
+        from vstui.core.dashboards import KEYS
+
+        query = one_line(self._app.current_query, 60)
+        return [(key, f"Bind the current query ({query}) to dashboard key {key}") for key in KEYS]
+
+    async def discover(self) -> Hits:
+        for key, label in self._candidates()[4:7]:
+            yield DiscoveryHit(Content(label), partial(self._app.bind_dashboard, key), text=label)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for key, label in self._candidates():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(matcher, label),
+                    partial(self._app.bind_dashboard, key),
+                    text=label,
+                    help="The list's number key runs it from now on (this server)",
+                )

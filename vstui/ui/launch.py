@@ -57,7 +57,7 @@ def run_tui(config: Config, server: str | None) -> int:
         return 1
     from functools import partial
 
-    from vstui.core.dashboards import dashboards
+    from vstui.core.dashboards import SavedDashboards, dashboards
     from vstui.core.notify import notify_rules
     from vstui.core.query_history import QueryHistory
     from vstui.core.unread import SeenStore
@@ -73,6 +73,7 @@ def run_tui(config: Config, server: str | None) -> int:
         notify_rules=notify_rules(config.notify),
         seen_store=SeenStore(),
         reviewkeys=config.reviewkeys,
+        saved_dashboards=SavedDashboards(),
         servers={
             name: partial(open_session, other)
             for name, other in config.servers.items()
