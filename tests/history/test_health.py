@@ -28,8 +28,15 @@ def test_health_counts_runs_failures_flaky_failing_now_and_marks_stopped_cis(
     # Gone: reported every 6 hours until three days ago.
     store.add(
         [
-            rec(c, 1, "SUCCESS", t=NOW - 3 * DAY - c * 6 * 3600, ci="gone", ci_name="Gone CI",
-                job="g")
+            rec(
+                c,
+                1,
+                "SUCCESS",
+                t=NOW - 3 * DAY - c * 6 * 3600,
+                ci="gone",
+                ci_name="Gone CI",
+                job="g",
+            )
             for c in range(0, 8)
         ]
     )

@@ -17,8 +17,10 @@ from vstui.history.store import MIGRATIONS, SCHEMA_VERSION, HistoryError, Histor
 
 def test_the_same_report_from_stream_fetch_and_backfill_is_one_row(tmp_path: Path) -> None:
     store = HistoryStore(tmp_path / "h.sqlite3", server="s")
-    report = [rec(1, 1, "FAILURE", t=NOW, key="m1"), rec(1, 1, "SUCCESS", t=NOW, key="m1",
-                                                         job="other")]
+    report = [
+        rec(1, 1, "FAILURE", t=NOW, key="m1"),
+        rec(1, 1, "SUCCESS", t=NOW, key="m1", job="other"),
+    ]
     assert store.add(report) == 2  # the stream's view
     assert store.add(report) == 0  # the change fetch
     assert store.add(list(reversed(report))) == 0  # a backfill, in another order

@@ -185,7 +185,7 @@ def ci_health(
         jh.trend = [p / n if n else None for n, p in totals]
     for ci_id, ch in cis.items():
         sums = [(0, 0)] * TREND_DAYS
-        for (cid, job), totals in day_totals.items():
+        for (cid, _job), totals in day_totals.items():
             if cid == ci_id:
                 sums = [(a + n, b + p) for (a, b), (n, p) in zip(sums, totals, strict=True)]
         ch.trend = [p / n if n else None for n, p in sums]
@@ -228,9 +228,7 @@ def recent_failures(
         "AND run.status IN (1, 2) ORDER BY run.time DESC LIMIT ?",
         (since, limit),
     )
-    return [
-        Failure(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], float(r[5])) for r in rows
-    ]
+    return [Failure(int(r[0]), int(r[1]), str(r[2]), str(r[3]), r[4], float(r[5])) for r in rows]
 
 
 SPARK = "▁▂▃▄▅▆▇█"

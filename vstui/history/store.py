@@ -16,6 +16,7 @@ a recorder may share one instance.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -105,10 +106,9 @@ def run_id(report_key: str, ci: str, pipeline: str, job: str) -> int:
 def _prepare_file(path: Path) -> None:
     """Create the directory 0700 and the file 0600 before SQLite opens it."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
+    # not ours (a shared tmp dir): the file mode still protects the data
+    with contextlib.suppress(OSError):
         os.chmod(path.parent, 0o700)
-    except OSError:
-        pass  # not ours (a shared tmp dir): the file mode still protects the data
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
@@ -233,10 +233,18 @@ class HistoryStore:
                     rows.append(
                         (
                             run_id(r.report_key, r.ci, r.pipeline, r.job),
-                            r.change, r.patch_set, self._project_id(r.project), job_id,
-                            r.result, code, int(r.voting), r.url, r.duration_s, r.time,
+                            r.change,
+                            r.patch_set,
+                            self._project_id(r.project),
+                            job_id,
+                            r.result,
+                            code,
+                            int(r.voting),
+                            r.url,
+                            r.duration_s,
+                            r.time,
                             r.report_key,
-                        )  # fmt: skip
+                        )
                     )
                     if r.time > seen.get(ci_id, 0.0):
                         seen[ci_id] = r.time
@@ -283,9 +291,7 @@ class HistoryStore:
         jid = self._jobs.get(k)
         if jid is None:
             db = self._db
-            db.execute(
-                "INSERT OR IGNORE INTO job (ci_id, pipeline, name) VALUES (?, ?, ?)", k
-            )
+            db.execute("INSERT OR IGNORE INTO job (ci_id, pipeline, name) VALUES (?, ?, ?)", k)
             jid = int(
                 db.execute(
                     "SELECT id FROM job WHERE ci_id = ? AND pipeline = ? AND name = ?", k
@@ -316,9 +322,20 @@ class HistoryStore:
         )
         return [
             RunRecord(
-                int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]),
-                str(r[7]), bool(r[8]), r[9], r[10], float(r[11]), str(r[12]),
-            )  # fmt: skip
+                int(r[0]),
+                int(r[1]),
+                str(r[2]),
+                str(r[3]),
+                str(r[4]),
+                str(r[5]),
+                str(r[6]),
+                str(r[7]),
+                bool(r[8]),
+                r[9],
+                r[10],
+                float(r[11]),
+                str(r[12]),
+            )
             for r in rows
         ]
 
@@ -339,10 +356,8 @@ class HistoryStore:
             return 0
         total = 0
         for suffix in ("", "-wal"):
-            try:
+            with contextlib.suppress(OSError):
                 total += os.path.getsize(self.path + suffix)
-            except OSError:
-                pass
         return total
 
     def checkpoint(self) -> None:
@@ -352,4 +367,3 @@ class HistoryStore:
 
 def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";") if s.strip()]
-

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -120,7 +121,7 @@ def _plural(n: int, word: str) -> str:
 
 def _flips(statuses: Sequence[int]) -> int:
     outcomes = [s == PASS for s in statuses if s != OTHER]
-    return sum(1 for a, b in zip(outcomes, outcomes[1:], strict=False) if a != b)
+    return sum(1 for a, b in itertools.pairwise(outcomes) if a != b)
 
 
 def change_verdicts(
@@ -188,7 +189,9 @@ def change_verdicts(
             )
         if status == INFRA:
             verdicts.append(
-                Verdict("infra", f"infra: {result} is an infrastructure outcome, not a test failure")
+                Verdict(
+                    "infra", f"infra: {result} is an infrastructure outcome, not a test failure"
+                )
             )
         if verdicts:
             out[keys[job_id]] = tuple(verdicts)
@@ -311,8 +314,7 @@ def recheck_reason(ci_name: str, verdicts: Iterable[Verdict], *, now: float) -> 
         if v.kind == "failing_elsewhere" and v.failed is not None and v.of is not None:
             since = datetime.fromtimestamp(now - (v.window_days or 7) * DAY, UTC)
             return (
-                f"recheck {ci_name}: failing on {v.failed} of {v.of} other changes "
-                f"since {since:%A}"
+                f"recheck {ci_name}: failing on {v.failed} of {v.of} other changes since {since:%A}"
             )
     for v in vs:
         if v.kind == "infra":
