@@ -129,6 +129,6 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             from vstui.ui.launch import run_tui
 
-            return run_tui(config, DEMO_SERVER)
+            return run_tui(config, DEMO_SERVER, history_path=directory / "history.sqlite3")
         finally:
             fake.stop()

@@ -50,8 +50,23 @@ def stream_source_for(profile: ServerProfile) -> StreamSource | None:
     return StreamSource(make)
 
 
-def open_session(profile: ServerProfile) -> ReviewSession:
-    """A session for `profile` (not started). Raises ConfigError for unusable settings."""
+def open_history(profile: ServerProfile, path: Any = None) -> Any:
+    """The profile's `HistoryStore` (None, logged, when the file cannot be used: the TUI
+    then works without verdicts)."""
+    import logging
+
+    from vstui.history.store import HistoryError, HistoryStore, default_history_path
+
+    try:
+        return HistoryStore(path or default_history_path(profile.name), server=profile.name)
+    except (HistoryError, OSError) as exc:
+        logging.getLogger(__name__).warning("history off: %s", exc)
+        return None
+
+
+def open_session(profile: ServerProfile, *, history: Any = None) -> ReviewSession:
+    """A session for `profile` (not started). Raises ConfigError for unusable settings.
+    `history`: a `vstui.history.HistoryStore` the session writes to and reads verdicts from."""
     from vstui.gerrit.rest import GerritRestClient
 
     rest = GerritRestClient.from_profile(profile)
@@ -62,4 +77,5 @@ def open_session(profile: ServerProfile) -> ReviewSession:
         web_url=profile.rest_url or "",
         default_query=profile.default_query,
         bot_rules=bot_rules_for(profile),
+        history=history,
     )

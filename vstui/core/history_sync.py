@@ -69,6 +69,59 @@ def write_change(
     return history.add(records_from_results(change.number, change.project, results))
 
 
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    changes: int
+    new_runs: int
+    newest: float  # the newest `updated` on the page (0 when none)
+    more: bool
+
+
+def ingest_page(
+    body: bytes, history: HistoryStore, *, rules: Any = None, server: str = "gerrit"
+) -> PageResult:
+    """Decode one Query Changes page (with messages), store its CI runs (one transaction).
+    Blocking and thread-safe: the CLIs call it inline, the session in a worker thread."""
+    from vstui.ci.results import build_change_results
+    from vstui.gerrit.decode import decode_changes
+
+    page = decode_changes(body, server=server)
+    records = []
+    newest = 0.0
+    for change in page:
+        results = build_change_results(change.messages or (), rules=rules)
+        records.extend(records_from_results(change.number, change.project, results))
+        if change.updated is not None:
+            newest = max(newest, change.updated.timestamp())
+    added = history.add(records)
+    return PageResult(len(page), added, newest, bool(page) and page[-1].more_changes)
+
+
+def sync_start(history: HistoryStore, since_s: float | None, now: float) -> float:
+    """Where a sync starts: `since_s` ago when given, else the cursor minus an overlap, else
+    the default week."""
+    cursor_text = history.get_meta(CURSOR_KEY)
+    if since_s is not None:
+        return now - since_s
+    if cursor_text is not None:
+        return float(cursor_text) - OVERLAP_S
+    return now - DEFAULT_SINCE_S
+
+
+def sync_query(start: float, project: str | None = None) -> str:
+    query = f'since:"{gerrit_time(start)}"'
+    if project:
+        query += f' project:"{project}"'
+    return query
+
+
+def advance_cursor(history: HistoryStore, newest: float, now: float) -> None:
+    cursor_text = history.get_meta(CURSOR_KEY)
+    value = min(newest, now) if newest else now
+    if cursor_text is None or value > float(cursor_text):
+        history.set_meta(CURSOR_KEY, repr(value))
+
+
 def sync_history(
     client: Any,
     history: HistoryStore,
@@ -82,44 +135,58 @@ def sync_history(
     """Sync the changes updated since the cursor (or since `since_s` ago when given, or the
     default week on a first sync). `client` is a `GerritSyncClient`. `progress(changes,
     new_runs)` is called after each page."""
-    from vstui.ci.results import build_change_results
-    from vstui.gerrit.decode import decode_changes
     from vstui.gerrit.httpcommon import query_params
 
     now = clock()
-    cursor_text = history.get_meta(CURSOR_KEY)
-    if since_s is not None:
-        start = now - since_s
-    elif cursor_text is not None:
-        start = float(cursor_text) - OVERLAP_S
-    else:
-        start = now - DEFAULT_SINCE_S
-    query = f'since:"{gerrit_time(start)}"'
-    if project:
-        query += f' project:"{project}"'
+    start = sync_start(history, since_s, now)
+    query = sync_query(start, project)
     seen = new = 0
-    newest = float(cursor_text) if cursor_text is not None else start
-    offset = 0
+    newest = 0.0
     while True:
         response = client.request(
-            "GET", "changes/", params=query_params(query, SYNC_OPTIONS, PAGE_SIZE, offset)
+            "GET", "changes/", params=query_params(query, SYNC_OPTIONS, PAGE_SIZE, seen)
         )
-        page = decode_changes(response.content, server=getattr(client, "server", "gerrit"))
-        records = []
-        for change in page:
-            results = build_change_results(change.messages or (), rules=rules)
-            records.extend(records_from_results(change.number, change.project, results))
-            if change.updated is not None:
-                newest = max(newest, change.updated.timestamp())
-        new += history.add(records)
-        seen += len(page)
-        offset += len(page)
+        page = ingest_page(
+            response.content, history, rules=rules, server=getattr(client, "server", "gerrit")
+        )
+        seen += page.changes
+        new += page.new_runs
+        newest = max(newest, page.newest)
         if progress is not None:
             progress(seen, new)
-        if not page or not page[-1].more_changes:
+        if not page.changes or not page.more:
             break
     if project is None:
-        history.set_meta(CURSOR_KEY, repr(min(newest, now)))
+        advance_cursor(history, newest, now)
+    return SyncResult(seen, new, start)
+
+
+async def sync_history_async(
+    rest: Any,
+    history: HistoryStore,
+    *,
+    rules: Any = None,
+    server: str = "gerrit",
+    clock: Callable[[], float] = time.time,
+) -> SyncResult:
+    """`sync_history` for the session: pages over its async REST client
+    (`fetch_query_page`), decoding and writing each page in a worker thread."""
+    import asyncio
+
+    now = clock()
+    start = await asyncio.to_thread(sync_start, history, None, now)
+    query = sync_query(start)
+    seen = new = 0
+    newest = 0.0
+    while True:
+        body = await rest.fetch_query_page(query, options=SYNC_OPTIONS, limit=PAGE_SIZE, start=seen)
+        page = await asyncio.to_thread(ingest_page, body, history, rules=rules, server=server)
+        seen += page.changes
+        new += page.new_runs
+        newest = max(newest, page.newest)
+        if not page.changes or not page.more:
+            break
+    await asyncio.to_thread(advance_cursor, history, newest, now)
     return SyncResult(seen, new, start)
 
 
@@ -193,7 +260,6 @@ class Recorder:
                 self.changes += 1
             added += self.history.add(records)
         self.new_runs += added
-        cursor = self.history.get_meta(CURSOR_KEY)
-        if newest and cursor is not None and newest > float(cursor):
-            self.history.set_meta(CURSOR_KEY, repr(newest))
+        if newest and self.history.get_meta(CURSOR_KEY) is not None:
+            advance_cursor(self.history, newest, time.time())
         return added

@@ -171,6 +171,7 @@ class ReviewSession:
         store: ChangeStore | None = None,
         batch_interval: float = 0.1,
         clock: Callable[[], float] = time.time,
+        history: Any = None,
     ) -> None:
         self.server = server
         self.rest = rest
@@ -198,6 +199,12 @@ class ReviewSession:
         self._tasks: list[asyncio.Task[None]] = []
         self._query_generation = 0
         self._closed = False
+        # vstui.core.session_history.SessionHistory when given a HistoryStore
+        self.history: Any = None
+        if history is not None:
+            from vstui.core.session_history import SessionHistory
+
+            self.history = SessionHistory(history, clock=lambda: self.clock())
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -211,6 +218,19 @@ class ReviewSession:
             self.events.start()
             self._tasks.append(asyncio.create_task(self._drain_loop(), name="vstui-drain"))
         self._tasks.append(asyncio.create_task(self._refresh_loop(), name="vstui-refresh"))
+        if self.history is not None:
+            self._tasks.append(asyncio.create_task(self._history_sync(), name="vstui-history"))
+
+    async def _history_sync(self) -> None:
+        """Catch the history up with the server, then refresh the verdicts on screen."""
+        await self.history.sync(self.rest, bot_rules=self.bot_rules, server=self.server)
+        opened = [n for n in self._open if self.store.get((self.server, n)) is not None]
+        for number in opened:
+            entry = self.store.get((self.server, number))
+            if entry is not None and entry.results is not None:
+                await self._history_write(entry)
+        if opened:
+            self.listener.changes_updated(frozenset(opened))
 
     async def close(self) -> None:
         """Stop the stream thread and the loops, close the REST client. Idempotent."""
@@ -455,6 +475,8 @@ class ReviewSession:
         if entry.results is not None and shown is not None:
             results = entry.results.for_patch_set(shown)
             jobs = tuple(ci_job_items(results, index_messages(entry.messages or ())))
+            if self.history is not None:
+                jobs = self.history.decorate(number, shown, jobs)
         loaded = (
             entry.messages is not None
             and entry.results is not None
@@ -477,8 +499,8 @@ class ReviewSession:
             loaded=loaded,
         )
 
-    async def post_recheck(self, number: int, patch_set: int) -> None:
-        await self.rest.post_review(number, patch_set, message="recheck")
+    async def post_recheck(self, number: int, patch_set: int, message: str = "recheck") -> None:
+        await self.rest.post_review(number, patch_set, message=message)
 
     # ------------------------------------------------------------------ events
 
@@ -711,7 +733,17 @@ class ReviewSession:
             if _inputs_of(entry) == inputs:
                 entry.results = results
                 entry.version += 1
+                if self.history is not None:
+                    await self._history_write(entry)
                 return
+
+    async def _history_write(self, entry: ChangeEntry) -> None:
+        """Store the entry's runs; verdicts for its patch sets on screen (worker thread)."""
+        shown = set(self._open.get(entry.number, ()))
+        if entry.number in self._open and entry.current_patch_set is not None:
+            shown.add(entry.current_patch_set)
+        await self.history.write(entry.change, entry.messages, entry.results, shown)
+        entry.version += 1
 
 
 def _inputs_of(entry: ChangeEntry) -> tuple[int, tuple[tuple[int, int], ...]]:

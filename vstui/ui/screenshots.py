@@ -132,11 +132,14 @@ def demo_world(directory: Path) -> Iterator[Any]:
 
 def make_app(config: Any, state_dir: Path) -> Any:
     """The app exactly as `vstui demo` builds it, with a fixed clock and UTC dates."""
-    from vstui.core.connect import open_session
+    from vstui.core.connect import open_history, open_session
     from vstui.core.filter_state import FilterStateStore
     from vstui.ui.app import VstuiApp
 
-    session = open_session(config.server("demo"))
+    profile = config.server("demo")
+    # A fresh history per app: verdicts come from the world, not from earlier runs.
+    session = open_session(profile, history=open_history(profile, state_dir / "history.sqlite3"))
+    session.clock = lambda: FIXED_TIME
     return VstuiApp(
         session,
         keys=config.keys,

@@ -1,0 +1,79 @@
+"""The session writes the CI runs it sees to the history and shows verdicts from it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.core.helpers import Recorder, account
+from vstui.core.session import ReviewSession
+from vstui.history import HistoryStore
+
+
+async def until(condition: Any, timeout: float = 30.0) -> None:
+    """Poll `condition` on the loop (the sync sends no notice of its own)."""
+    import asyncio
+
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+def session_with_history(fg: Any, history: HistoryStore, *, stream: bool = False) -> ReviewSession:
+    from vstui.config import Credentials
+    from vstui.gerrit.rest import GerritRestClient
+
+    entry = account(fg)
+    rest = GerritRestClient(
+        fg.http_url, credentials=Credentials(entry["username"], entry["http_password"], "test")
+    )
+    return ReviewSession("test", rest, None, web_url=fg.http_url, history=history)
+
+
+async def test_opening_the_seed_change_shows_failing_elsewhere_and_flaky(
+    seed_gerrit: Any, tmp_path: Path
+) -> None:
+    history = HistoryStore(tmp_path / "h.sqlite3")
+    session = session_with_history(seed_gerrit, history)
+    recorder = Recorder()
+    try:
+        await session.start(recorder)
+        # the start-up sync fills the history from an empty file
+        await until(lambda: session.history.synced is not None or session.history.sync_error)
+        assert session.history.sync_error is None
+        assert history.count() > 1000
+        await session.load_change(381272)
+        view = session.change_view(381272)
+        assert view is not None and view.shown_patch_set == 2
+        chips = {(j.ci_name, j.name): [v.kind for v in j.verdicts] for j in view.jobs}
+        assert "failing_elsewhere" in chips[("HPE Storage CI", "hpe-3par-fc-dsvm")]
+        assert "flaky" in chips[("Tegile Storage CI", "tegile-dsvm-tempest-fc")]
+        assert chips[("Cisco CI", "cisco_zm_cinder")] == []
+    finally:
+        await session.close()
+
+
+async def test_a_change_opened_is_written_once_however_often_it_is_fetched(
+    seed_gerrit: Any, tmp_path: Path
+) -> None:
+    history = HistoryStore(tmp_path / "h.sqlite3")
+    # a cursor in the future: nothing to sync, the history holds only what the session sees
+    history.set_meta("sync_cursor", repr(time.time() + 86400))
+    session = session_with_history(seed_gerrit, history)
+    try:
+        await session.start(Recorder())
+        await session.load_change(381272)
+        first = history.count()
+        assert first > 50
+        await session.load_change(381272)
+        assert history.count() == first
+        await session.load_patch_set(381272, 1)  # patch set 1's verify-status rows: new runs
+        second = history.count()
+        await session.load_patch_set(381272, 1)
+        await session.load_change(381272)
+        assert history.count() == second
+        assert session.history.sync_error is None
+        assert {r.change for r in history.runs_for_change(381272)} == {381272}
+    finally:
+        await session.close()

@@ -1,0 +1,117 @@
+"""The session's side of the history: write the runs it sees, keep verdicts for the patch
+sets on screen, and sync incrementally at start (all blocking work in worker threads).
+
+`ReviewSession` owns one of these when it was given a `HistoryStore`; without one the
+session behaves exactly as before (no verdicts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+from vstui.core.history_sync import SyncResult, sync_history_async, write_change
+from vstui.core.views import CIJobItem
+from vstui.history import HistoryStore
+from vstui.history.verdicts import ChangeVerdicts, Verdict, VerdictRules, change_verdicts
+
+log = logging.getLogger(__name__)
+
+
+def split_label(label: str) -> tuple[str, str | None]:
+    """`Jenkins (check)` -> ("Jenkins", "check"); a CI pane label without a pipeline as is."""
+    if label.endswith(")") and " (" in label:
+        name, _, pipeline = label[:-1].rpartition(" (")
+        return name, pipeline
+    return label, None
+
+
+def verdicts_for_item(verdicts: ChangeVerdicts | None, item: CIJobItem) -> tuple[Verdict, ...]:
+    if verdicts is None:
+        return ()
+    ci, pipeline = split_label(item.ci_name)
+    name = "" if item.name == "(overall)" else item.name.split(" #", 1)[0]
+    found = verdicts.for_job(ci, name, pipeline)
+    if not found and pipeline is not None:
+        found = verdicts.for_job(item.ci_name, name)
+    return found
+
+
+class SessionHistory:
+    """History writes and verdicts for one session."""
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        *,
+        rules: VerdictRules | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.store = store
+        self.rules = rules or VerdictRules()
+        self.clock = clock
+        self.synced: SyncResult | None = None
+        self.sync_error: str | None = None
+        self._verdicts: dict[tuple[int, int], ChangeVerdicts] = {}
+
+    def verdicts(self, number: int, patch_set: int | None) -> ChangeVerdicts | None:
+        if patch_set is None:
+            return None
+        return self._verdicts.get((number, patch_set))
+
+    def decorate(
+        self, number: int, patch_set: int | None, jobs: Sequence[CIJobItem]
+    ) -> tuple[CIJobItem, ...]:
+        """The jobs with their verdicts attached (unchanged when there are none)."""
+        verdicts = self.verdicts(number, patch_set)
+        if verdicts is None or not verdicts.jobs:
+            return tuple(jobs)
+        out = []
+        for job in jobs:
+            found = verdicts_for_item(verdicts, job)
+            out.append(replace(job, verdicts=found) if found else job)
+        return tuple(out)
+
+    async def write(
+        self,
+        change: Any,
+        messages: Any,
+        results: Any,
+        patch_sets: Iterable[int],
+    ) -> None:
+        """Store a change's runs and recompute verdicts for `patch_sets` (a worker thread)."""
+        wanted = sorted(set(patch_sets))
+        try:
+            computed = await asyncio.to_thread(self._write_sync, change, messages, results, wanted)
+        except Exception as exc:  # the history must never break the review screens
+            log.warning("history: change %s: %s", getattr(change, "number", "?"), exc)
+            return
+        self._verdicts.update(computed)
+
+    def _write_sync(
+        self, change: Any, messages: Any, results: Any, patch_sets: list[int]
+    ) -> dict[tuple[int, int], ChangeVerdicts]:
+        write_change(self.store, change, messages, results=results)
+        now = self.clock()
+        return {
+            (change.number, ps): change_verdicts(
+                self.store, change.number, ps, now=now, rules=self.rules, project=change.project
+            )
+            for ps in patch_sets
+        }
+
+    async def sync(self, rest: Any, *, bot_rules: Any = None, server: str = "gerrit") -> None:
+        """The incremental sync at start; failures are logged, never raised."""
+        try:
+            self.synced = await sync_history_async(
+                rest, self.store, rules=bot_rules, server=server, clock=self.clock
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.sync_error = str(exc)
+            log.warning("history sync: %s", exc)
