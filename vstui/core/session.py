@@ -499,6 +499,15 @@ class ReviewSession:
             loaded=loaded,
         )
 
+    def recheck_choices(self, number: int, patch_set: int, job: Any = None) -> list[str]:
+        """What the recheck dialog offers for `job` (a `CIJobItem` or None), best first."""
+        from vstui.core.session_history import recheck_choices
+
+        entry = self.store.get((self.server, number))
+        psr = entry.results.for_patch_set(patch_set) if entry and entry.results else None
+        verdicts = self.history.verdicts(number, patch_set) if self.history else None
+        return recheck_choices(psr, job, verdicts, now=self.clock())
+
     async def post_recheck(self, number: int, patch_set: int, message: str = "recheck") -> None:
         await self.rest.post_review(number, patch_set, message=message)
 

@@ -115,3 +115,36 @@ class SessionHistory:
         except Exception as exc:
             self.sync_error = str(exc)
             log.warning("history sync: %s", exc)
+
+
+def recheck_choices(
+    psr: Any, job: CIJobItem | None, verdicts: ChangeVerdicts | None, *, now: float
+) -> list[str]:
+    """Comments the recheck dialog offers, best first: for the selected job's CI a reason
+    from its verdicts (`recheck HPE Storage CI: failing on 9 of 10 other changes since
+    Monday`), the CI's own advertised commands (`run-HPE Storage CI`); then `recheck`."""
+    from vstui.history.verdicts import recheck_reason
+
+    out: list[str] = []
+    if job is not None:
+        ci, pipeline = split_label(job.ci_name)
+        found = verdicts_for_item(verdicts, job) if verdicts is not None else job.verdicts
+        found = found or job.verdicts
+        if not found and verdicts is not None:  # any verdict of the CI's other jobs
+            found = tuple(
+                v
+                for key, v in verdicts.all()
+                if ci.casefold() in (key.ci.casefold(), key.ci_name.casefold())
+            )
+        reason = recheck_reason(ci, found, now=now)
+        if reason != "recheck":
+            out.append(reason)
+        run = psr.run_for(job.ci_name) if psr is not None else None
+        if run is None and psr is not None:
+            run = psr.run_for(ci)
+        hints = tuple(getattr(getattr(run, "current", None), "recheck_hints", ()) or ())
+        out.extend(hints)
+        if not hints and pipeline is None:
+            out.append(f"run-{ci}")
+    out.append("recheck")
+    return list(dict.fromkeys(out))

@@ -329,14 +329,20 @@ class VstuiApp(App[int]):
         session = self.session
         return session.list_items(session.list_order()) if session is not None else []
 
-    def post_recheck(self, number: int, patch_set: int) -> None:
+    def recheck_choices(self, number: int, patch_set: int, job: Any) -> list[str]:
+        """Recheck comments to offer, the first pre-filled (see `ReviewSession`)."""
+        if self.session is None:
+            return ["recheck"]
+        return self.session.recheck_choices(number, patch_set, job)
+
+    def post_recheck(self, number: int, patch_set: int, message: str = "recheck") -> None:
         session = self.session
         if session is None:
             return
 
         async def work() -> None:
-            await session.post_recheck(number, patch_set)
-            self.say(f"Posted 'recheck' on {number},{patch_set}")
+            await session.post_recheck(number, patch_set, message)
+            self.say(f"Posted '{one_line(message, 80)}' on {number},{patch_set}")
 
         self._run("review", work())
 
