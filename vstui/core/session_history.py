@@ -143,8 +143,28 @@ def recheck_choices(
         if run is None and psr is not None:
             run = psr.run_for(ci)
         hints = tuple(getattr(getattr(run, "current", None), "recheck_hints", ()) or ())
-        out.extend(hints)
+        # hints come normalised (lower case): give back the CI's own spelling when it is one
+        spelled = {
+            f"run-{ci}".casefold(): f"run-{ci}",
+            f"{ci}: recheck".casefold(): f"{ci}: recheck",
+        }
+        out.extend(spelled.get(h.casefold(), h) for h in hints)
         if not hints and pipeline is None:
             out.append(f"run-{ci}")
     out.append("recheck")
     return list(dict.fromkeys(out))
+
+
+def health_rows(
+    store: HistoryStore, *, now: float, window_days: float = 7.0, project: str | None = None
+) -> list[Any]:
+    """`vstui.history.health.ci_health` for the health screen (blocking: a worker thread)."""
+    from vstui.history.health import ci_health
+
+    return ci_health(store, since=now - window_days * 86400, now=now, project=project)
+
+
+def job_failures(store: HistoryStore, job_ids: list[int], *, now: float) -> list[Any]:
+    from vstui.history.health import recent_failures
+
+    return recent_failures(store, job_ids, since=now - 30 * 86400, limit=200)

@@ -97,6 +97,13 @@ class VstuiApp(App[int]):
         ),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(
+            "H",
+            "health",
+            "Health",
+            tooltip="CI health from the history (on a change: its project)",
+            id="app.health",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "Palette",
@@ -299,6 +306,15 @@ class VstuiApp(App[int]):
     def load_summaries(self, numbers: Sequence[int]) -> None:
         if self.session is not None:
             self._run("summaries", self.session.load_summaries(numbers))
+
+    def action_health(self) -> None:
+        from vstui.ui.screens.health import HealthScreen
+
+        if self.session is None or isinstance(self.screen, HealthScreen):
+            return
+        view = getattr(self.screen, "view", None)
+        project = getattr(view, "project", None) if isinstance(self.screen, ChangeScreen) else None
+        self.push_screen(HealthScreen(project))
 
     def open_change(self, number: int) -> None:
         if self.session is None:

@@ -19,6 +19,7 @@ def _classes() -> Iterable[type]:
     from vstui.ui.screens.ci_picker import CIPickerScreen
     from vstui.ui.screens.confirm import ConfirmScreen
     from vstui.ui.screens.first_run import FirstRunScreen
+    from vstui.ui.screens.health import FailuresScreen, HealthScreen
     from vstui.ui.screens.help import HelpScreen
     from vstui.ui.screens.raw import RawScreen
     from vstui.ui.screens.recheck import RecheckScreen
@@ -38,6 +39,8 @@ def _classes() -> Iterable[type]:
         HelpScreen,
         ConfirmScreen,
         RecheckScreen,
+        HealthScreen,
+        FailuresScreen,
         RawScreen,
         CIPickerScreen,
         FirstRunScreen,
