@@ -68,7 +68,7 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT MAX(run.time) FROM run JOIN job ON job.id = run.job_id WHERE job.ci_id = ci.id
     );
     CREATE INDEX run_job_change ON run (job_id, change, patch_set, time, status);
-    CREATE INDEX run_project_time ON run (project_id, time);
+    CREATE INDEX run_project_time ON run (project_id, time, change, patch_set, job_id);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -24,7 +24,7 @@ from vstui.history.store import HistoryStore
 
 DAY = 86400.0
 # How many of a project's newest runs `missing` learns from (bounds its cost).
-MISSING_SAMPLE_RUNS = 5000
+MISSING_SAMPLE_RUNS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,20 +245,25 @@ def missing_cis(
     past their usual delay. A patch set's start is its earliest run when not given."""
     rules = rules or VerdictRules()
     rows = store.query(
-        "SELECT r.change, r.patch_set, ci.key, ci.name, r.time FROM ("
-        " SELECT change, patch_set, job_id, time FROM run"
+        "SELECT change, patch_set, job_id, time FROM run"
         " WHERE project_id = (SELECT id FROM project WHERE name = ?)"
-        " ORDER BY time DESC LIMIT ?) r"
-        " JOIN job ON job.id = r.job_id JOIN ci ON ci.id = job.ci_id",
+        " ORDER BY time DESC LIMIT ?",
         (project, MISSING_SAMPLE_RUNS),
     )
+    job_ci = {
+        int(j): (str(k), str(n))
+        for j, k, n in store.query(
+            "SELECT job.id, ci.key, ci.name FROM job JOIN ci ON ci.id = job.ci_id"
+        )
+    }
     start: dict[tuple[int, int], float] = {}
     first: dict[tuple[str, tuple[int, int]], float] = {}
     names: dict[str, str] = {}
-    for ch, ps, ci, ci_name, t in rows:
-        key = (int(ch), int(ps))
+    for ch, ps, job_id, t in rows:
+        key = (ch, ps)
         if t < start.get(key, float("inf")):
             start[key] = t
+        ci, ci_name = job_ci[job_id]
         if t < first.get((ci, key), float("inf")):
             first[(ci, key)] = t
         names[ci] = ci_name
