@@ -74,7 +74,7 @@ def test_migration_from_the_first_schema_keeps_rows_and_adds_last_seen(tmp_path:
     db.execute("INSERT INTO ci (id, key, name) VALUES (1, 'hpe-ci', 'HPE Storage CI')")
     db.execute("INSERT INTO job (id, ci_id, pipeline, name) VALUES (1, 1, 'check', 'hpe-iscsi')")
     db.execute(
-        "INSERT INTO run VALUES (42, 381272, 1, 1, 1, 'FAILURE', 1, 1, NULL, 60, ?, 'm1')",
+        "INSERT INTO run VALUES (42, 7, 381272, 1, 1, 1, 'FAILURE', 1, 1, NULL, 60, ?, 'm1')",
         (NOW,),
     )
     db.close()

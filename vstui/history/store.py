@@ -2,8 +2,8 @@
 
 - WAL journal and a busy timeout, so two vstui processes (the TUI and `vstui record`) can
   write one file; every write is one `BEGIN IMMEDIATE` transaction per batch.
-- Idempotent: a run's row id is a 63-bit hash of (report key, CI, pipeline, job), and rows
-  go in with `INSERT OR IGNORE`, so the same report seen from the stream, a change fetch and
+- Idempotent: a run's `key` (unique) is a 63-bit hash of (report key, CI, pipeline, job),
+  and rows go in with `INSERT OR IGNORE`, so the same report seen from the stream, a change fetch and
   a backfill is one row.
 - Schema versioned with `PRAGMA user_version`; `MIGRATIONS[i]` takes version i to i+1 and
   runs inside one transaction. Opening a file written by a newer vstui is refused.
@@ -45,6 +45,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE run (
         id INTEGER PRIMARY KEY,
+        key INTEGER NOT NULL,
         change INTEGER NOT NULL,
         patch_set INTEGER NOT NULL,
         project_id INTEGER NOT NULL,
@@ -57,6 +58,7 @@ MIGRATIONS: tuple[str, ...] = (
         time REAL NOT NULL,
         report_key TEXT NOT NULL
     );
+    CREATE UNIQUE INDEX run_key ON run (key);
     CREATE INDEX run_change ON run (change, patch_set);
     CREATE INDEX run_job_time ON run (job_id, time, change, status);
     """,
@@ -74,7 +76,7 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _INSERT = (
-    "INSERT OR IGNORE INTO run (id, change, patch_set, project_id, job_id, result, status, "
+    "INSERT OR IGNORE INTO run (key, change, patch_set, project_id, job_id, result, status, "
     "voting, url, duration_s, time, report_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 )
 
@@ -96,7 +98,8 @@ def default_history_path(server: str) -> Path:
 
 
 def run_id(report_key: str, ci: str, pipeline: str, job: str) -> int:
-    """The row id of one report of one job: a signed 63-bit hash of its identity."""
+    """The unique key of one report of one job: a signed 64-bit hash of its identity. (Not
+    the row id: rows are appended in rowid order, which keeps inserts local in the table.)"""
     digest = hashlib.blake2b(
         f"{report_key}\x1f{ci}\x1f{pipeline}\x1f{job}".encode(), digest_size=8
     ).digest()
