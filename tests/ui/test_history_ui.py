@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.ui import screenshots
 from tests.ui.conftest import record_notices, wait_until
-from vstui.ui import screenshots
 from vstui.ui.screens.health import FailuresScreen, HealthScreen
 from vstui.ui.screens.recheck import RecheckScreen
 

@@ -11,8 +11,11 @@ from vstui.core.stream_source import StreamSource
 from vstui.gerrit.models import Event
 
 if TYPE_CHECKING:  # imported lazily: paramiko and the CI parser stay off the startup path
+    from os import PathLike
+
     from vstui.ci.classify import BotRules
     from vstui.gerrit.stream import ConnectionState, EventStream
+    from vstui.history.store import HistoryStore
 
 
 def bot_rules_for(profile: ServerProfile) -> BotRules:
@@ -58,7 +61,9 @@ def stream_source_for(profile: ServerProfile) -> StreamSource | None:
     return StreamSource(make)
 
 
-def open_history(profile: ServerProfile, path: Any = None) -> Any:
+def open_history(
+    profile: ServerProfile, path: str | PathLike[str] | None = None
+) -> HistoryStore | None:
     """The profile's `HistoryStore` (None, logged, when the file cannot be used: the TUI
     then works without verdicts)."""
     import logging
@@ -72,7 +77,7 @@ def open_history(profile: ServerProfile, path: Any = None) -> Any:
         return None
 
 
-def open_session(profile: ServerProfile, *, history: Any = None) -> ReviewSession:
+def open_session(profile: ServerProfile, *, history: HistoryStore | None = None) -> ReviewSession:
     """A session for `profile` (not started). Raises ConfigError for unusable settings.
     `history`: a `vstui.history.HistoryStore` the session writes to and reads verdicts from."""
     from vstui.gerrit.rest import GerritRestClient

@@ -120,12 +120,12 @@ def ci_health(
         f"MIN(time) FROM run WHERE {where} GROUP BY job_id, d",
         [trend_start, *params],
     )
-    totals: dict[int, list[float]] = {}
+    job_sums: dict[int, list[float]] = {}
     trend: dict[int, list[tuple[int, int, int]]] = {}
     for job_id, day, runs, failed, passed, finished, newest, oldest in per_day:
-        t = totals.get(job_id)
+        t = job_sums.get(job_id)
         if t is None:
-            totals[job_id] = [runs, failed or 0, passed or 0, newest, oldest]
+            job_sums[job_id] = [runs, failed or 0, passed or 0, newest, oldest]
         else:
             t[0] += runs
             t[1] += failed or 0
@@ -134,7 +134,7 @@ def ci_health(
             t[4] = min(t[4], oldest)
         if 0 <= day < TREND_DAYS:
             trend.setdefault(int(job_id), []).append((int(day), int(finished), int(passed or 0)))
-    base = [(j, int(t[0]), int(t[1]), int(t[2]), t[3], t[4]) for j, t in totals.items()]
+    base = [(j, int(t[0]), int(t[1]), int(t[2]), t[3], t[4]) for j, t in job_sums.items()]
     flaky = dict(
         store.query(
             "SELECT job_id, COUNT(*) FROM ("
