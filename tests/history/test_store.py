@@ -86,7 +86,7 @@ def test_migration_from_the_first_schema_keeps_rows_and_adds_last_seen(tmp_path:
     assert (run.ci_name, run.job, run.result) == ("HPE Storage CI", "hpe-iscsi", "FAILURE")
     # and it keeps working: the old row is the same report as a new sighting of it
     names = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"run_job_change", "run_project_time"} <= names
+    assert {"run_job_change", "run_project_time", "run_key"} <= names
 
 
 def test_a_file_from_a_newer_vstui_is_refused_in_one_line(tmp_path: Path) -> None:

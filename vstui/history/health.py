@@ -111,30 +111,14 @@ def ci_health(
         if not wanted:
             return []
         where += f" AND job_id IN ({','.join(str(j) for j in sorted(wanted))})"
-    trend_start = now - TREND_DAYS * DAY
-    # One scan for the totals and the daily trend: rows per (job, day since trend_start,
-    # floored; older days are negative), summed per job below.
-    per_day = store.query(
-        f"SELECT job_id, CAST((time - ?) / {DAY} + 100000 AS INTEGER) - 100000 AS d, "
-        "COUNT(*), SUM(status IN (1, 2)), SUM(status = 0), SUM(status != 3), MAX(time), "
-        f"MIN(time) FROM run WHERE {where} GROUP BY job_id, d",
-        [trend_start, *params],
+    # Totals stream in index order (no sort); the trend groups only the last week's rows.
+    base = store.query(
+        "SELECT job_id, COUNT(*), SUM(status IN (1, 2)), SUM(status = 0), MAX(time), "
+        f"MIN(time) FROM run WHERE {where} GROUP BY job_id",
+        params,
     )
-    job_sums: dict[int, list[float]] = {}
-    trend: dict[int, list[tuple[int, int, int]]] = {}
-    for job_id, day, runs, failed, passed, finished, newest, oldest in per_day:
-        t = job_sums.get(job_id)
-        if t is None:
-            job_sums[job_id] = [runs, failed or 0, passed or 0, newest, oldest]
-        else:
-            t[0] += runs
-            t[1] += failed or 0
-            t[2] += passed or 0
-            t[3] = max(t[3], newest)
-            t[4] = min(t[4], oldest)
-        if 0 <= day < TREND_DAYS:
-            trend.setdefault(int(job_id), []).append((int(day), int(finished), int(passed or 0)))
-    base = [(j, int(t[0]), int(t[1]), int(t[2]), t[3], t[4]) for j, t in job_sums.items()]
+    # Per patch set: did the job both pass and fail (flaky)? Per change: is its latest run
+    # a failure (SQLite's bare column of MAX)? Both in the index's order.
     flaky = dict(
         store.query(
             "SELECT job_id, COUNT(*) FROM ("
@@ -152,6 +136,14 @@ def ci_health(
             params,
         )
     )
+    trend_start = now - TREND_DAYS * DAY
+    trend: dict[int, list[tuple[int, int, int]]] = {}
+    for job_id, day, finished, passed in store.query(
+        f"SELECT job_id, CAST((time - ?) / {DAY} AS INTEGER) AS d, SUM(status != 3), "
+        f"SUM(status = 0) FROM run WHERE {where} GROUP BY job_id, d",
+        [trend_start, max(since, trend_start), *params[1:]],
+    ):
+        trend.setdefault(int(job_id), []).append((int(day), int(finished), int(passed or 0)))
     last_seen = {
         int(r[0]): float(r[1])
         for r in store.query("SELECT id, last_seen FROM ci WHERE last_seen IS NOT NULL")

@@ -60,16 +60,15 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE UNIQUE INDEX run_key ON run (key);
     CREATE INDEX run_change ON run (change, patch_set);
-    CREATE INDEX run_job_time ON run (job_id, time, change, status);
+    CREATE INDEX run_job_change ON run (job_id, change, patch_set, time, status);
     """,
-    # 1 -> 2: when each CI last reported (stopped CIs), and the indexes of the health
-    # aggregates (per job and change) and of `missing` (a project's recent runs).
+    # 1 -> 2: when each CI last reported (stopped CIs), and the index of `missing` (a
+    # project's recent runs).
     """
     ALTER TABLE ci ADD COLUMN last_seen REAL;
     UPDATE ci SET last_seen = (
         SELECT MAX(run.time) FROM run JOIN job ON job.id = run.job_id WHERE job.ci_id = ci.id
     );
-    CREATE INDEX run_job_change ON run (job_id, change, patch_set, time, status);
     CREATE INDEX run_project_time ON run (project_id, time, change, patch_set, job_id);
     """,
 )
@@ -79,6 +78,10 @@ _INSERT = (
     "INSERT OR IGNORE INTO run (key, change, patch_set, project_id, job_id, result, status, "
     "voting, url, duration_s, time, report_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 )
+
+
+# result word -> status code (a handful of words; `status_code` is the rule)
+_STATUS_CODES: dict[str, int | None] = {}
 
 
 class HistoryError(Exception):
@@ -227,18 +230,35 @@ class HistoryStore:
             try:
                 rows = []
                 seen: dict[int, float] = {}
+                codes = _STATUS_CODES
+                cis, jobs, projects = self._cis, self._jobs, self._projects
+                blake = hashlib.blake2b
                 for r in batch:
-                    code = status_code(r.result)
+                    code = codes.get(r.result, -1)
+                    if code == -1:
+                        code = codes[r.result] = status_code(r.result)
                     if code is None:
                         continue
-                    ci_id = self._ci_id(r.ci, r.ci_name)
-                    job_id = self._job_id(ci_id, r.pipeline, r.job)
+                    known = cis.get(r.ci)
+                    ci_id = (
+                        known[0]
+                        if known is not None and known[1] == r.ci_name
+                        else self._ci_id(r.ci, r.ci_name)
+                    )
+                    job_id = jobs.get((ci_id, r.pipeline, r.job)) or self._job_id(
+                        ci_id, r.pipeline, r.job
+                    )
+                    project_id = projects.get(r.project) or self._project_id(r.project)
+                    digest = blake(
+                        f"{r.report_key}\x1f{r.ci}\x1f{r.pipeline}\x1f{r.job}".encode(),
+                        digest_size=8,
+                    ).digest()
                     rows.append(
                         (
-                            run_id(r.report_key, r.ci, r.pipeline, r.job),
+                            int.from_bytes(digest, "big", signed=True) or 1,
                             r.change,
                             r.patch_set,
-                            self._project_id(r.project),
+                            project_id,
                             job_id,
                             r.result,
                             code,
