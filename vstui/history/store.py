@@ -62,14 +62,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX run_change ON run (change, patch_set);
     CREATE INDEX run_job_change ON run (job_id, change, patch_set, time, status);
     """,
-    # 1 -> 2: when each CI last reported (stopped CIs), and the index of `missing` (a
-    # project's recent runs).
+    # 1 -> 2: when each CI last reported (stopped CIs); the indexes of `missing` (a
+    # project's recent runs) and of `failing elsewhere` (a job's runs in the window: rows
+    # are appended in time order, so the window's rows sit together in the table).
     """
     ALTER TABLE ci ADD COLUMN last_seen REAL;
     UPDATE ci SET last_seen = (
         SELECT MAX(run.time) FROM run JOIN job ON job.id = run.job_id WHERE job.ci_id = ci.id
     );
     CREATE INDEX run_project_time ON run (project_id, time, change, patch_set, job_id);
+    CREATE INDEX run_job_time ON run (job_id, time);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -160,6 +162,7 @@ class HistoryStore:
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA cache_size = -65536")  # 64 MiB
         db.execute("PRAGMA temp_store = MEMORY")
+        db.execute("PRAGMA mmap_size = 268435456")  # reads map the file: no page copies
         self.migrate()
         if self.server:
             self.set_meta("server", self.server)

@@ -224,7 +224,7 @@ def _failing_elsewhere(
     from the row with MAX(time)."""
     row = store.query(
         "SELECT SUM(st IN (1, 2)), SUM(st != 3) FROM ("
-        " SELECT status AS st, MAX(time) FROM run"
+        " SELECT status AS st, MAX(time) FROM run INDEXED BY run_job_time"
         " WHERE job_id = ? AND time >= ? AND change != ? GROUP BY change)",
         (job_id, since, change),
     )[0]
