@@ -118,6 +118,17 @@ def test_usage_errors_are_one_line_exit_2(seed: Any, tmp_path: Path, capsys: Any
     assert code == 1 and "not a duration" in err
 
 
+def _hidden(fg: Any) -> int:
+    """Changes the default account may not see (private ones of others) or older than a week."""
+    import time
+
+    account = fg.store.account(fg.info["default_account"])
+    week = time.time() - 7 * 86400
+    return sum(
+        1 for c in fg.store.changes() if not fg.store.can_see(account, c) or c.last_updated < week
+    )
+
+
 def _new_change_with_jenkins(fg: Any, outcome: str) -> int:
     store = fg.store
     owner = store.account(catalog.SEED_OWNER[0])
@@ -202,3 +213,21 @@ def test_record_writes_reports_as_they_stream_and_stops_on_sigterm(
             "tox-py3": "FAILURE",
             "tox-pep8": "SUCCESS",
         }
+
+
+def test_sync_pages_cover_every_change_once(
+    seed: Any, tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vstui.core import history_sync
+
+    _fg, directory = seed
+    one_page = tmp_path / "one.sqlite3"
+    assert cli(capsys, "sync", *where(directory, one_page))[0] == 0
+    monkeypatch.setattr(history_sync, "PAGE_SIZE", 7)  # 116 changes: 17 pages, read ahead
+    paged = tmp_path / "paged.sqlite3"
+    code, out, _err = cli(capsys, "sync", *where(directory, paged))
+    assert code == 0
+    with HistoryStore(one_page) as a, HistoryStore(paged) as b:
+        assert a.count() == b.count() > 1000
+    synced = int(out.split()[1])
+    assert synced == len([c for c in _fg.store.changes() if c.last_updated > 0]) - _hidden(_fg)

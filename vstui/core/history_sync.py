@@ -135,6 +135,9 @@ def sync_history(
     """Sync the changes updated since the cursor (or since `since_s` ago when given, or the
     default week on a first sync). `client` is a `GerritSyncClient`. `progress(changes,
     new_runs)` is called after each page."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vstui.gerrit.decode import page_has_more
     from vstui.gerrit.httpcommon import query_params
 
     now = clock()
@@ -142,20 +145,36 @@ def sync_history(
     query = sync_query(start, project)
     seen = new = 0
     newest = 0.0
-    while True:
+    server = getattr(client, "server", "gerrit")
+
+    def fetch(offset: int) -> bytes:
         response = client.request(
-            "GET", "changes/", params=query_params(query, SYNC_OPTIONS, PAGE_SIZE, seen)
+            "GET", "changes/", params=query_params(query, SYNC_OPTIONS, PAGE_SIZE, offset)
         )
-        page = ingest_page(
-            response.content, history, rules=rules, server=getattr(client, "server", "gerrit")
-        )
-        seen += page.changes
-        new += page.new_runs
-        newest = max(newest, page.newest)
-        if progress is not None:
-            progress(seen, new)
-        if not page.changes or not page.more:
-            break
+        return bytes(response.content)
+
+    # The next page is requested while this one is parsed and written (one request in
+    # flight at a time); a guess at its offset that turns out wrong is fetched again.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        body = fetch(0)
+        while True:
+            ahead = pool.submit(fetch, seen + PAGE_SIZE) if page_has_more(body) else None
+            page = ingest_page(body, history, rules=rules, server=server)
+            seen += page.changes
+            new += page.new_runs
+            newest = max(newest, page.newest)
+            if progress is not None:
+                progress(seen, new)
+            if not page.changes or not page.more:
+                if ahead is not None:
+                    ahead.cancel()
+                break
+            if ahead is not None and page.changes == PAGE_SIZE:
+                body = ahead.result()
+            else:
+                if ahead is not None:
+                    ahead.result()  # let it finish; its offset was wrong
+                body = fetch(seen)
     if project is None:
         advance_cursor(history, newest, now)
     return SyncResult(seen, new, start)
