@@ -98,3 +98,35 @@ async def test_health_screen_sorts_marks_stopped_cis_and_lists_failures(
 
 def cis_by_key(screen: Any, key: Any) -> Any:
     return next(c for c in screen.cis if c.ci == key[1])
+
+
+async def test_the_users_recheck_is_answered_by_the_emulators_ci(
+    fake_gerrit_factory: Any, make_app: Any
+) -> None:
+    """`R` in the TUI: the pre-filled comment is posted, the CI shows ↻ pending, then the
+    emulator's CI answers after its delay and the pending mark goes."""
+    from tests.ui.test_app import open_change
+
+    fg = fake_gerrit_factory(scenario="seed", recheck_delay=0.5)
+    app = make_app(fg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        change = await open_change(pilot, app, screenshots.SEED_CHANGE)
+        pane = change.ci_pane
+        hpe = next(j for j in pane.jobs if j.ci_name == "HPE Storage CI" and j.failing)
+        pane.table.focus()
+        pane.table.move_cursor_to_key(hpe.key)
+        before = fg.rechecks.answered
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecheckScreen))
+        dialog: Any = app.screen
+        dialog.text_input.value = "run-HPE Storage CI"
+        await pilot.press("enter")
+
+        def hpe_jobs() -> list[Any]:
+            return [j for j in change.ci_pane.jobs if j.ci_name == "HPE Storage CI"]
+
+        await wait_until(pilot, lambda: fg.rechecks.answered > before, timeout=20)
+        await wait_until(
+            pilot, lambda: hpe_jobs() and not any(j.pending for j in hpe_jobs()), timeout=20
+        )
+        assert all(j.history >= 1 for j in hpe_jobs())  # the answer is a new run
