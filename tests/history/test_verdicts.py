@@ -164,3 +164,20 @@ def test_recheck_reason_names_the_ci_and_the_evidence(store: HistoryStore) -> No
     reason = recheck_reason("HPE Storage CI", v.for_job("HPE Storage CI", "hpe-iscsi"), now=NOW)
     assert reason.startswith("recheck HPE Storage CI: failing on 9 of 10 other changes since ")
     assert recheck_reason("Zuul", (), now=NOW) == "recheck"
+
+
+def test_thresholds_come_from_the_config_history_table(store: HistoryStore, tmp_path: Path) -> None:
+    from vstui.config import load_config
+    from vstui.history.verdicts import rules_from_config
+
+    path = tmp_path / "config.toml"
+    path.write_text("[history]\nwindow_days = 10\nmin_failed = 4\nmin_ratio = 0.25\n")
+    rules = rules_from_config(load_config(path).history)
+    assert rules == VerdictRules(window_days=10.0, min_failed=4, min_ratio=0.25)
+    store.add([rec(1, 1, "FAILURE", t=NOW - 60)])
+    store.add([rec(c, 1, "FAILURE", t=NOW - 8 * DAY) for c in (2, 3, 4)])
+    store.add([rec(c, 1, "SUCCESS", t=NOW - DAY) for c in range(5, 12)])
+    # 3 failures of 10 in 10 days: ratio 0.3 >= 0.25 but K = 3 < 4
+    assert "failing_elsewhere" not in kinds(store, 1, 1, rules=rules)
+    store.add([rec(12, 1, "FAILURE", t=NOW - DAY)])
+    assert kinds(store, 1, 1, rules=rules)["failing_elsewhere"]["failed"] == 4

@@ -50,6 +50,7 @@ class Server:
     rules: Any  # vstui.ci.classify.BotRules | None
     history: Any  # vstui.history.HistoryStore
     profile: Any = None
+    verdict_rules: Any = None  # vstui.history.verdicts.VerdictRules from [history]
 
 
 @contextmanager
@@ -63,6 +64,7 @@ def open_server(args: argparse.Namespace, *, stream: bool = False) -> Iterator[S
 
     with tempfile.TemporaryDirectory(prefix="vstui-history-") as tmp:
         profile = None
+        verdict_rules = None
         try:
             if args.info_file:
                 conn = ServerConnection.from_info(
@@ -77,6 +79,10 @@ def open_server(args: argparse.Namespace, *, stream: bool = False) -> Iterator[S
                 profile = config.server(getattr(args, "server", None))
                 conn = ServerConnection.from_profile(profile)
                 rules = bot_rules_for(profile)
+                if config.history:
+                    from vstui.history.verdicts import rules_from_config
+
+                    verdict_rules = rules_from_config(config.history)
         except (ConfigError, InfoFileError) as exc:
             raise CommandError(str(exc)) from None
         if not conn.rest_url:
@@ -87,7 +93,7 @@ def open_server(args: argparse.Namespace, *, stream: bool = False) -> Iterator[S
         except HistoryError as exc:
             raise CommandError(str(exc)) from None
         try:
-            yield Server(conn, rules, history, profile)
+            yield Server(conn, rules, history, profile, verdict_rules)
         finally:
             history.close()
 

@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
                         patch_set=args.patch_set,
                         bot_rules=server.rules,
                         voting_only=args.voting_only,
+                        verdict_rules=server.verdict_rules,
                     )
 
                 checks = fetch()

@@ -159,6 +159,7 @@ def fetch_checks(
     bot_rules: Any = None,
     voting_only: bool = False,
     now: float | None = None,
+    verdict_rules: VerdictRules | None = None,
 ) -> Checks:
     """Fetch change `number` with a blocking client and build its `Checks`."""
     from vstui.ci.results import build_change_results
@@ -190,5 +191,12 @@ def fetch_checks(
     if history is not None:
         write_change(history, change, change.messages, results=results)
     return checks_from_results(
-        number, change.project, results, ps, history, voting_only=voting_only, now=now
+        number,
+        change.project,
+        results,
+        ps,
+        history,
+        voting_only=voting_only,
+        now=now,
+        rules=verdict_rules,
     )

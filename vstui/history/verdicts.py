@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import statistics
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -39,6 +39,12 @@ class VerdictRules:
     missing_min_changes: int = 5
     missing_slack: float = 1.5  # times the usual delay before a CI counts as missing
     missing_grace_s: float = 600.0
+
+
+def rules_from_config(values: Mapping[str, float]) -> VerdictRules:
+    """`VerdictRules` with the config's `[history]` values (already validated)."""
+    known = {"window_days": float, "min_failed": int, "min_ratio": float}
+    return VerdictRules(**{k: known[k](v) for k, v in values.items() if k in known})
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,10 @@ def run_tui(config: Config, server: str | None, *, history_path: Path | None = N
 
     try:
         session = open_session(profile, history=open_history(profile, history_path))
+        if session.history is not None and config.history:
+            from vstui.history.verdicts import rules_from_config
+
+            session.history.rules = rules_from_config(config.history)
     except (ConfigError, GerritError) as exc:
         print(f"vstui: {exc}", file=sys.stderr)
         return 1
