@@ -30,6 +30,13 @@ def test_recheck_forms_pick_their_cis() -> None:
     assert names("run tegile") == ["Tegile Storage CI"]  # Tegile's advertised command
     assert names("HPE Storage CI: recheck") == ["HPE Storage CI"]
     assert names("recheck tegile") == ["Tegile Storage CI"]
+    # the TUI's pre-filled reason: the CI named first, then why
+    assert names("recheck HPE Storage CI: failing on 9 of 12 other changes since Friday") == [
+        "HPE Storage CI"
+    ]
+    assert names("recheck: unrelated volume attach timeout") == [
+        "HPE Storage CI", "Tegile Storage CI", "Jenkins"
+    ]  # fmt: skip
 
 
 def test_comments_that_are_not_rechecks_trigger_nothing() -> None:

@@ -108,19 +108,25 @@ async def test_the_users_recheck_is_answered_by_the_emulators_ci(
     from tests.ui.test_app import open_change
 
     fg = fake_gerrit_factory(scenario="seed", recheck_delay=0.5)
-    app = make_app(fg)
+    app = make_app(fg, history=True)
     async with app.run_test(size=(120, 40)) as pilot:
         change = await open_change(pilot, app, screenshots.SEED_CHANGE)
         pane = change.ci_pane
-        hpe = next(j for j in pane.jobs if j.ci_name == "HPE Storage CI" and j.failing)
+
+        def hpe_failing() -> Any:
+            return next((j for j in pane.jobs if j.ci_name == "HPE Storage CI" and j.failing), None)
+
+        # the start-up sync and the change's write give the verdicts the reason comes from
+        await wait_until(pilot, lambda: hpe_failing() is not None and hpe_failing().verdicts)
+        hpe = hpe_failing()
         pane.table.focus()
         pane.table.move_cursor_to_key(hpe.key)
         before = fg.rechecks.answered
         await pilot.press("R")
         await wait_until(pilot, lambda: isinstance(app.screen, RecheckScreen))
         dialog: Any = app.screen
-        dialog.text_input.value = "run-HPE Storage CI"
-        await pilot.press("enter")
+        assert dialog.text_input.value.startswith("recheck HPE Storage CI: failing on")
+        await pilot.press("enter")  # the pre-filled comment, as the user would
 
         def hpe_jobs() -> list[Any]:
             return [j for j in change.ci_pane.jobs if j.ci_name == "HPE Storage CI"]

@@ -30,7 +30,7 @@ from vstui.fake.store import GerritStore, StreamEvent
 
 _RUN = re.compile(r"^run[- ](?P<target>.+)$", re.IGNORECASE)
 _NAMED = re.compile(r"^(?P<target>[^:\n]{2,80}):\s*recheck\b", re.IGNORECASE)
-_RECHECK = re.compile(r"^(?:recheck|reverify)(?:\s+(?P<word>\S+)(?:\s+\S+)?)?\s*$", re.IGNORECASE)
+_RECHECK = re.compile(r"^(?:recheck|reverify)\b[\s:]*(?P<rest>.*)$", re.IGNORECASE)
 
 
 def known_cis() -> dict[str, CISystem]:
@@ -74,11 +74,22 @@ def targets(comment: str, reported: list[CISystem]) -> list[CISystem]:
         return _named(m.group("target"), reported)
     m = _RECHECK.match(first)
     if m:
-        word = m.group("word")
-        if word and word.casefold() != "bug":
-            named = _named(word, reported)
+        # "recheck", "recheck bug 123", "recheck <CI name>: <reason>", "recheck <word>": a
+        # CI named at the start of the rest, else a CI named by the first word, else all.
+        rest = m.group("rest").strip().casefold()
+        if rest:
+            named = [
+                ci
+                for ci in reported
+                if rest.startswith((ci.name.casefold(), ci.username.casefold()))
+            ]
             if named:
                 return named
+            word = rest.split()[0].strip(":,.")
+            if word != "bug":
+                named = _named(word, reported)
+                if named:
+                    return named
         return list(reported)
     return []
 

@@ -25,7 +25,7 @@ class RecheckScreen(ModalScreen[str | None]):
     DEFAULT_CSS: ClassVar[str] = """
     RecheckScreen { align: center middle; }
     RecheckScreen > Vertical {
-        width: 80; max-width: 95%; height: auto;
+        width: 100; max-width: 95%; height: auto;
         border: thick $warning; background: $surface; padding: 1 2;
     }
     RecheckScreen #recheck-text { margin-top: 1; }
