@@ -77,3 +77,29 @@ async def test_a_change_opened_is_written_once_however_often_it_is_fetched(
         assert {r.change for r in history.runs_for_change(381272)} == {381272}
     finally:
         await session.close()
+
+
+def test_a_ci_missing_from_the_patch_set_gets_a_row_with_its_verdict(tmp_path: Path) -> None:
+    from tests.history.helpers import NOW, rec
+    from vstui.core.session_history import SessionHistory
+
+    store = HistoryStore(tmp_path / "h.sqlite3")
+    for c in range(100, 130):  # HPE reports 30 minutes after Zuul on every change
+        t0 = NOW - (200 - c) * 3600
+        store.add([rec(c, 1, "SUCCESS", t=t0, ci="zuul", ci_name="Zuul", job="tox")])
+        store.add([rec(c, 1, "FAILURE", t=t0 + 1800)])
+    store.add([rec(500, 1, "SUCCESS", t=NOW - 3 * 3600, ci="zuul", ci_name="Zuul", job="tox")])
+    history = SessionHistory(store, clock=lambda: NOW)
+    computed = history._write_sync(_Change(500), (), None, [1])
+    history._verdicts.update(computed)
+    rows = history.decorate(500, 1, ())
+    assert [(r.ci_name, r.name, r.result) for r in rows] == [
+        ("HPE Storage CI", "(not reported)", "MISSING")
+    ]
+    assert rows[0].verdicts[0].kind == "missing" and not rows[0].failing
+
+
+class _Change:
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.project = "openstack/cinder"

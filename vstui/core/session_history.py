@@ -41,6 +41,26 @@ def verdicts_for_item(verdicts: ChangeVerdicts | None, item: CIJobItem) -> tuple
     return found
 
 
+def missing_item(ci_name: str, verdict: Verdict) -> CIJobItem:
+    """A row for a CI the history expected on this patch set that has not reported."""
+    return CIJobItem(
+        ci_name=ci_name,
+        name="(not reported)",
+        result="MISSING",
+        failing=False,
+        running=False,
+        voting=True,
+        duration_s=None,
+        when=None,
+        url=None,
+        source="history",
+        raw_title=f"{ci_name} — not reported",
+        raw_text=verdict.explanation,
+        status="unknown",
+        verdicts=(verdict,),
+    )
+
+
 class SessionHistory:
     """History writes and verdicts for one session."""
 
@@ -68,12 +88,17 @@ class SessionHistory:
     ) -> tuple[CIJobItem, ...]:
         """The jobs with their verdicts attached (unchanged when there are none)."""
         verdicts = self.verdicts(number, patch_set)
-        if verdicts is None or not verdicts.jobs:
+        if verdicts is None or not (verdicts.jobs or verdicts.missing):
             return tuple(jobs)
         out = []
         for job in jobs:
             found = verdicts_for_item(verdicts, job)
             out.append(replace(job, verdicts=found) if found else job)
+        reported = {split_label(j.ci_name)[0].casefold() for j in jobs}
+        for _ci, name, verdict in verdicts.missing:
+            if name.casefold() not in reported:
+                out.append(missing_item(name, verdict))
+        out.sort(key=lambda i: (i.ci_name.casefold(), i.name.casefold()))
         return tuple(out)
 
     async def write(
