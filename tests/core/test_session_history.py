@@ -20,15 +20,18 @@ async def until(condition: Any, timeout: float = 30.0) -> None:
             await asyncio.sleep(0.02)
 
 
-def session_with_history(fg: Any, history: HistoryStore, *, stream: bool = False) -> ReviewSession:
+def session_with_history(
+    fg: Any, history: HistoryStore, *, stream: bool = False, url: str | None = None
+) -> ReviewSession:
     from vstui.config import Credentials
     from vstui.gerrit.rest import GerritRestClient
 
     entry = account(fg)
+    url = url or fg.http_url
     rest = GerritRestClient(
-        fg.http_url, credentials=Credentials(entry["username"], entry["http_password"], "test")
+        url, credentials=Credentials(entry["username"], entry["http_password"], "test")
     )
-    return ReviewSession("test", rest, None, web_url=fg.http_url, history=history)
+    return ReviewSession("test", rest, None, web_url=url, history=history)
 
 
 async def test_opening_the_seed_change_shows_failing_elsewhere_and_flaky(
@@ -103,3 +106,64 @@ class _Change:
     def __init__(self, number: int) -> None:
         self.number = number
         self.project = "openstack/cinder"
+
+
+async def test_the_list_paints_from_the_cache_then_the_live_answer_wins(
+    fake_gerrit_factory: Any, tmp_path: Path
+) -> None:
+    fg = fake_gerrit_factory(scenario="seed")
+    history = HistoryStore(tmp_path / "h.sqlite3")
+    first = session_with_history(fg, history)
+    try:
+        await first.run_query("status:open")
+        live_before = list(first.list_order())
+        await until(lambda: history.get_list_cache("status:open") is not None)
+    finally:
+        await first.close()
+    gone = live_before[0]
+    fg.store.abandon(gone, fg.info["default_account"], "gone since the cache was written")
+    second = session_with_history(fg, history)
+    batches: list[list[int]] = []
+    try:
+        await second.run_query("status:open", partial_results=lambda ns: batches.append(list(ns)))
+        assert second.cached_at is not None
+        assert gone in batches[0]  # the cached first page, painted before the live one
+        assert gone not in second.list_order()  # the server no longer lists it
+        assert second.list_order() == [n for n in live_before if n != gone]
+    finally:
+        await second.close()
+
+
+async def test_offline_the_cached_list_is_shown_and_said_so(
+    fake_gerrit_factory: Any, tmp_path: Path
+) -> None:
+    fg = fake_gerrit_factory(scenario="seed")
+    history = HistoryStore(tmp_path / "h.sqlite3")
+    first = session_with_history(fg, history)
+    try:
+        await first.run_query("status:open")
+        cached = list(first.list_order())[:100]
+        await until(lambda: history.get_list_cache("status:open") is not None)
+    finally:
+        await first.close()
+    url = fg.http_url
+    entry = account(fg)
+    fg.stop()  # the server goes away
+    from vstui.config import Credentials
+    from vstui.gerrit.httpcommon import RetryPolicy
+    from vstui.gerrit.rest import GerritRestClient
+
+    rest = GerritRestClient(
+        url,
+        credentials=Credentials(entry["username"], entry["http_password"], "test"),
+        retry=RetryPolicy(attempts=1),
+    )
+    offline = ReviewSession("test", rest, None, web_url=url, history=history)
+    recorder = Recorder()
+    offline.listener = recorder
+    try:
+        await offline.run_query("status:open")
+        assert offline.list_order() == cached
+        assert any(e.startswith("offline, showing cached data from ") for e in recorder.errors)
+    finally:
+        await offline.close()

@@ -79,7 +79,7 @@ def test_migration_from_the_first_schema_keeps_rows_and_adds_last_seen(tmp_path:
     )
     db.close()
     store = HistoryStore(path)
-    assert store.schema_version == SCHEMA_VERSION == 2
+    assert store.schema_version == SCHEMA_VERSION == 3
     assert store.count() == 1
     assert store.last_seen() == {"hpe-ci": NOW}
     (run,) = store.runs_for_change(381272)
@@ -87,6 +87,9 @@ def test_migration_from_the_first_schema_keeps_rows_and_adds_last_seen(tmp_path:
     # and it keeps working: the old row is the same report as a new sighting of it
     names = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"run_job_change", "run_project_time", "run_key"} <= names
+    assert store.get_list_cache("status:open") is None
+    store.put_list_cache("status:open", b")]}'\n[]", NOW)
+    assert store.get_list_cache("status:open") == (b")]}'\n[]", NOW)
 
 
 def test_a_file_from_a_newer_vstui_is_refused_in_one_line(tmp_path: Path) -> None:

@@ -73,6 +73,11 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX run_project_time ON run (project_id, time, change, patch_set, job_id);
     CREATE INDEX run_job_time ON run (job_id, time);
     """,
+    # 2 -> 3: the first page of the change list per query, as the server sent it, so the
+    # TUI paints at once (and offline) before the live answer arrives.
+    """
+    CREATE TABLE list_cache (query TEXT PRIMARY KEY, body BLOB NOT NULL, time REAL NOT NULL);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -375,6 +380,20 @@ class HistoryStore:
     def newest_time(self) -> float | None:
         row = self.query("SELECT MAX(time) FROM run")[0]
         return None if row[0] is None else float(row[0])
+
+    def put_list_cache(self, query: str, body: bytes, when: float) -> None:
+        """Keep `body` (a Query Changes page as received) as the cached first page of `query`."""
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO list_cache (query, body, time) VALUES (?, ?, ?) "
+                "ON CONFLICT (query) DO UPDATE SET body = excluded.body, time = excluded.time",
+                (query, body, when),
+            )
+
+    def get_list_cache(self, query: str) -> tuple[bytes, float] | None:
+        """(body, when it was stored) of the cached first page of `query`, or None."""
+        rows = self.query("SELECT body, time FROM list_cache WHERE query = ?", (query,))
+        return (bytes(rows[0][0]), float(rows[0][1])) if rows else None
 
     def file_size(self) -> int:
         """Bytes on disk (main file plus WAL)."""
