@@ -323,11 +323,16 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         kw["bot_usernames"] = c.str_list(key("bot_usernames"), data["bot_usernames"])
     if "bot_patterns" in data:
         patterns = c.str_list(key("bot_patterns"), data["bot_patterns"])
+        from vstui.saferegex import RegexError, compile_user_regex
+
         for i, pattern in enumerate(patterns):
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                c.bad(f"{key('bot_patterns')}[{i}]", f"is not a valid regular expression: {exc}")
+                compile_user_regex(pattern)
+            except RegexError as exc:
+                c.bad(
+                    f"{key('bot_patterns')}[{i}]",
+                    f"is not a valid regular expression: {exc.reason}",
+                )
         kw["bot_patterns"] = patterns
     if "ci_aliases" in data:
         aliases = data["ci_aliases"]
