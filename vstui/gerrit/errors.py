@@ -13,6 +13,7 @@ __all__ = [
     "GerritNotFoundError",
     "GerritProtocolError",
     "GerritRequestError",
+    "GerritResponseTooLargeError",
     "GerritServerError",
     "HostKeyChangedError",
     "HostKeyError",
@@ -66,6 +67,13 @@ class GerritProtocolError(GerritError):
     """The server answered with something that is not what Gerrit sends."""
 
     retryable = True
+
+
+class GerritResponseTooLargeError(GerritProtocolError):
+    """The answer is bigger than the profile's `max_response_mb` (endless or huge body, or a
+    server that ignores `n=`): reading stopped at the cap."""
+
+    retryable = False
 
 
 class StreamCommandError(GerritError):
