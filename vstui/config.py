@@ -459,6 +459,10 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError([f"{file}: not UTF-8 text ({exc.reason})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{file}: invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{file}: invalid TOML: nested too deeply"]) from None
+    except (ValueError, MemoryError) as exc:  # e.g. an integer of 5,000 digits
+        raise ConfigError([f"{file}: invalid TOML: {str(exc)[:120]}"]) from None
     return parse_config(data, file)
 
 

@@ -3,7 +3,7 @@ and says what to do; it never contains a password and untrusted server text is c
 
 from __future__ import annotations
 
-from vstui.sanitize import one_line
+from vstui.sanitize import one_line, redact_secrets
 
 __all__ = [
     "GerritAuthError",
@@ -32,7 +32,8 @@ class GerritError(Exception):
         self.server = server
         self.detail = detail
         self.status = status
-        super().__init__(one_line(f"{server}: {detail}", 400))
+        # Redacted: a URL in the detail may carry the profile's user:password.
+        super().__init__(one_line(redact_secrets(f"{server}: {detail}"), 400))
 
 
 class GerritAuthError(GerritError):

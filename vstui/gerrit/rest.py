@@ -62,6 +62,7 @@ from vstui.gerrit.httpcommon import (
     too_large_error,
 )
 from vstui.gerrit.models import Account, Change, ChangeMessage, Verification
+from vstui.sanitize import redact_url
 
 __all__ = ["GerritRestClient", "GerritSyncClient", "HttpLimits", "RetryPolicy"]
 
@@ -113,7 +114,8 @@ class _Base:
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         return GerritNetworkError(
             self.server,
-            f"{method} {self.base_url}{path}: {what}{tries}; check the URL and your network",
+            f"{method} {redact_url(self.base_url)}{path}: {what}{tries}; "
+            "check the URL and your network",
         )
 
     def _should_retry(self, method: str, exc_or_status: Exception | int) -> bool:
