@@ -201,3 +201,24 @@ def test_hostile_toml_is_one_line_everywhere(tmp_path, capsys, text, why, comman
     err = capsys.readouterr().err
     assert code == 1
     assert err.count("\n") == 1 and why in err
+
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
+
+def test_hostile_filter_state_file_is_set_aside(tmp_path):
+    from vstui.core.ci_filter import CIFilter
+    from vstui.core.filter_state import FilterStateStore
+
+    path = tmp_path / "filters.json"
+    path.write_text('{"s": ' + DEEP_JSON + "}")
+    assert FilterStateStore(path).load("s") == CIFilter()
+    assert (tmp_path / "filters.json.bad").exists()
+
+
+def test_hostile_info_file_is_one_line(tmp_path, capsys):
+    path = tmp_path / "info.json"
+    path.write_text(DEEP_JSON)
+    code = main(["watch", "--info-file", str(path)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "not a fake-gerrit info file" in err

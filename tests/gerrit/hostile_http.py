@@ -9,6 +9,7 @@ base URL (`http://127.0.0.1:PORT/endless/`):
 - `gzip-bomb`: 200 with a small gzip body that inflates to 8 MB
 - `huge-page`: a Query Changes answer that ignores `n=`: 30,000 changes (~4 MB) at once
 - `bad-utf8`: a Query Changes answer with invalid UTF-8 inside a string
+- `same-page`: a Query Changes answer that ignores `S=`: the same 3 changes, "more" forever
 - `ok`: `)]}'` and `"3.9.1"`
 
 Every writer loop ends when the client goes away or the server is stopped.
@@ -127,6 +128,11 @@ class HostileServer:
 
     def _bad_utf8(self, h: BaseHTTPRequestHandler) -> None:
         body = b")]}'\n" + huge_page(2).replace(b"change 2", b"change \xff\xfe 2")[5:]
+        self._head(h, len(body))
+        h.wfile.write(body)
+
+    def _same_page(self, h: BaseHTTPRequestHandler) -> None:
+        body = huge_page(3)[:-2] + b', "_more_changes": true}]'
         self._head(h, len(body))
         h.wfile.write(body)
 

@@ -108,6 +108,31 @@ async def test_session_query_on_a_trickling_server_ends(hostile):
         await session.close()
 
 
+async def test_session_query_on_a_server_ignoring_start_ends(hostile):
+    from vstui.core.session import ReviewSession
+
+    errors: list[str] = []
+
+    class Listener:
+        def changes_updated(self, numbers: frozenset[int]) -> None: ...
+        def status_changed(self, status: Any) -> None: ...
+        def event_received(self, when: float) -> None: ...
+        def progress(self, text: str) -> None: ...
+        def error(self, text: str) -> None:
+            errors.append(text)
+
+    session = ReviewSession("hostile", GerritRestClient(hostile.url("same-page"), limits=CAP))
+    await session.start(Listener())
+    try:
+        await _within(10, session.run_query("status:open"))
+        assert session.list_order() == [1, 2, 3]
+        assert errors == [
+            "hostile: the server sent the same changes again (it ignores S=); showing the first 3"
+        ]
+    finally:
+        await session.close()
+
+
 def _in_thread(fn: Any, seconds: float) -> BaseException | None:
     """Run `fn` in a thread; the exception it raised (fails the test if it never ends)."""
     box: list[BaseException | None] = []

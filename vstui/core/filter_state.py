@@ -40,8 +40,8 @@ class FilterStateStore:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raw = {}
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable filter state %s: %s", self.path, exc)
+        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: too deep
+            log.warning("ignoring unreadable filter state %s: %s", self.path, str(exc)[:200])
             with contextlib.suppress(OSError):
                 self.path.replace(self.path.with_suffix(self.path.suffix + ".bad"))
             raw = {}

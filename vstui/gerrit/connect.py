@@ -109,8 +109,9 @@ class ServerConnection:
                 raise InfoFileError(
                     f"{path}: no such file (start 'vstui fake-gerrit --info-file {path}')"
                 ) from None
-            except (OSError, ValueError) as exc:
-                raise InfoFileError(f"{path}: not a fake-gerrit info file ({exc})") from None
+            except (OSError, ValueError, RecursionError) as exc:
+                reason = str(exc)[:120] if not isinstance(exc, RecursionError) else "too deep"
+                raise InfoFileError(f"{path}: not a fake-gerrit info file ({reason})") from None
         try:
             ssh = info["ssh"]
             host, port, line = str(ssh["host"]), int(ssh["port"]), str(ssh["known_hosts_line"])
