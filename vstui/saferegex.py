@@ -39,7 +39,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Protocol, cast
 
-import re2  # google-re2: the RE2 engine's official Python binding
+import re2  # type: ignore[import-untyped,unused-ignore]  # google-re2, RE2's own binding
 
 __all__ = [
     "MAX_MEM",

@@ -108,7 +108,7 @@ class RetryPolicy:
                 return min(self.max_delay, max(0.0, float(retry_after)))
             except ValueError:
                 pass
-        return min(self.max_delay, self.base_delay * 2**attempt) * random.uniform(0.5, 1.5)
+        return float(min(self.max_delay, self.base_delay * 2**attempt) * random.uniform(0.5, 1.5))
 
 
 def server_label(base_url: str) -> str:

@@ -248,13 +248,13 @@ class GerritRestClient(_Base):
         seconds from when it is first sent."""
         url = self._url(path)
         loop = asyncio.get_running_loop()
-        deadline: float | None = None
+        deadline = float("inf")  # set when the request is first sent (not while queued)
         attempt = 0
         while True:
             attempt += 1
             try:
                 async with self._limit:
-                    if deadline is None:
+                    if attempt == 1:
                         deadline = loop.time() + self.limits.deadline
                     async with asyncio.timeout_at(deadline):
                         response, body = await self._send(method, url, path, params, json)
@@ -298,7 +298,8 @@ class GerritRestClient(_Base):
         params: list[tuple[str, str]] | None,
         json: Any,
     ) -> tuple[httpx.Response, bytes]:
-        async with self._client.stream(method, url, params=params, json=json) as response:
+        query = tuple(params) if params else None  # a tuple: httpx types it covariantly
+        async with self._client.stream(method, url, params=query, json=json) as response:
             cap = self._check_declared(response, method, path)
             chunks: list[bytes] = []
             size = 0
@@ -582,7 +583,8 @@ class GerritSyncClient(_Base):
             write=_within(base.write, remaining),
             pool=_within(base.pool, remaining),
         )
-        with self._client.stream(method, url, params=params, timeout=timeout) as response:
+        query = tuple(params) if params else None  # a tuple: httpx types it covariantly
+        with self._client.stream(method, url, params=query, timeout=timeout) as response:
             cap = self._check_declared(response, method, path)
             chunks: list[bytes] = []
             size = 0
