@@ -137,6 +137,19 @@ def test_jobs_give_the_same_output_in_the_same_order(tmp_path):
     assert errors1[0].startswith("vstui parse: record 1000: line 1000: not valid JSON")
 
 
+def test_jobs_on_an_array_keep_order_and_framing(tmp_path):
+    records = [dict(REC if i % 2 else HUMAN, id=f"r{i}") for i in range(4_500)]
+    records[3_000] = "not an object"
+    corpus = tmp_path / "in.json"
+    corpus.write_text(json.dumps(records))
+    code1, out1, _ = _run_cli(corpus)
+    code2, out2, _ = _run_cli(corpus, "--jobs", "2")
+    assert code1 == code2 == 1 and out1 == out2
+    got = json.loads(out1)
+    assert len(got) == 4_500 and got[1] == dict(WANT, id="r1")
+    assert got[3_000] == {"id": None, "error": "expected a JSON object, got str"}
+
+
 def test_memory_stays_flat_as_the_input_grows(tmp_path):
     small = _corpus(tmp_path / "small.jsonl", 2_000)
     big = _corpus(tmp_path / "big.jsonl", 40_000)  # ~20 MB of input and output
