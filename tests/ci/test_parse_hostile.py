@@ -159,3 +159,19 @@ def test_memory_stays_flat_as_the_input_grows(tmp_path):
     assert len(out_big.splitlines()) == 40_000
     grown_kb = _max_rss_kb(err_big) - _max_rss_kb(err_small)
     assert grown_kb < 8_000, f"RSS grew {grown_kb} kB for 20x the records"
+
+
+def test_json_lines_with_a_bad_first_line_still_stream(monkeypatch, capsys):
+    data = "{broken\n" + json.dumps(REC) + "\n" + json.dumps(HUMAN) + "\n"
+    code, out, err = run_parse(monkeypatch, capsys, data)
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1 and len(lines) == 3 and lines[1] == WANT
+    assert "error" in lines[0] and err.count("\n") == 1
+
+
+def test_parse_leaves_the_garbage_collector_as_it_found_it(monkeypatch, capsys):
+    import gc
+
+    before = gc.get_threshold()
+    run_parse(monkeypatch, capsys, json.dumps(REC))
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -350,13 +350,22 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         _error(str(exc))
         return 2
-    jobs = int(getattr(args, "jobs", 1) or 1)
     import gc
 
     # Each record allocates many short-lived objects and keeps none: collecting the young
     # generation every 700 allocations (the default) costs a few % of a big run.
+    thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
+    try:
+        return _run(args, rules)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _run(args: argparse.Namespace, rules: Any) -> int:
+    jobs = int(getattr(args, "jobs", 1) or 1)
     parser = _Parser(rules, args.details, args.pretty)
     stdin = sys.stdin.buffer
     sys.stdout.flush()
@@ -372,13 +381,10 @@ def run(args: argparse.Namespace) -> int:
         second = next(rows, None)
         if line is not None and second is None:
             return _run_object(parser, line, out)
-        try:
-            if line is None:
-                raise ValueError("too long")
-            _loads(line)
-        except (ValueError, RecursionError):
-            # Not JSON Lines: perhaps one pretty-printed object (read whole, as documented).
-            whole = b"\n" * (lineno - 1) + (line or b"")
+        if line is not None and not _is_json(line) and not _is_record(second):
+            # Neither line is a record: perhaps one pretty-printed object (read whole, as
+            # documented). JSON Lines with a bad first line still stream.
+            whole = b"\n" * (lineno - 1) + line
             if second is not None:
                 whole += b"\n" * (second[0] - lineno - 1) + (second[1] or b"")
             whole += stdin.read()
@@ -394,6 +400,24 @@ def run(args: argparse.Namespace) -> int:
     except _Stop as exc:
         _error(str(exc))
         return 1
+
+
+def _is_json(data: bytes) -> bool:
+    try:
+        _loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _is_record(row: tuple[int, bytes | None] | None) -> bool:
+    """A JSON Lines record: one line holding a whole JSON object."""
+    if row is None or row[1] is None:
+        return False
+    try:
+        return isinstance(_loads(row[1]), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 def _chain(first: Any, second: Any, rest: Iterator[Any]) -> Iterator[Any]:
