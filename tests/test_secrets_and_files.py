@@ -222,3 +222,25 @@ def test_hostile_info_file_is_one_line(tmp_path, capsys):
     code = main(["watch", "--info-file", str(path)])
     err = capsys.readouterr().err
     assert code == 1 and err.count("\n") == 1 and "not a fake-gerrit info file" in err
+
+
+def test_change_links_built_from_the_profile_url_carry_no_password(tmp_path):
+    from vstui.core.connect import open_session
+    from vstui.sanitize import without_userinfo
+
+    assert without_userinfo(URL_WITH_PASSWORD) == "https://review.example.org/"
+    path = tmp_path / "config.toml"
+    path.write_text(f"[servers.a]\nurl = '{URL_WITH_PASSWORD}'\n")
+    session = open_session(load_config_for(path))
+    try:
+        assert session.web_url == "https://review.example.org/"
+    finally:
+        import asyncio
+
+        asyncio.run(session.rest.aclose())
+
+
+def load_config_for(path: Path):
+    from vstui.config import load_config
+
+    return load_config(path).server("a")

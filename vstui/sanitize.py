@@ -81,6 +81,12 @@ def redact_url(url: str | None) -> str:
     return redact_secrets(url or "")
 
 
+def without_userinfo(url: str) -> str:
+    """`url` with no `user:password@` part: for links vstui builds from a configured URL
+    (a browser would keep the password in its history)."""
+    return _USERINFO.sub(r"\1", url)
+
+
 def url_host_warning(url: str) -> str | None:
     """Why `url` may not go where it seems to, naming the host it really goes to; None when
     nothing is odd. Shown before opening a link from untrusted text.

@@ -7,6 +7,7 @@ from typing import Any
 from vstui.config import ConfigError, ServerProfile, resolve_credentials
 from vstui.core.session import ReviewSession
 from vstui.core.stream_source import StreamSource
+from vstui.sanitize import without_userinfo
 
 
 def bot_rules_for(profile: ServerProfile) -> Any:
@@ -59,7 +60,7 @@ def open_session(profile: ServerProfile) -> ReviewSession:
         profile.name,
         rest,
         stream_source_for(profile),
-        web_url=profile.rest_url or "",
+        web_url=without_userinfo(profile.rest_url or ""),
         default_query=profile.default_query,
         bot_rules=bot_rules_for(profile),
     )
