@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -238,7 +238,7 @@ class GerritRestClient(_Base):
         method: str,
         path: str,
         *,
-        params: list[tuple[str, str]] | None = None,
+        params: Sequence[tuple[str, str]] | None = None,
         json: Any = None,
     ) -> httpx.Response:
         """One request with the concurrency limit and retries; returns a 2xx response.
@@ -295,7 +295,7 @@ class GerritRestClient(_Base):
         method: str,
         url: str,
         path: str,
-        params: list[tuple[str, str]] | None,
+        params: Sequence[tuple[str, str]] | None,
         json: Any,
     ) -> tuple[httpx.Response, bytes]:
         query = tuple(params) if params else None  # a tuple: httpx types it covariantly
@@ -572,7 +572,7 @@ class GerritSyncClient(_Base):
         method: str,
         url: str,
         path: str,
-        params: list[tuple[str, str]] | None,
+        params: Sequence[tuple[str, str]] | None,
         deadline: float,
         remaining: float,
     ) -> tuple[httpx.Response, bytes]:
