@@ -12,7 +12,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.ci.test_parse_command import HUMAN, REC, WANT, run_parse
+from vstui.cli import main
 
 DEEP = "[" * 100_000 + "]" * 100_000
 
@@ -175,3 +178,11 @@ def test_parse_leaves_the_garbage_collector_as_it_found_it(monkeypatch, capsys):
     before = gc.get_threshold()
     run_parse(monkeypatch, capsys, json.dumps(REC))
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "x", "999"])
+def test_bad_jobs_value_is_one_line_exit_2(capsys, value):
+    with pytest.raises(SystemExit) as info:
+        main(["parse", "--jobs", value])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and "--jobs" in err

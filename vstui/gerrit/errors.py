@@ -30,9 +30,9 @@ class GerritError(Exception):
 
     def __init__(self, server: str, detail: str, *, status: int | None = None) -> None:
         self.server = server
-        self.detail = detail
-        self.status = status
         # Redacted: a URL in the detail may carry the profile's user:password.
+        self.detail = redact_secrets(detail)
+        self.status = status
         super().__init__(one_line(redact_secrets(f"{server}: {detail}"), 400))
 
 
