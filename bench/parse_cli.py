@@ -7,6 +7,9 @@ Prints, measured in the same run:
             CLI (what the CLI's own overhead is measured against)
   cli -j1   `vstui parse < file > /dev/null` (one process): child CPU time (user+sys) and wall time
   cli -jN   the same with `--jobs N`: wall time, and the speed-up over -j1
+  split     for --jobs N: CPU of the CLI process itself (reading, dispatching, writing: the
+            serial part) and of its workers, and the speed-up that implies on N free cores
+            (a projection from CPU accounting, for when the cores are busy with other jobs)
   RSS       the CLI's peak RSS for a small and a big input (flat means streaming)
 Goals: -j1 >= 50,000 records/s of CPU time end to end (startup included); -jN roughly N times
 -j1 in wall time (only up to the cores that are free: this machine has 2, shared with other
@@ -63,6 +66,34 @@ print(json.dumps([wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss,
 """
 
 
+# The CLI in a process of its own that reports its own CPU (the serial part: reading,
+# dispatching, writing) apart from its workers' (the parsing).
+_SPLIT = """
+import json, resource, sys, time
+from vstui.cli import main
+sys.stdout = open("/dev/null", "w")
+started = time.process_time()
+main(["parse", *sys.argv[1:]])
+own = time.process_time() - started
+workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.__stdout__.write(json.dumps([own, workers.ru_utime + workers.ru_stime]))
+"""
+
+
+def cpu_split(corpus: Path, jobs: int) -> tuple[float, float]:
+    """(CPU s of the CLI process itself, CPU s of its --jobs workers)."""
+    with corpus.open("rb") as stdin:
+        done = subprocess.run(
+            [sys.executable, "-c", _SPLIT, "--jobs", str(jobs)],
+            stdin=stdin,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    own, workers = json.loads(done.stdout)
+    return own, workers
+
+
 def run_cli(corpus: Path, *args: str) -> tuple[float, float, int]:
     """(wall s, CPU s of the CLI and its workers, peak RSS kB) of one run."""
     done = subprocess.run(
@@ -113,6 +144,7 @@ def main() -> int:
             for j in runs:
                 runs[j].append(run_cli(corpus, "--jobs", str(j)))
         rss_small = run_cli(small)[2]
+        splits = {j: cpu_split(corpus, j) for j in jobs}
         rss_big = max(r[2] for r in runs[1])
 
     floor = statistics.median(floor_cpu)
@@ -138,6 +170,16 @@ def main() -> int:
             f"cli -j{j:<2} vstui parse --jobs {j:<2}              {n / wall:>10,.0f} rec/s wall "
             f"({wall:.3f} s, {cpu:.3f} s CPU), speed-up {wall1 / wall:.2f}x of ideal "
             f"{min(j, os.cpu_count() or 1)}x"
+        )
+    for j in jobs:
+        own, workers = splits[j]
+        # With N free cores the workers' share divides by N; the CLI's own (serial) part
+        # overlaps with it and bounds the speed-up from above.
+        projected = cpu1 / max(own, workers / j)
+        print(
+            f"split -j{j:<2} the CLI itself {own:.3f} s CPU, its workers {workers:.3f} s CPU: "
+            f"projected speed-up on {j} free cores {projected:.2f}x (ceiling "
+            f"{cpu1 / own:.1f}x)"
         )
     print(f"ratio    cli -j1 CPU / floor CPU        {cpu1 / floor:>10.1f}x")
     print(f"ratio    cli -j1 CPU / in-process CPU   {cpu1 / inproc:>10.2f}x")
