@@ -611,7 +611,7 @@ def _decode_body(body: bytes, server: str, what: str, how: Any, *args: Any) -> A
             return how(strip_xssi(body), *args)
         except UnicodeDecodeError:
             return how(strip_xssi(_repair_utf8(body, server, what)), *args)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         raise _not_json(body, server, what) from None
 
 
