@@ -16,8 +16,7 @@ from vstui.core.notify import Rules
 from vstui.fake import ci_styles, stars
 from vstui.fake.scenarios import catalog
 from vstui.ui.app import VstuiApp
-from vstui.ui.screens.change import ChangeScreen
-from vstui.ui.screens.confirm import ConfirmScreen
+from vstui.ui.screens.recheck import RecheckScreen
 
 SEED = 381272
 
@@ -56,6 +55,9 @@ def _answer(fg: Any, names: list[str]) -> None:
 
 
 async def test_told_when_the_cis_finish_after_a_recheck(seed: Any, make_app: Any) -> None:
+    """The issue's "done when": a reviewer rechecks 381272 (starred) with `R`; the CIs
+    answer (played by the test: the emulator's responder leaves some pending, see the
+    report); the reviewer is told once they all have."""
     app = make_app(seed, notify_rules=Rules(per_change_seconds=0))
     notices = record_notices(app)
     terminal: list[tuple[str, str]] = []
@@ -64,20 +66,40 @@ async def test_told_when_the_cis_finish_after_a_recheck(seed: Any, make_app: Any
         await wait_until(pilot, lambda: app.notifier is not None)
         change = await open_change(pilot, app, SEED)
         await pilot.press("R")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecheckScreen))
+        app.screen.text_input.value = "recheck"
+        await pilot.press("enter")
         await wait_until(pilot, lambda: bool(_pending_cis(app)))
-        await wait_until(pilot, lambda: any("Posted 'recheck'" in t for _s, t in notices))
-        assert not [t for _s, t in notices if "comment" in t]  # my own recheck is not news
+        assert not [t for _s, t in notices if "new comment" in t]  # my own recheck: not news
         _answer(seed, _pending_cis(app))
-        await wait_until(
-            pilot, lambda: any("all CIs reported" in t for t in (x[0] for x in terminal))
-        )
+        await wait_until(pilot, lambda: any("all CIs reported" in t for t, _b in terminal))
         title, body = next(x for x in terminal if "all CIs reported" in x[0])
         assert title.startswith(f"{SEED} all CIs reported") and "✓" in body
-        assert isinstance(app.screen, ChangeScreen) and app.screen is change
+        assert any(t == body for _s, t in notices)  # the toast too (its title is the title)
+        assert app.screen is change
         await pilot.press("escape")
         assert SEED not in app._list_screen.marks  # it was on screen: nothing left to read
+
+
+async def test_ci_reports_answering_a_recheck_are_counted_once_all_are_in(
+    seed: Any, make_app: Any
+) -> None:
+    """Without the emulator's responder: the test plays the CIs, one by one."""
+    app = make_app(seed, notify_rules=Rules(per_change_seconds=0))
+    terminal: list[tuple[str, str]] = []
+    app.terminal_notify = lambda title, body: terminal.append((title, body))  # type: ignore[method-assign]
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: app.notifier is not None)
+        await open_change(pilot, app, SEED)
+        me = seed.store.account(seed.info["default_account"])
+        seed.store.post_review(SEED, "current", me, message="recheck")
+        await wait_until(pilot, lambda: bool(_pending_cis(app)))
+        pending = _pending_cis(app)
+        _answer(seed, pending[:-1])
+        await pilot.pause(0.5)
+        assert not any("all CIs reported" in t for t, _b in terminal)  # one still missing
+        _answer(seed, pending[-1:])
+        await wait_until(pilot, lambda: any("all CIs reported" in t for t, _b in terminal))
 
 
 async def test_a_comment_on_a_starred_change_marks_the_row_and_quiet_silences(

@@ -83,3 +83,9 @@ def test_reply_dialog(snap_compare: Any, demo: tuple[Any, Path]):
     """`a` on 381272: a message and the permitted votes, Code-Review -1 chosen."""
     app = app_for(demo, "reply")
     assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.reply_ready)
+
+
+def test_ci_health_screen(snap_compare: Any, demo: tuple[Any, Path]):
+    """`H`: the seed world's CI profiles (HPE failing, Tegile flaky, Kaminario stopped)."""
+    app = app_for(demo, "health")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.health_ready)
