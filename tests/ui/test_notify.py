@@ -115,13 +115,13 @@ async def test_a_comment_on_a_starred_change_marks_the_row_and_quiet_silences(
         await wait_until(pilot, lambda: not screen.loading_changes)
         # 381272 on screen: rows on screen are kept fully fresh (messages, CI results).
         assert screen.table.move_cursor_to_key(SEED)
-        await wait_until(pilot, lambda: screen._items[SEED].ci is not None)
+        await wait_until(pilot, lambda: screen._items[SEED].ci is not None, timeout=30)
         await wait_until(
             pilot, lambda: app.notifier._states.get(SEED) is not None
             and app.notifier._states[SEED].messages is not None,
         )  # fmt: skip
         seed.store.post_review(SEED, "current", "vladani", message="Still +1 from me.")
-        await wait_until(pilot, lambda: SEED in screen.marks)
+        await wait_until(pilot, lambda: SEED in screen.marks, timeout=30)
         await wait_until(
             pilot, lambda: any("new comment by Vijay Ladani" in t for t, _b in terminal)
         )
@@ -131,7 +131,7 @@ async def test_a_comment_on_a_starred_change_marks_the_row_and_quiet_silences(
         entry = app.session.store.get(("test", SEED))
         version = entry.version
         seed.store.post_review(SEED, "current", "geguileo", message="Thanks for the test.")
-        await wait_until(pilot, lambda: entry.version > version)  # the refetch happened
+        await wait_until(pilot, lambda: entry.version > version, timeout=30)  # the refetch happened
         await pilot.pause(0.3)
         assert len(terminal) == count  # quiet: no toast, no terminal
         assert SEED in screen.marks
