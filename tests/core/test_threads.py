@@ -100,3 +100,49 @@ async def test_seed_change_shows_gorkas_thread_under_his_message(
         assert view.unresolved == counts(seed_gerrit.store, seed_gerrit.store.change(381272))[1]
     finally:
         await session.close()
+
+
+async def test_a_ci_answering_a_recheck_only_in_verify_status_is_noticed(
+    fake_gerrit_factory: Any, tmp_path: Path
+) -> None:
+    """verify-status saves send no stream event: while a recheck is pending on an open
+    change, the session re-reads its rows (here every 0.1 s)."""
+    import asyncio
+    import random
+
+    from vstui.fake import ci_styles
+    from vstui.fake.scenarios import catalog
+
+    fg = fake_gerrit_factory(scenario="seed")
+    session = session_for(fg, tmp_path)
+    session.pending_poll = 0.1
+    only = {ci.name: ci for ci in catalog.VERIFY_ONLY_CIS}
+
+    def pending() -> set[str]:
+        entry = session.store.get((session.server, 381272))
+        if entry is None or entry.results is None or entry.current_patch_set is None:
+            return set()
+        runs = entry.results.for_patch_set(entry.current_patch_set).runs
+        return {r.ci_name for r in runs if r.pending}
+
+    async def until(condition: Any) -> None:
+        for _ in range(300):
+            if condition():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"timed out: {pending()}")
+
+    try:
+        await session.start()
+        await session.load_change(381272)
+        await until(lambda: session.status.state == "live")
+        fg.store.post_review(381272, "current", fg.info["default_account"], message="recheck")
+        await until(lambda: bool(pending() & set(only)))
+        waiting = pending() & set(only)
+        for name in waiting:
+            ci = only[name]
+            rep = ci_styles.ci_report(ci, random.Random(2), 381272, 2, rerun=True)
+            fg.store.save_verifications(381272, "current", ci.username, rep.verifications)
+        await until(lambda: not (pending() & waiting))
+    finally:
+        await session.close()

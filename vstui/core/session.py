@@ -79,6 +79,7 @@ FIRST_PAGE = 100  # a screenful, shown at once
 PAGE_SIZE = 500  # Gerrit's usual per-query limit
 PAGES_AHEAD = 2  # list pages requested ahead of the one being decoded
 SEEN_EVENTS = 20_000
+PENDING_POLL = 20.0  # seconds between verify-status re-reads while a recheck is pending
 
 
 class SessionListener(Protocol):
@@ -199,6 +200,9 @@ class ReviewSession:
         self.bot_rules = bot_rules
         self.store = store if store is not None else ChangeStore()
         self.batch_interval = batch_interval
+        # verify-status rows come with no stream event: how often an open change waiting
+        # for CIs asked to run again re-reads them (seconds).
+        self.pending_poll = PENDING_POLL
         self.clock = clock
         self.query = default_query
         self.listener: SessionListener = _NullListener()
@@ -245,6 +249,7 @@ class ReviewSession:
             self.events.start()
             self._tasks.append(asyncio.create_task(self._drain_loop(), name="vstui-drain"))
         self._tasks.append(asyncio.create_task(self._refresh_loop(), name="vstui-refresh"))
+        self._tasks.append(asyncio.create_task(self._pending_poll_loop(), name="vstui-pending"))
         if self.history is not None:
             self._tasks.append(asyncio.create_task(self._history_sync(), name="vstui-history"))
 
@@ -1037,6 +1042,40 @@ class ReviewSession:
             order.insert(bisect.bisect_left(order, key(number), key=key), number)
         self._order = order
         return joined_or_left
+
+    def _waiting_for_ci(self, entry: ChangeEntry) -> bool:
+        ps = entry.current_patch_set
+        if entry.results is None or ps is None:
+            return False
+        return any(run.pending for run in entry.results.for_patch_set(ps).runs)
+
+    async def _pending_poll_loop(self) -> None:
+        """Open changes with CIs asked to run again: their verify-status rows are read again
+        every `pending_poll` seconds (a CI reporting only there sends no stream event)."""
+        while True:
+            await asyncio.sleep(self.pending_poll)
+            waiting = [
+                entry
+                for n in list(self._open)
+                if (entry := self.store.get((self.server, n))) is not None
+                and self._waiting_for_ci(entry)
+            ]
+            changed: set[int] = set()
+            for entry in waiting:
+                ps = entry.current_patch_set
+                if ps is None:
+                    continue
+                before = entry.verifications.get(ps)
+                try:
+                    await self._fetch_verifications(entry, ps)
+                except GerritError as exc:
+                    log.info("pending CI poll of %s: %s", entry.number, exc)
+                    continue
+                if entry.verifications.get(ps) != before:
+                    await self._recompute(entry)
+                    changed.add(entry.number)
+            if changed:
+                self.listener.changes_updated(frozenset(changed))
 
     async def _refresh_comments(self, entry: ChangeEntry) -> None:
         entry.comments, entry.robot_comments = await self._comments_or_empty(entry.number)
