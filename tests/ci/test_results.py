@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.ci._models import GT, JANE, NEC, PKVM, Account, Message, at, human, zuul_report
+from tests.ci._models import GT, JANE, NEC, PKVM, ZUUL, Account, Message, at, human, zuul_report
 from vstui.ci.classify import BotRules
 from vstui.ci.recheck import detect_recheck
 from vstui.ci.results import build_change_results
@@ -258,3 +258,32 @@ def test_fast_constructor_builds_the_same_frozen_instances():
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.name = "x"  # type: ignore[misc]
     assert new_report("Zuul", "SUCCESS", (a,)) == CIReport("Zuul", "SUCCESS", (b,))
+
+
+def test_a_report_without_a_pipeline_answers_the_recheck_of_any_pipeline():
+    """Zuul v2 said "Build succeeded (check pipeline)." but "Build failed.  For information
+    on how to proceed, see ..." with no pipeline: that failure answers a check recheck."""
+    failed = Message(
+        "z2",
+        ZUUL,
+        at(4),
+        "Patch Set 1: Verified-1\n\nBuild failed.  For information on how to proceed, see "
+        "https://wiki.openstack.org/wiki/GerritJenkinsGit#Test_Failures\n\n"
+        "- tox-py3 https://zuul.example.org/build/2a : FAILURE in 3m 00s\n",
+        revision_number=1,
+    )
+    msgs = [zuul_report(1, 1, ok=True, minute=1), human(1, 1, "recheck", 2), failed]
+    ps = build_change_results(msgs).for_patch_set(1)
+    assert not any(r.pending for r in ps.runs), [(r.label, r.pending) for r in ps.runs]
+    # an answer on a named other pipeline does not (check experimental stays pending)
+    msgs = [
+        zuul_report(1, 1, ok=True, minute=1),
+        zuul_report(2, 1, ok=False, pipeline="experimental", minute=2),
+        human(1, 1, "check experimental", 3),
+        zuul_report(3, 1, ok=True, minute=4),
+    ]
+    ps = build_change_results(msgs).for_patch_set(1)
+    assert {r.label: r.pending for r in ps.runs} == {
+        "Zuul (check)": False,
+        "Zuul (experimental)": True,
+    }

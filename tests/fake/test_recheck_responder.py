@@ -126,3 +126,30 @@ def test_a_plain_recheck_from_any_account_reruns_every_ci_of_the_change() -> Non
     verify_only = {u for u in reporters if CIS[u].verify_status == "only"}
     for u in reporters - verify_only:
         assert _messages_by(store, change.number, u, ps) == counts[u] + 1
+
+
+def test_ci_reporting_only_in_verify_status_answers_a_recheck_too() -> None:
+    """verify-status rows name the CI ("Infortrend CI"), not its account: it is still one
+    of the change's CIs, and a plain recheck reruns it (new rows, no comment)."""
+    from vstui.fake.recheck_responder import RecheckResponder
+    from vstui.fake.scenarios import load_scenario
+
+    store = GerritStore()
+    load_scenario(store, "seed")
+    change = store.change(381272)
+    assert change is not None
+    ps = change.current.number
+    only = {ci.name for ci in CIS.values() if ci.verify_status == "only"}
+    had = {r.reporter for r in change.verifications.get(ps, []) if r.reporter in only}
+    assert had  # the seed's verify-status-only CIs reported on the current patch set
+    before = len(change.verifications[ps])
+    responder = RecheckResponder(store, delay=0, stagger=0)
+    responder.start()
+    try:
+        store.post_review(change, ps, "smcginnis", message="recheck")
+        wait_until(
+            lambda: had <= {r.reporter for r in change.verifications[ps][before:]}, timeout=10
+        )
+    finally:
+        responder.stop()
+    assert responder.error is None

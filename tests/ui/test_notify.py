@@ -81,6 +81,33 @@ async def test_told_when_the_cis_finish_after_a_recheck(seed: Any, make_app: Any
         assert SEED not in app._list_screen.marks  # it was on screen: nothing left to read
 
 
+async def test_done_when_the_emulators_cis_answer_the_recheck_of_the_tui(
+    fake_gerrit_factory: Callable[..., Any], make_app: Any
+) -> None:
+    """The issue's "done when", end to end: the emulator's CIs answer the `R` recheck
+    (comments and verify-status-only rows); the reviewer is told when all have."""
+    fg = fake_gerrit_factory(scenario="seed", recheck_delay=0.5)
+    fg.rechecks.stagger = 0.05  # (0.5 s between CIs by default: 10 s for 20 CIs)
+    me = fg.store.account(fg.info["default_account"])
+    stars.star(fg.store, me, fg.store.change(SEED))
+    app = make_app(fg, notify_rules=Rules(per_change_seconds=0))
+    app.session.pending_poll = 0.5  # verify-status rows come with no event
+    terminal: list[tuple[str, str]] = []
+    app.terminal_notify = lambda title, body: terminal.append((title, body))  # type: ignore[method-assign]
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: app.notifier is not None)
+        await open_change(pilot, app, SEED)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecheckScreen))
+        app.screen.text_input.value = "recheck"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(_pending_cis(app)), timeout=20)
+        await wait_until(
+            pilot, lambda: any("all CIs reported" in t for t, _b in terminal), timeout=40
+        )
+        assert not _pending_cis(app)
+
+
 async def test_ci_reports_answering_a_recheck_are_counted_once_all_are_in(
     seed: Any, make_app: Any
 ) -> None:

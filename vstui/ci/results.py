@@ -246,10 +246,13 @@ def _pending_request(
     rules: BotRules | None,
 ) -> RecheckRequest | None:
     latest: RecheckRequest | None = None
+    # A report of this CI that names no pipeline ("Build failed.  For information on how to
+    # proceed..." from Zuul v2) answers a recheck of any of its pipelines.
+    unnamed = [cur for name, pipe, cur, _h in entries if name == ci_name and pipe is None]
     for req in requests:
         if not _targets(req, ci_name, pipeline, current, entries, rules):
             continue
-        if not _answered(current, req):
+        if not _answered(current, req) and not any(_answered(r, req) for r in unnamed):
             latest = req
     return latest
 

@@ -188,6 +188,7 @@ class RecheckResponder:
             name = m.author.username if m.author is not None else None
             if name in self._cis:
                 seen.setdefault(name, self._cis[name])
+        by_name = {ci.name: ci for ci in self._cis.values()}
         for rows in change.verifications.values():
             for row in rows:
                 name = row.reporter
@@ -196,6 +197,9 @@ class RecheckResponder:
                     name = acct.username
                 if name in self._cis:
                     seen.setdefault(name, self._cis[name])
+                elif name in by_name:  # verify-status rows name the CI, not its account
+                    ci = by_name[name]
+                    seen.setdefault(ci.username, ci)
         return list(seen.values())
 
     def _later(self, delay: float, fn: Callable[[], None]) -> None:
