@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, str] = {
     "demo": "demo",
     "watch": "watch",
     "parse": "parse",
+    "logs": "logs",
     "config": "config",
     "fake-gerrit": "fake_gerrit",
 }

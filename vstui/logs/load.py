@@ -1,0 +1,103 @@
+"""Read a whole log from a URL or a local file (gzip allowed), for the CLI and the viewer."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import threading
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from vstui.logs.fetch import Fetcher, FetchResult, Limits, LogFetchError, ProgressFn
+from vstui.logs.source import index_links, locate, looks_like_html
+from vstui.sanitize import one_line
+
+
+class IndexPage(LogFetchError):
+    """The URL is an HTML index: `links` are the text files it lists."""
+
+    def __init__(self, url: str, links: list[str]) -> None:
+        shown = ", ".join(links[:5]) + (" ..." if len(links) > 5 else "")
+        super().__init__(f"{one_line(url, 160)} is an index page; choose a file: {shown}")
+        self.url = url
+        self.links = links
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("http://", "https://")) or "://" in target[:12]
+
+
+def fetch_log(
+    fetcher: Fetcher,
+    url: str,
+    dest: BinaryIO,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> FetchResult:
+    """Fetch the log a job URL points at into `dest`, trying each candidate in turn.
+
+    A 404 moves on to the next candidate (`job-output.txt.gz`, then `.txt`, then the
+    directory); an HTML answer raises `IndexPage` with the page's text-file links.
+    """
+    location = locate(url)
+    last: LogFetchError | None = None
+    for candidate in location.candidates:
+        buffer = io.BytesIO()
+        try:
+            result = fetcher.fetch(candidate, buffer, progress=progress, cancel=cancel)
+        except LogFetchError as exc:
+            if "HTTP 404" in str(exc) or "HTTP 403" in str(exc):
+                last = exc
+                continue
+            raise
+        body = buffer.getvalue()
+        if result.is_html or looks_like_html(body[:256]):
+            raise IndexPage(result.url, index_links(body.decode("utf-8", "replace"), result.url))
+        dest.write(body)
+        return result
+    raise last or LogFetchError(f"{one_line(url, 160)}: no log found")
+
+
+def read_local(path: str, max_bytes: int) -> bytes:
+    """A local log file, gunzipped when it is gzip; capped at `max_bytes` decoded."""
+    try:
+        with open(Path(path), "rb") as fh:
+            head = fh.read(2)
+            fh.seek(0)
+            if head == b"\x1f\x8b":
+                d = zlib.decompressobj(wbits=47)
+                out = bytearray()
+                while chunk := fh.read(1 << 20):
+                    try:
+                        out += d.decompress(chunk, max_bytes + 1 - len(out))
+                    except zlib.error:
+                        raise LogFetchError(f"{one_line(path, 160)}: not valid gzip") from None
+                    if len(out) > max_bytes:
+                        raise LogFetchError(f"{one_line(path, 160)}: larger than the size cap")
+                return bytes(out)
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise LogFetchError(f"{one_line(path, 160)}: {exc.strerror or exc}") from None
+    except gzip.BadGzipFile:
+        raise LogFetchError(f"{one_line(path, 160)}: not valid gzip") from None
+    if len(data) > max_bytes:
+        raise LogFetchError(f"{one_line(path, 160)}: larger than the size cap")
+    return data
+
+
+def read_log(target: str, *, limits: Limits | None = None, fetcher: Fetcher | None = None) -> bytes:
+    """The bytes of a log named by URL or path; `LogFetchError` (one line) when unreadable."""
+    limits = limits or Limits()
+    if not is_url(target):
+        return read_local(target, limits.max_bytes)
+    own = fetcher is None
+    f = fetcher or Fetcher(limits)
+    try:
+        buffer = io.BytesIO()
+        fetch_log(f, target, buffer)
+        return buffer.getvalue()
+    finally:
+        if own:
+            f.close()
