@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
+import re
 import threading
 import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 from vstui.logs.fetch import Fetcher, FetchResult, Limits, LogFetchError, ProgressFn
-from vstui.logs.source import index_links, locate, looks_like_html
-from vstui.sanitize import one_line
+from vstui.logs.source import index_links, locate, looks_like_html, via_mirror
+from vstui.sanitize import is_safe_url, one_line
 
 
 class IndexPage(LogFetchError):
@@ -35,12 +37,15 @@ def fetch_log(
     *,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    mirror: str | None = None,
 ) -> FetchResult:
     """Fetch the log a job URL points at into `dest`, trying each candidate in turn.
 
     A 404 moves on to the next candidate (`job-output.txt.gz`, then `.txt`, then the
-    directory); an HTML answer raises `IndexPage` with the page's text-file links.
+    directory); an HTML answer raises `IndexPage` with the page's text-file links. With a
+    `mirror`, every URL (also a Zuul build's `log_url`) is read through it.
     """
+    url = via_mirror(_zuul_build_log_url(fetcher, url, cancel, mirror) or url, mirror)
     location = locate(url)
     last: LogFetchError | None = None
     for candidate in location.candidates:
@@ -58,6 +63,28 @@ def fetch_log(
         dest.write(body)
         return result
     raise last or LogFetchError(f"{one_line(url, 160)}: no log found")
+
+
+_ZUUL_BUILD = re.compile(r"^(?P<root>.*)/t/(?P<tenant>[^/]+)/build/(?P<uuid>[0-9a-f]{16,64})/?$")
+
+
+def _zuul_build_log_url(
+    fetcher: Fetcher, url: str, cancel: threading.Event | None, mirror: str | None
+) -> str | None:
+    """A Zuul web build page (`<zuul>/t/<tenant>/build/<uuid>`): its `log_url` from the API."""
+    m = _ZUUL_BUILD.match(url.split("?", 1)[0])
+    if m is None:
+        return None
+    api = f"{m['root']}/api/tenant/{m['tenant']}/build/{m['uuid']}"
+    buffer = io.BytesIO()
+    fetcher.fetch(via_mirror(api, mirror), buffer, cancel=cancel, max_bytes=1024 * 1024)
+    try:
+        log_url = json.loads(buffer.getvalue()).get("log_url")
+    except (ValueError, AttributeError):
+        raise LogFetchError(f"{one_line(api, 160)}: not a Zuul build") from None
+    if not isinstance(log_url, str) or not is_safe_url(log_url):
+        raise LogFetchError(f"{one_line(api, 160)}: the build has no log URL")
+    return log_url
 
 
 def read_local(path: str, max_bytes: int) -> bytes:
@@ -87,7 +114,13 @@ def read_local(path: str, max_bytes: int) -> bytes:
     return data
 
 
-def read_log(target: str, *, limits: Limits | None = None, fetcher: Fetcher | None = None) -> bytes:
+def read_log(
+    target: str,
+    *,
+    limits: Limits | None = None,
+    fetcher: Fetcher | None = None,
+    mirror: str | None = None,
+) -> bytes:
     """The bytes of a log named by URL or path; `LogFetchError` (one line) when unreadable."""
     limits = limits or Limits()
     if not is_url(target):
@@ -96,7 +129,7 @@ def read_log(target: str, *, limits: Limits | None = None, fetcher: Fetcher | No
     f = fetcher or Fetcher(limits)
     try:
         buffer = io.BytesIO()
-        fetch_log(f, target, buffer)
+        fetch_log(f, target, buffer, mirror=mirror)
         return buffer.getvalue()
     finally:
         if own:

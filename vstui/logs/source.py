@@ -17,7 +17,9 @@ from urllib.parse import urljoin, urlsplit
 
 from vstui.sanitize import is_safe_url
 
-_JENKINS_BUILD = re.compile(r"/job/[^/]+(?:/job/[^/]+)*/(?:\d+|lastBuild|lastCompletedBuild)/?$")
+_JENKINS_BUILD = re.compile(
+    r"/job/[^/]+(?:/job/[^/]+)*/(?:\d+|lastBuild|lastCompletedBuild)/?(?:console(?:Full)?/?)?$"
+)
 _TEXTISH = re.compile(
     r"\.(?:txt|log|out|err|json|ya?ml|conf|ini|html?)(?:\.gz)?$|/consoleText$|\.gz$", re.I
 )
@@ -55,10 +57,13 @@ def locate(url: str) -> LogLocation:
         base = url.split("/consoleText", 1)[0].split("/logText/", 1)[0]
         return LogLocation((f"{base}/consoleText",), "jenkins")
     if _JENKINS_BUILD.search(path):
-        base = url.split("?", 1)[0].rstrip("/")
+        base = re.sub(r"/console(?:Full)?/?$", "", url.split("?", 1)[0].rstrip("/"))
         return LogLocation((f"{base}/consoleText",), "jenkins")
-    if path.endswith("/") and not parts.query:
-        return LogLocation((f"{url}job-output.txt.gz", f"{url}job-output.txt", url))
+    last = path.rsplit("/", 1)[-1]
+    if not parts.query and (path.endswith("/") or "." not in last):
+        # A build directory, with or without its slash (hosts redirect to the slash form).
+        d = url if url.endswith("/") else url + "/"
+        return LogLocation((f"{d}job-output.txt.gz", f"{d}job-output.txt", d))
     return LogLocation((url,))
 
 
