@@ -120,6 +120,9 @@ class ServerProfile:
     events_log_timezone: str = "UTC"
     keepalive_interval: float = 15.0
     stall_timeout: float = 60.0
+    # Read CI logs through a mirror: `scheme://host/path` as `<log_mirror><scheme>/<host>/path`
+    # (the demo points it at the emulator, which serves every CI run's log there).
+    log_mirror: str | None = None
 
     @property
     def rest_url(self) -> str | None:
@@ -270,6 +273,7 @@ _PROFILE_KEYS = [
     "events_log_timezone",
     "keepalive_interval",
     "stall_timeout",
+    "log_mirror",
 ]
 _TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui"]
 _UI_KEYS = ["theme"]
@@ -356,6 +360,13 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         kw["stall_timeout"] = c.number(
             key("stall_timeout"), data["stall_timeout"], 1, 86400, integer=False
         )
+    if "log_mirror" in data:
+        mirror = c.string(key("log_mirror"), data["log_mirror"], what="an http(s) URL")
+        if mirror is not None:
+            if urlsplit(mirror).scheme not in ("http", "https") or not urlsplit(mirror).hostname:
+                c.bad(key("log_mirror"), f"must be an http:// or https:// URL, got {mirror!r}")
+            else:
+                kw["log_mirror"] = mirror
     if not (kw.get("url") or kw.get("ssh_host")) and "url" not in data and "ssh_host" not in data:
         c.bad(f"[{table}]", "needs at least url (REST) or ssh_host (event stream)")
     clean = {k: v for k, v in kw.items() if v is not None}

@@ -55,7 +55,7 @@ def open_session(profile: ServerProfile) -> ReviewSession:
     from vstui.gerrit.rest import GerritRestClient
 
     rest = GerritRestClient.from_profile(profile)
-    return ReviewSession(
+    session = ReviewSession(
         profile.name,
         rest,
         stream_source_for(profile),
@@ -63,3 +63,5 @@ def open_session(profile: ServerProfile) -> ReviewSession:
         default_query=profile.default_query,
         bot_rules=bot_rules_for(profile),
     )
+    session.log_mirror = profile.log_mirror
+    return session

@@ -159,6 +159,9 @@ def _sort_key(change: Change) -> tuple[float, int]:
 class ReviewSession:
     """One server: its REST client, its event source, the `ChangeStore` and the list query."""
 
+    # Read CI logs through this mirror (config `log_mirror`; the demo's emulator).
+    log_mirror: str | None = None
+
     def __init__(
         self,
         server: str,
@@ -431,6 +434,17 @@ class ReviewSession:
     def close_change(self, number: int) -> None:
         """The change is no longer on screen: stop keeping its detail fresh."""
         self._open.pop(number, None)
+
+    def log_baseline(
+        self, number: int, patch_set: int | None, ci_name: str, job_name: str, url: str | None
+    ) -> str | None:
+        """The passing run whose log is "normal" for a failing job (`vstui.core.log_baseline`)."""
+        from vstui.core.log_baseline import find_baseline
+
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.results is None:
+            return None
+        return find_baseline(entry.results, ci_name, job_name, patch_set, url)
 
     def change_view(self, number: int, patch_set: int | None = None) -> ChangeView | None:
         entry = self.store.get((self.server, number))

@@ -238,7 +238,6 @@ class _Handler(BaseHTTPRequestHandler):
         if not head and body:
             self.wfile.write(body)
 
-
     def _send_stream(self, resp: HttpResponse, head: bool) -> None:
         self.send_response(resp.status)
         if resp.content_type:

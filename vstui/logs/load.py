@@ -49,20 +49,59 @@ def fetch_log(
     location = locate(url)
     last: LogFetchError | None = None
     for candidate in location.candidates:
-        buffer = io.BytesIO()
+        sniff = _Sniff(dest)
         try:
-            result = fetcher.fetch(candidate, buffer, progress=progress, cancel=cancel)
+            result = fetcher.fetch(candidate, sniff, progress=progress, cancel=cancel)  # type: ignore[arg-type]
+            sniff.flush_head()
         except LogFetchError as exc:
             if "HTTP 404" in str(exc) or "HTTP 403" in str(exc):
                 last = exc
                 continue
             raise
-        body = buffer.getvalue()
-        if result.is_html or looks_like_html(body[:256]):
-            raise IndexPage(result.url, index_links(body.decode("utf-8", "replace"), result.url))
-        dest.write(body)
+        if sniff.html is not None or (result.is_html and not sniff.passed):
+            page = (sniff.html or b"").decode("utf-8", "replace")
+            raise IndexPage(result.url, index_links(page, result.url))
         return result
     raise last or LogFetchError(f"{one_line(url, 160)}: no log found")
+
+
+class _Sniff:
+    """Passes bytes through to `dest` unless the body starts like HTML (an index page),
+    which is kept aside (up to 4 MiB) instead: logs stream, index pages are parsed."""
+
+    def __init__(self, dest: BinaryIO) -> None:
+        self.dest = dest
+        self.html: bytes | None = None
+        self.passed = False
+        self._head = b""
+
+    def write(self, chunk: bytes) -> int:
+        if self.html is not None:
+            if len(self.html) < 4 * 1024 * 1024:
+                self.html += chunk
+            return len(chunk)
+        if not self.passed:
+            self._head += chunk
+            if len(self._head) < 64 and chunk:
+                return len(chunk)  # too little to tell yet
+            if looks_like_html(self._head[:256]):
+                self.html = self._head
+                return len(chunk)
+            self.passed = True
+            self.dest.write(self._head)
+            self._head = b""
+            return len(chunk)
+        self.dest.write(chunk)
+        return len(chunk)
+
+    def flush_head(self) -> None:
+        if not self.passed and self.html is None and self._head:
+            if looks_like_html(self._head):
+                self.html = self._head
+            else:
+                self.passed = True
+                self.dest.write(self._head)
+            self._head = b""
 
 
 _ZUUL_BUILD = re.compile(r"^(?P<root>.*)/t/(?P<tenant>[^/]+)/build/(?P<uuid>[0-9a-f]{16,64})/?$")

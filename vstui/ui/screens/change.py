@@ -149,6 +149,23 @@ class ChangeScreen(Screen[None]):
     def _filter_changed(self, event: CIPane.FilterChanged) -> None:
         self.app.save_filter(event.ci_filter)
 
+    @on(CIPane.LogRequested)
+    def _log_requested(self, event: CIPane.LogRequested) -> None:
+        from vstui.ui.screens.log_viewer import LogRequest, LogViewerScreen
+
+        job = event.job
+        session = self.app.session
+        ps = self.view.shown_patch_set if self.view is not None else None
+        baseline = None
+        mirror = None
+        if session is not None:
+            mirror = session.log_mirror
+            if job.failing or job.running:
+                baseline = session.log_baseline(self.number, ps, job.ci_name, job.name, job.url)
+        title = f"{self.number},{ps} · {job.ci_name} · {job.name} · {job.result}"
+        request = LogRequest(job.url or "", title, baseline, mirror, job.running)
+        self.app.push_screen(LogViewerScreen(request))
+
     def action_back(self) -> None:
         self.dismiss(None)
 

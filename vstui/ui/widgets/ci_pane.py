@@ -46,6 +46,9 @@ class CIPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         # description: the footer's short word; tooltip: the help screen's wording.
         Binding("enter,o", "open_log", "Open log", tooltip="Open log URL", id="ci.open"),
+        Binding(
+            "l", "view_log", "Log", tooltip="Read the log here: failing lines first", id="ci.log"
+        ),
         Binding("y", "copy_url", "Copy", tooltip="Copy log URL", show=False, id="ci.copy"),
         Binding(
             "v",
@@ -81,6 +84,13 @@ class CIPane(Vertical):
     ]
 
     app: VstuiApp
+
+    class LogRequested(Message):
+        """The user asked to read `job`'s log in the terminal (the screen knows the change)."""
+
+        def __init__(self, job: CIJobItem) -> None:
+            super().__init__()
+            self.job = job
 
     class FilterChanged(Message):
         """The user changed the filter (the screen saves it for the server)."""
@@ -175,6 +185,17 @@ class CIPane(Vertical):
         if job is None:
             return
         self.app.open_untrusted_url(job.url, what=f"log of {one_line(job.name, 60)}")
+
+    def action_view_log(self) -> None:
+        job = self.selected_job()
+        if job is None:
+            return
+        if not job.url:
+            self.app.say("This job has no log URL", severity="warning")
+        elif not is_safe_url(job.url):
+            self.app.say("Not reading: only http/https log URLs", severity="warning")
+        else:
+            self.post_message(self.LogRequested(job))
 
     def action_copy_url(self) -> None:
         job = self.selected_job()

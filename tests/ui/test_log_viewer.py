@@ -1,0 +1,128 @@
+"""The log viewer driven by the pilot: `l` on a failing job over the emulator's log mirror."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Static
+
+from tests.core.helpers import session_for
+from tests.ui.conftest import wait_until
+from tests.ui.test_app import list_screen, open_change
+from vstui.core.filter_state import FilterStateStore
+from vstui.ui.app import VstuiApp
+from vstui.ui.screens.log_viewer import LogRequest, LogViewerScreen
+
+HPE = "http://15.126.198.151/hpe-storage-ci/72/381272/1/check/hpe-3par-iscsi-dsvm/"
+
+
+@pytest.fixture
+def seed_app(seed_gerrit: Any, tmp_path: Path) -> VstuiApp:
+    session = session_for(seed_gerrit, tmp_path)
+    session.log_mirror = seed_gerrit.info["log_mirror"]
+    return VstuiApp(session, tz=UTC, filter_store=FilterStateStore(tmp_path / "f.json"))
+
+
+async def test_l_on_hpes_failing_job_shows_its_failing_lines_first(seed_app: VstuiApp) -> None:
+    app = seed_app
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: not list_screen(app).loading_changes)
+        change = await open_change(pilot, app, 381272)
+        if change.view is not None and change.view.shown_patch_set != 1:
+            await pilot.press("left_square_bracket")  # HPE reported on patch set 1
+            await wait_until(pilot, lambda: change.view is not None and change.view.loaded
+                             and change.view.shown_patch_set == 1)  # fmt: skip
+        pane = change.ci_pane
+        key = next(j.key for j in pane.shown_jobs if j.ci_name == "HPE Storage CI" and j.failing)
+        assert pane.table.move_cursor_to_key(key)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        viewer = app.screen
+        assert isinstance(viewer, LogViewerScreen)
+        assert viewer.request.baseline_url is not None  # the passing recheck of the same job
+        await wait_until(pilot, lambda: bool(viewer._found), timeout=20)
+        top = [a.text for a in viewer._found[:10]]
+        assert any("Traceback" in t for t in top) and any("FAILED" in t for t in top)
+        assert "passing run" in str(viewer.anomaly_list.border_title)
+        # enter jumps to that line in the full log
+        first = viewer._found[0].line
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: viewer.showing_log and viewer.view.cursor == first - 1)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is change)
+
+
+class _Host(App[None]):
+    def __init__(self, request: LogRequest) -> None:
+        super().__init__()
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def on_mount(self) -> None:
+        self.push_screen(LogViewerScreen(self.request))
+
+
+async def test_search_next_previous_error_goto_wrap_copy(seed_gerrit: Any) -> None:
+    mirror = seed_gerrit.info["log_mirror"]
+    app = _Host(LogRequest(HPE + "b341fac/", "hpe", None, mirror))
+    async with app.run_test(size=(120, 30)) as pilot:
+        viewer = app.screen
+        assert isinstance(viewer, LogViewerScreen)
+        await wait_until(pilot, lambda: viewer._loaded and bool(viewer._found))
+        log = viewer.log_text
+        await pilot.press("slash", *"test_volume_extend", "enter")
+        await wait_until(pilot, lambda: viewer.showing_log)
+        first = viewer.view.cursor
+        assert "test_volume_extend" in log.line_text(first)
+        await pilot.press("n")
+        second = viewer.view.cursor
+        assert second > first and "test_volume_extend" in log.line_text(second)
+        await pilot.press("N")
+        assert viewer.view.cursor == first
+        await pilot.press("home", "e")
+        assert re.search(
+            r"ERROR|Traceback|FAILED|Error|Exception", log.line_text(viewer.view.cursor)
+        )
+        await pilot.press("colon", *"42", "enter")
+        assert viewer.view.cursor == 41
+        await pilot.press("y")
+        assert app.clipboard == re.sub(r"\x1b\[[0-9;]*m", "", log.line_text(41))
+        await pilot.press("w")
+        assert viewer.view.wrap
+        await pilot.press("slash", *"(unclosed", "enter")  # a bad regex: one notice, no crash
+        assert viewer.view.cursor == 41
+
+
+async def test_follow_mode_reads_a_running_build_as_it_grows(seed_gerrit: Any) -> None:
+    runs = seed_gerrit.ci_logs.index.runs()
+    running = next(r for r in runs.values() if r.running and "/job/" in r.url)
+    now = [5000.0]
+    seed_gerrit.ci_logs.clock = lambda: now[0]
+    running.watched_since = None
+    try:
+        app = _Host(LogRequest(running.url, "running", None, seed_gerrit.info["log_mirror"], True))
+        import vstui.ui.screens.log_viewer as lv
+
+        lv.FOLLOW_EVERY_S = 0.05
+        async with app.run_test(size=(120, 30)) as pilot:
+            viewer = app.screen
+            assert isinstance(viewer, LogViewerScreen)
+            await wait_until(pilot, lambda: viewer._loaded)
+            size = len(viewer.log_text)
+            assert viewer._more and size > 0
+            await pilot.press("F")
+            assert viewer.view.follow and viewer.showing_log
+            now[0] += 5
+            await wait_until(pilot, lambda: len(viewer.log_text) > size + 100_000)
+            await wait_until(pilot, lambda: viewer.view.cursor >= viewer.log_text.line_count - 2)
+            assert "running" in str(viewer.query_one("#log-status").render())
+    finally:
+        lv.FOLLOW_EVERY_S = 2.0
+        seed_gerrit.ci_logs.clock = __import__("time").monotonic
