@@ -71,3 +71,9 @@ def test_help(snap_compare: Any, demo: tuple[Any, Path], size: tuple[int, int]):
     """`?` on the CI results pane lists its bindings and their ids."""
     app = app_for(demo, f"help-{size[0]}")
     assert snap_compare(app, terminal_size=size, run_before=screenshots.help_ready)
+
+
+def test_log_viewer_failing_lines_first(snap_compare: Any, demo: tuple[Any, Path]):
+    """`l` on HPE Storage CI's failing job on 381272: the anomalies against its passing run."""
+    app = app_for(demo, "log")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.log_ready)
