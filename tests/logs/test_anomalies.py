@@ -98,3 +98,34 @@ def test_keep_sgr_strips_every_other_sequence() -> None:
         "\x1b[1;32mok\x1b[ml"
     )
     assert strip_control_keep_sgr("plain") == "plain"
+
+
+def test_iter_lines_in_blocks_equals_split_lines() -> None:
+    from vstui.logs.anomalies import iter_lines
+
+    data = ("é line\n" * 5000 + "x" * 50_000 + "\nlast").encode()
+    assert list(iter_lines(data, block=1000)) == split_lines(data)
+    assert list(iter_lines(bytearray(data), block=7)) == split_lines(data)
+
+
+def test_smart_case_literal_search_matches_re_ignorecase() -> None:
+    from vstui.logs.search import FoldedLiteral, compile_search
+
+    data = bytearray(b"abc ERROR x\n" * 3 + b"Traceback\n" + b"q" * 100 + b"error\n")
+    pat = compile_search("error")
+    assert isinstance(pat, FoldedLiteral)
+    ours = [(m.start(), m.end()) for m in pat.finditer(data)]
+    ref = [(m.start(), m.end()) for m in re.finditer(rb"(?i)error", bytes(data))]
+    assert ours == ref
+    import vstui.logs.search as search
+
+    old = search._WINDOW
+    search._WINDOW = 5  # matches across window edges are found once
+    try:
+        assert [(m.start(), m.end()) for m in pat.finditer(data)] == ref
+    finally:
+        search._WINDOW = old
+    log = LogText(bytes(data))
+    assert log.search(pat, 0) == 1 and log.search(compile_search("Traceback"), 0) == 3
+    assert not isinstance(compile_search("Error"), FoldedLiteral)
+    assert not isinstance(compile_search("err.r"), FoldedLiteral)

@@ -12,7 +12,7 @@ candidates at all. Without a baseline, error-shaped lines are ranked the same wa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 # A token (a run of word characters, dots and dashes) made only of letters, `_`, `.` and
@@ -68,7 +68,7 @@ def baseline_set(lines: Iterable[str]) -> set[str]:
 
 
 def anomalies(
-    target: Sequence[str],
+    target: Iterable[str],
     baseline: Iterable[str] | None = None,
     *,
     top: int | None = None,
@@ -117,3 +117,25 @@ def split_lines(data: bytes) -> list[str]:
     if "\r" in text:
         lines = [ln.rstrip("\r").rsplit("\r", 1)[-1] if "\r" in ln else ln for ln in lines]
     return lines
+
+
+def iter_lines(data: bytes | bytearray, block: int = 8 * 1024 * 1024) -> Iterator[str]:
+    """The lines of a log, decoded a block at a time (memory: one block, not the whole text).
+
+    Blocks end at a newline, so no line (nor a UTF-8 sequence) is cut; a line longer than a
+    block is decoded whole.
+    """
+    n = len(data)
+    pos = 0
+    while pos < n:
+        end = min(n, pos + block)
+        if end < n:
+            cut = data.rfind(b"\n", pos, end)
+            if cut == -1:
+                cut = data.find(b"\n", end)
+                end = n if cut == -1 else cut + 1
+            else:
+                end = cut + 1
+        # A slice, not a memoryview: a view would pin the bytearray a follow may grow.
+        yield from split_lines(bytes(data[pos:end]))
+        pos = end

@@ -7,11 +7,11 @@ its bytes plus 8 bytes per line, never a string or widget per line.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_right
 from itertools import accumulate, islice
 
+from vstui.logs.search import SearchPattern
 from vstui.sanitize import strip_control_keep_sgr
 
 DISPLAY_CHARS = 4000  # a 10 MB line is shown cut here (search still sees all of it)
@@ -82,7 +82,7 @@ class LogText:
         return max(0, bisect_right(self._starts, offset) - 1)
 
     def search(
-        self, pattern: re.Pattern[bytes], from_line: int, *, backwards: bool = False
+        self, pattern: SearchPattern, from_line: int, *, backwards: bool = False
     ) -> int | None:
         """The next (or previous) line after (before) `from_line` with a match, wrapping once."""
         n = self.line_count
@@ -104,7 +104,3 @@ class LogText:
             for m in pattern.finditer(data, cut):
                 last = m
         return None if last is None else self.line_of_offset(last.start())
-
-    def iter_lines(self) -> list[str]:
-        """All lines decoded (for anomalies; logs held as text once, not per widget)."""
-        return bytes(self.data).decode("utf-8", "replace").splitlines()

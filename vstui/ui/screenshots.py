@@ -107,9 +107,7 @@ async def log_ready(pilot: Pilot) -> None:
     screen = app.screen
     if screen.view.shown_patch_set != 1:
         await pilot.press("left_square_bracket")
-        await wait_for(
-            pilot, lambda: screen.view.loaded and screen.view.shown_patch_set == 1
-        )
+        await wait_for(pilot, lambda: screen.view.loaded and screen.view.shown_patch_set == 1)
     pane = screen.ci_pane
     key = next(j.key for j in pane.shown_jobs if j.ci_name == "HPE Storage CI" and j.failing)
     pane.table.move_cursor_to_key(key)

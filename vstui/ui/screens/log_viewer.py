@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -27,7 +28,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from vstui.logs.anomalies import Anomaly, anomalies, split_lines
+from vstui.logs.anomalies import Anomaly, anomalies, iter_lines
 from vstui.logs.fetch import Fetcher, LogFetchError
 from vstui.logs.index import LogText
 from vstui.logs.load import IndexPage, fetch_log, read_log
@@ -213,12 +214,12 @@ class LogViewerScreen(Screen[None]):
 
     def _compute_anomalies(self, fetcher: Fetcher) -> None:
         req = self.request
-        target = split_lines(bytes(self.log_text.data))
-        baseline: list[str] | None = None
+        target = iter_lines(self.log_text.data)
+        baseline: Iterable[str] | None = None
         note = "no passing run of this job to compare with: error-shaped lines"
         if req.baseline_url:
             try:
-                baseline = split_lines(
+                baseline = iter_lines(
                     read_log(req.baseline_url, fetcher=fetcher, mirror=req.mirror)
                 )
                 note = f"lines absent from the passing run {one_line(req.baseline_url, 100)}"

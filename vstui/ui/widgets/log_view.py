@@ -158,11 +158,11 @@ class LogView(ScrollView, can_focus=True):
         pattern = self.highlight
         if pattern is not None and i == self.cursor:
             match_style = self.get_component_rich_style("logview--match")
-            plain = body.plain
+            raw = body.plain.encode("utf-8")
             try:
-                for m in pattern.finditer(plain.encode("utf-8")):  # type: ignore[attr-defined]
-                    start = len(m.string[: m.start()].decode("utf-8", "replace"))
-                    end = len(m.string[: m.end()].decode("utf-8", "replace"))
+                for m in pattern.finditer(raw):  # type: ignore[attr-defined]
+                    start = len(raw[: m.start()].decode("utf-8", "replace"))
+                    end = len(raw[: m.end()].decode("utf-8", "replace"))
                     if end > start:
                         body.stylize(match_style, start, end)
             except Exception:  # a highlight is a nicety; never break drawing
