@@ -103,7 +103,10 @@ def test_big_logs_are_streamed_and_ranges_do_not_generate_the_start(fg: FakeGerr
 
 
 def test_a_running_jenkins_build_grows_while_watched(fg: FakeGerrit) -> None:
-    running = next(r for r in fg.ci_logs.index.runs().values() if r.running and "/job/" in r.url)
+    url = "https://jenkins.opendaylight.org/releng/job/lf-infra-sonar/778/"
+    fg.store.post_review(381272, 2, "lf-jenkins", message=f"Build Started {url}")
+    running = fg.ci_logs.index.find(url)
+    assert running is not None and running.running
     now = [1000.0]
     old = fg.ci_logs.clock
     fg.ci_logs.clock = lambda: now[0]
@@ -134,3 +137,11 @@ def test_zuul_build_page_resolves_through_the_build_api(fg: FakeGerrit) -> None:
 def test_unknown_urls_and_methods() -> None:
     r = Run("http://x/y/", "SUCCESS", "j", 0.0, 0, 1, 1, "ci")
     assert plan(r).size == len(b"".join(plan(r).iter_bytes()))
+
+
+def test_a_started_build_that_reported_later_is_finished(fg: FakeGerrit) -> None:
+    """Gerrit Trigger's `Build Started` then its report: the log is complete, not growing."""
+    started = [r for r in fg.ci_logs.index.runs().values() if "/job/" in r.url and r.job and
+               "/778/" not in r.url and any("Build Started " + r.url in m.message
+                   for m in fg.store.change(r.change).messages)]  # fmt: skip
+    assert started and all(not r.running for r in started)

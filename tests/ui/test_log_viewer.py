@@ -100,9 +100,12 @@ async def test_search_next_previous_error_goto_wrap_copy(seed_gerrit: Any) -> No
         assert viewer.view.cursor == 41
 
 
-async def test_follow_mode_reads_a_running_build_as_it_grows(seed_gerrit: Any) -> None:
-    runs = seed_gerrit.ci_logs.index.runs()
-    running = next(r for r in runs.values() if r.running and "/job/" in r.url)
+async def test_follow_mode_reads_a_running_build_as_it_grows(fake_gerrit_factory: Any) -> None:
+    seed_gerrit = fake_gerrit_factory(scenario="seed")
+    url = "https://jenkins.opendaylight.org/releng/job/lf-infra-sonar/777/"
+    seed_gerrit.store.post_review(381272, 2, "lf-jenkins", message=f"Build Started {url}")
+    running = seed_gerrit.ci_logs.index.find(url)
+    assert running is not None and running.running
     now = [5000.0]
     seed_gerrit.ci_logs.clock = lambda: now[0]
     running.watched_since = None
@@ -126,3 +129,30 @@ async def test_follow_mode_reads_a_running_build_as_it_grows(seed_gerrit: Any) -
     finally:
         lv.FOLLOW_EVERY_S = 2.0
         seed_gerrit.ci_logs.clock = __import__("time").monotonic
+
+
+async def test_a_started_build_shows_as_running_with_elapsed_time_and_its_log_follows(
+    fake_gerrit_factory: Any, tmp_path: Path
+) -> None:
+    fg = fake_gerrit_factory(scenario="seed")
+    url = "https://jenkins.opendaylight.org/releng/job/lf-infra-global-jjb-tox-verify-any/4242/"
+    fg.store.post_review(381272, 2, "lf-jenkins", message=f"Build Started {url}")
+    session = session_for(fg, tmp_path)
+    session.log_mirror = fg.info["log_mirror"]
+    app = VstuiApp(session, tz=UTC, filter_store=FilterStateStore(tmp_path / "f.json"))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: not list_screen(app).loading_changes)
+        change = await open_change(pilot, app, 381272)
+        pane = change.ci_pane
+        job = next(j for j in pane.shown_jobs if j.url == url)
+        assert job.running
+        from vstui.ui.widgets.ci_table import duration_cell
+
+        assert duration_cell(job, app.clock()).startswith("▸ ")
+        assert pane.table.move_cursor_to_key(job.key)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+        viewer = app.screen
+        assert isinstance(viewer, LogViewerScreen) and viewer.request.running
+        await wait_until(pilot, lambda: viewer._loaded)
+        assert viewer._more and "running" in str(viewer.query_one("#log-status").render())

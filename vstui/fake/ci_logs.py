@@ -181,6 +181,19 @@ class RunIndex:
                                 row.url, result, row.name, row.granted, 0, change.number, ps,
                                 row.reporter or "unknown",
                             )  # fmt: skip
+        # A build that started and whose CI reported later on the same patch set has finished
+        # (the emulator's start notices and reports carry different build URLs).
+        finished: dict[tuple[int, int, str, str], tuple[float, str]] = {}
+        for run in runs.values():
+            if not run.running:
+                k = (run.change, run.ps, run.ci, run.job)
+                if k not in finished or finished[k][0] < run.reported:
+                    finished[k] = (run.reported, run.result)
+        for run in runs.values():
+            if run.running:
+                done = finished.get((run.change, run.ps, run.ci, run.job))
+                if done is not None and done[0] >= run.reported:
+                    run.result = done[1]
         for key, run in runs.items():
             prev = old.get(key)
             if prev is not None:

@@ -51,6 +51,13 @@ def result_cell(job: CIJobItem) -> Styled:
     return Styled.of(plain_line(job.result, RESULT_WIDTH), role)
 
 
+def duration_cell(job: CIJobItem, now: float) -> str:
+    """The job's duration; for a running job, the time since it started (`▸ 12m 05s`)."""
+    if job.running and job.duration_s is None and job.when is not None:
+        return "▸ " + format_duration(now - job.when.timestamp())
+    return format_duration(job.duration_s)
+
+
 def job_row(job: CIJobItem, now: float) -> TableRow:
     return TableRow(
         job.key,
@@ -60,7 +67,7 @@ def job_row(job: CIJobItem, now: float) -> TableRow:
             plain_line(job.name),
             result_cell(job),
             "yes" if job.voting else _NO,
-            format_duration(job.duration_s),
+            duration_cell(job, now),
             age_of(job.when, now),
             plain_line(job.url or ""),
         ),
