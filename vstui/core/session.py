@@ -438,13 +438,23 @@ class ReviewSession:
     def log_baseline(
         self, number: int, patch_set: int | None, ci_name: str, job_name: str, url: str | None
     ) -> str | None:
-        """The passing run whose log is "normal" for a failing job (`vstui.core.log_baseline`)."""
-        from vstui.core.log_baseline import find_baseline
+        """The passing run whose log is "normal" for a failing job (`vstui.core.job_logs`)."""
+        from vstui.core.job_logs import find_baseline
 
         entry = self.store.get((self.server, number))
         if entry is None or entry.results is None:
             return None
         return find_baseline(entry.results, ci_name, job_name, patch_set, url)
+
+    def zuul_status_targets(self, number: int, patch_set: int | None) -> list[tuple[str, str]]:
+        """(CI label, Zuul status URL) for CIs running on the patch set (see vstui.core.job_logs)."""
+        from vstui.core.job_logs import zuul_status_targets
+
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.results is None:
+            return []
+        others = (e.results for e in self.store if e.results is not None and e is not entry)
+        return zuul_status_targets(entry.results, patch_set, number, others)
 
     def change_view(self, number: int, patch_set: int | None = None) -> ChangeView | None:
         entry = self.store.get((self.server, number))

@@ -117,6 +117,9 @@ class RunIndex:
         self._lock = threading.Lock()
         self._runs: dict[str, Run] = {}
         self._derived: dict[str, Run] = {}  # log directories a Zuul build API answer named
+        # Zuul "Starting <pipeline> jobs." notices not yet followed by that CI's report:
+        # (status root, change, ps) -> the jobs it runs (for the status API).
+        self._queued: dict[tuple[str, int, int], list[Run]] = {}
         self._stamp: tuple[int, int] = (-1, -1)
 
     def _current_stamp(self) -> tuple[int, int]:
@@ -138,6 +141,11 @@ class RunIndex:
             with self._lock:
                 run = self._derived.get(key)
         return run
+
+    def queued(self, root: str, change: int, ps: int) -> list[Run]:
+        self.runs()
+        with self._lock:
+            return list(self._queued.get((root, change, ps), ()))
 
     def derive(self, run: Run) -> None:
         with self._lock:
@@ -181,6 +189,7 @@ class RunIndex:
                                 row.url, result, row.name, row.granted, 0, change.number, ps,
                                 row.reporter or "unknown",
                             )  # fmt: skip
+        self._queued = self._zuul_queue(changes, runs)
         # A build that started and whose CI reported later on the same patch set has finished
         # (the emulator's start notices and reports carry different build URLs).
         finished: dict[tuple[int, int, str, str], tuple[float, str]] = {}
@@ -199,6 +208,50 @@ class RunIndex:
             if prev is not None:
                 run.watched_since = prev.watched_since
         self._runs = runs
+
+    def _zuul_queue(
+        self, changes: list[Any], runs: dict[str, Run]
+    ) -> dict[tuple[str, int, int], list[Run]]:
+        """Jobs of Zuul CIs that announced a start and have not reported since."""
+        roots: dict[str, str] = {}  # author -> Zuul root (from its `.../t/<tenant>/...` URLs)
+        jobs: dict[str, list[str]] = {}  # author -> job names it reported
+        for run in runs.values():
+            m = _ZUUL_ROOT.match(run.url)
+            if m:
+                roots.setdefault(run.ci, m.group(1))
+                if run.job not in jobs.setdefault(run.ci, []):
+                    jobs[run.ci].append(run.job)
+        queued: dict[tuple[str, int, int], list[Run]] = {}
+        for change in changes:
+            latest: dict[tuple[str, int], tuple[float, bool]] = {}
+            for msg in change.messages:
+                author = getattr(msg.author, "username", None)
+                if author not in roots:
+                    continue
+                ps = msg.revision_number or 1
+                started = bool(_ZUUL_START.search(msg.message))
+                key = (author, ps)
+                if key not in latest or latest[key][0] <= msg.date:
+                    latest[key] = (msg.date, started)
+            for (author, ps), (date, started) in latest.items():
+                if not started:
+                    continue
+                root = roots[author]
+                queued[(root, change.number, ps)] = [
+                    Run(f"{root}/t/openstack/stream/{_uuid(root, change.number, ps, name)}"
+                        "?logfile=console.log", "STARTED", name, date, 0, change.number, ps,
+                        author)
+                    for name in jobs.get(author, ())
+                ]  # fmt: skip
+        return queued
+
+
+_ZUUL_ROOT = re.compile(r"^(https?://[^/]+(?:/[^/]+)*?)/t/[^/]+/")
+_ZUUL_START = re.compile(r"^(?:Patch Set \d+:[^\n]*\n\n)?Starting \w+ jobs\.", re.M)
+
+
+def _uuid(*parts: object) -> str:
+    return hashlib.sha1("/".join(map(str, parts)).encode()).hexdigest()
 
 
 # ------------------------------------------------------------------ log content
@@ -599,21 +652,19 @@ class CiLogs:
         return HttpResponse(200, json.dumps(body).encode(), "application/json")
 
     def _zuul_status(self, root: str, tenant: str, number: int, ps: int) -> HttpResponse:
-        """Queue items for change `number,ps`: the jobs of runs that started, not reported."""
-        jobs = []
+        """Zuul's `status/change/<n>,<ps>`: one live queue item per running buildset."""
         now = self.store.now()
-        for run in self.index.runs().values():
-            if run.change != number or run.ps != ps or not run.running:
-                continue
-            if not run.url.startswith(root):
-                continue
-            elapsed = max(0, int(now - run.reported))
-            estimated = 3600
+        jobs = []
+        for run in self.index.queued(root, number, ps):
+            seed = int(_uuid(run.url)[:8], 16)
+            estimated = 600 + seed % 4200
+            elapsed = max(0.0, now - run.reported)
             jobs.append({
-                "name": run.job, "uuid": hashlib.sha1(run.url.encode()).hexdigest(),
-                "url": run.url, "result": None, "voting": True,
-                "start_time": run.reported, "elapsed_time": elapsed * 1000,
-                "remaining_time": max(0, estimated - elapsed) * 1000,
+                "name": run.job, "uuid": _uuid(run.url)[:32], "url": run.url,
+                "stream_url": run.url, "result": None, "voting": True,
+                "start_time": run.reported,
+                "elapsed_time": int(elapsed * 1000),
+                "remaining_time": int(max(0.0, estimated - elapsed) * 1000),
                 "estimated_time": estimated,
             })  # fmt: skip
         items = []
@@ -621,6 +672,6 @@ class CiLogs:
             items.append({
                 "id": f"{number},{ps}", "live": True, "active": True,
                 "enqueue_time": int(min(j["start_time"] for j in jobs) * 1000),
-                "jobs": jobs, "zuul_ref": f"Z{hashlib.sha1(root.encode()).hexdigest()[:32]}",
+                "jobs": jobs, "zuul_ref": f"Z{_uuid(root, number, ps)[:32]}",
             })  # fmt: skip
         return HttpResponse(200, json.dumps(items).encode(), "application/json")

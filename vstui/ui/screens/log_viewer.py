@@ -2,7 +2,7 @@
 
 A thread worker streams the log into a `LogText` (bytes + line index) and posts batched
 progress; the first screen shows as soon as the first bytes are in. Then the baseline (the
-latest passing run of the same job by the same CI, see `vstui.core.log_baseline`) is read
+latest passing run of the same job by the same CI, see `vstui.core.job_logs`) is read
 and the anomalies are computed in the worker; the screen opens on them, and enter jumps to
 the line in the full log. A running build is followed (Range re-fetch, or Jenkins
 progressiveText) while follow mode is on.
