@@ -188,3 +188,36 @@ async def test_a_running_zuul_ci_shows_its_jobs_progress_from_the_status_api(
             "0123456789abcdef0123456789abcdef : SUCCESS in 3m 02s",
         )  # fmt: skip
         await wait_until(pilot, lambda: not live() and change._zuul_timer is None, timeout=20)
+
+
+async def test_h_shows_every_run_of_a_ci_side_by_side_and_reads_one(seed_app: VstuiApp) -> None:
+    from textual.widgets import DataTable
+
+    from vstui.ui.screens.earlier_runs import EarlierRunsScreen
+
+    app = seed_app
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: not list_screen(app).loading_changes)
+        change = await open_change(pilot, app, 381272)
+        if change.view is not None and change.view.shown_patch_set != 1:
+            await pilot.press("left_square_bracket")
+            await wait_until(pilot, lambda: change.view is not None and change.view.loaded
+                             and change.view.shown_patch_set == 1)  # fmt: skip
+        pane = change.ci_pane
+        job = next(j for j in pane.shown_jobs if j.ci_name == "HPE Storage CI")
+        assert job.history >= 1  # HPE ran twice on patch set 1 (the seed's recheck)
+        assert pane.table.move_cursor_to_key(job.key)
+        await pilot.press("h")
+        await wait_until(pilot, lambda: isinstance(app.screen, EarlierRunsScreen))
+        runs = app.screen
+        assert isinstance(runs, EarlierRunsScreen)
+        assert len(runs.runs.headers) == job.history + 1
+        table = runs.query_one(DataTable)
+        assert table.row_count == 2 and len(table.columns) == len(runs.runs.headers) + 1
+        results = {name: [r for r, _ in cells] for name, cells in runs.runs.rows}
+        assert (
+            results["hpe-3par-iscsi-dsvm"] != results["hpe-3par-fc-dsvm"]
+            or len(set(results["hpe-3par-iscsi-dsvm"])) > 1
+        )  # a recheck changed something
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogViewerScreen))

@@ -11,6 +11,7 @@ knows a change's runs).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from vstui.ci.results import ChangeResults
@@ -128,3 +129,47 @@ def live_job_items(
             )
     out.sort(key=lambda i: (i.ci_name.casefold(), i.name.casefold()))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class RunsTable:
+    """Every run of one CI on one patch set, side by side: a column per run, a row per job."""
+
+    ci: str
+    headers: tuple[str, ...]  # one per run, oldest first: "run 1 · FAILURE · 03-01 22:39"
+    rows: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...]  # job -> (result, url)
+
+
+def runs_side_by_side(results: ChangeResults, patch_set: int | None, ci_label: str) -> RunsTable:
+    """The runs of `ci_label` on `patch_set` (history then current), results per job."""
+    key = ci_label.casefold()
+    run = next(
+        (
+            r
+            for r in results.for_patch_set(patch_set).runs
+            if r.label.casefold() == key or r.ci_name.casefold() == key
+        ),
+        None,
+    )
+    if run is None:
+        return RunsTable(ci_label, (), ())
+    reports = (*run.history, run.current)
+    headers = []
+    for i, report in enumerate(reports, 1):
+        when = report.date.strftime("%m-%d %H:%M") if report.date else ""
+        word = report.overall or report.status.upper()
+        headers.append(" · ".join(p for p in (f"run {i}", word, when) if p))
+    names: list[str] = []
+    for report in reports:
+        for job in report.jobs:
+            name = job.name or "(unnamed job)"
+            if name not in names:
+                names.append(name)
+    rows = []
+    for name in names:
+        cells = []
+        for report in reports:
+            job = next((j for j in report.jobs if (j.name or "(unnamed job)") == name), None)
+            cells.append((job.result or "?", job.url) if job is not None else ("—", None))
+        rows.append((name, tuple(cells)))
+    return RunsTable(run.label, tuple(headers), tuple(rows))

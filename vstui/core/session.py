@@ -446,6 +446,15 @@ class ReviewSession:
             return None
         return find_baseline(entry.results, ci_name, job_name, patch_set, url)
 
+    def ci_runs(self, number: int, patch_set: int | None, ci_label: str) -> Any:
+        """Every run of one CI on a patch set, side by side (`vstui.core.job_logs.RunsTable`)."""
+        from vstui.core.job_logs import RunsTable, runs_side_by_side
+
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.results is None:
+            return RunsTable(ci_label, (), ())
+        return runs_side_by_side(entry.results, patch_set, ci_label)
+
     def zuul_status_targets(self, number: int, patch_set: int | None) -> list[tuple[str, str]]:
         """(CI label, Zuul status URL) for CIs running on the patch set (see vstui.core.job_logs)."""
         from vstui.core.job_logs import zuul_status_targets

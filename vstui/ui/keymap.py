@@ -18,6 +18,7 @@ def _classes() -> Iterable[type]:
     from vstui.ui.screens.change_list import ChangeListScreen
     from vstui.ui.screens.ci_picker import CIPickerScreen
     from vstui.ui.screens.confirm import ConfirmScreen
+    from vstui.ui.screens.earlier_runs import EarlierRunsScreen
     from vstui.ui.screens.first_run import FirstRunScreen
     from vstui.ui.screens.help import HelpScreen
     from vstui.ui.screens.log_viewer import LogViewerScreen
@@ -43,6 +44,7 @@ def _classes() -> Iterable[type]:
         FirstRunScreen,
         LogViewerScreen,
         LogView,
+        EarlierRunsScreen,
     )
 
 

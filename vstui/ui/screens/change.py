@@ -245,6 +245,20 @@ class ChangeScreen(Screen[None]):
         request = LogRequest(job.url or "", title, baseline, mirror, job.running)
         self.app.push_screen(LogViewerScreen(request))
 
+    @on(CIPane.RunsRequested)
+    def _runs_requested(self, event: CIPane.RunsRequested) -> None:
+        from vstui.ui.screens.earlier_runs import EarlierRunsScreen
+
+        session = self.app.session
+        if session is None:
+            return
+        ps = self.view.shown_patch_set if self.view is not None else None
+        table = session.ci_runs(self.number, ps, event.ci_name)
+        if not table.headers:
+            self.app.say("No runs of this CI on this patch set", severity="information")
+            return
+        self.app.push_screen(EarlierRunsScreen(table, self.number, ps))
+
     def action_back(self) -> None:
         self.dismiss(None)
 

@@ -49,6 +49,14 @@ class CIPane(Vertical):
         Binding(
             "l", "view_log", "Log", tooltip="Read the log here: failing lines first", id="ci.log"
         ),
+        Binding(
+            "h",
+            "earlier_runs",
+            "Runs",
+            tooltip="Every run of this CI here, side by side",
+            show=False,
+            id="ci.runs",
+        ),
         Binding("y", "copy_url", "Copy", tooltip="Copy log URL", show=False, id="ci.copy"),
         Binding(
             "v",
@@ -91,6 +99,13 @@ class CIPane(Vertical):
         def __init__(self, job: CIJobItem) -> None:
             super().__init__()
             self.job = job
+
+    class RunsRequested(Message):
+        """The user asked for every run of a CI on this patch set (the screen knows which)."""
+
+        def __init__(self, ci_name: str) -> None:
+            super().__init__()
+            self.ci_name = ci_name
 
     class FilterChanged(Message):
         """The user changed the filter (the screen saves it for the server)."""
@@ -196,6 +211,14 @@ class CIPane(Vertical):
             self.app.say("Not reading: only http/https log URLs", severity="warning")
         else:
             self.post_message(self.LogRequested(job))
+
+    def action_earlier_runs(self) -> None:
+        key = self.table.cursor_key
+        job = self.selected_job()
+        if job is not None:
+            self.post_message(self.RunsRequested(job.ci_name))
+        elif isinstance(key, tuple) and len(key) == 2 and key[0] == "ci":
+            self.post_message(self.RunsRequested(str(key[1])))
 
     def action_copy_url(self) -> None:
         job = self.selected_job()
