@@ -169,7 +169,7 @@ def runs_side_by_side(results: ChangeResults, patch_set: int | None, ci_label: s
     for name in names:
         cells = []
         for report in reports:
-            job = next((j for j in report.jobs if (j.name or "(unnamed job)") == name), None)
-            cells.append((job.result or "?", job.url) if job is not None else ("—", None))
+            found = next((j for j in report.jobs if (j.name or "(unnamed job)") == name), None)
+            cells.append((found.result or "?", found.url) if found is not None else ("—", None))
         rows.append((name, tuple(cells)))
     return RunsTable(run.label, tuple(headers), tuple(rows))
