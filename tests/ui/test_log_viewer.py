@@ -53,6 +53,11 @@ async def test_l_on_hpes_failing_job_shows_its_failing_lines_first(seed_app: Vst
         first = viewer._found[0].line
         await pilot.press("enter")
         await wait_until(pilot, lambda: viewer.showing_log and viewer.view.cursor == first - 1)
+        await pilot.pause()
+        view = viewer.view
+        assert view.scroll_y <= view.cursor < view.scroll_y + view.size.height  # on screen
+        assert str(first).encode() in b"".join(s.text.encode() for s in [view.render_line(
+            view.cursor - int(view.scroll_y))])  # fmt: skip
         await pilot.press("escape")
         await wait_until(pilot, lambda: app.screen is change)
 
@@ -90,8 +95,11 @@ async def test_search_next_previous_error_goto_wrap_copy(seed_gerrit: Any) -> No
         assert re.search(
             r"ERROR|Traceback|FAILED|Error|Exception", log.line_text(viewer.view.cursor)
         )
+        await pilot.press("end")
         await pilot.press("colon", *"42", "enter")
+        await pilot.pause()
         assert viewer.view.cursor == 41
+        assert viewer.view.scroll_y <= 41 < viewer.view.scroll_y + viewer.view.size.height
         await pilot.press("y")
         assert app.clipboard == re.sub(r"\x1b\[[0-9;]*m", "", log.line_text(41))
         await pilot.press("w")

@@ -85,7 +85,7 @@ class LogView(ScrollView, can_focus=True):
         self.virtual_size = Size(MAX_WIDTH if not self.wrap else self.size.width, count)
         if self.follow and count:
             self.cursor = count - 1
-            self.scroll_to(y=max(0, count - self.size.height), animate=False)
+            self.scroll_to(y=max(0, count - self.size.height), animate=False, force=True)
         self.refresh()
 
     def set_wrap(self, wrap: bool) -> None:
@@ -95,7 +95,7 @@ class LogView(ScrollView, can_focus=True):
             MAX_WIDTH if not wrap else self.size.width, self.log_text.line_count
         )
         if wrap:
-            self.scroll_to(x=0, animate=False)
+            self.scroll_to(x=0, animate=False, force=True)
         self.refresh()
 
     def on_resize(self, _: events.Resize) -> None:
@@ -114,11 +114,11 @@ class LogView(ScrollView, can_focus=True):
         height = max(1, self.size.height)
         top = int(self.scroll_y)
         if center:
-            self.scroll_to(y=max(0, line - height // 2), animate=False)
+            self.scroll_to(y=max(0, line - height // 2), animate=False, force=True)
         elif line < top:
-            self.scroll_to(y=line, animate=False)
+            self.scroll_to(y=line, animate=False, force=True)
         elif line >= top + height:
-            self.scroll_to(y=line - height + 1, animate=False)
+            self.scroll_to(y=line - height + 1, animate=False, force=True)
         self.refresh()
         self.post_message(self.CursorMoved(line))
 
@@ -135,7 +135,7 @@ class LogView(ScrollView, can_focus=True):
 
     def action_hscroll(self, step: int) -> None:
         if not self.wrap:
-            self.scroll_to(x=max(0, self.scroll_x + step), animate=False)
+            self.scroll_to(x=max(0, self.scroll_x + step), animate=False, force=True)
 
     def on_click(self, event: events.Click) -> None:
         if self.wrap:
