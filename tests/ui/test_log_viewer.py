@@ -229,3 +229,32 @@ async def test_h_shows_every_run_of_a_ci_side_by_side_and_reads_one(seed_app: Vs
         )  # a recheck changed something
         await pilot.press("l")
         await wait_until(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+
+
+async def test_a_hostile_local_log_renders_inert(tmp_path: Path) -> None:
+    """Escape sequences, a 10 MB line and invalid UTF-8: shown as text, nothing reaches the
+    terminal but SGR colour, and the viewer stays responsive."""
+    path = tmp_path / "hostile.log"
+    path.write_bytes(
+        b"\x1b]0;pwned\x07\x1b[2J\x1b[31mred\x1b[0m [b]not markup[/b] [@click=app.quit]x[/]\n"
+        + b"A" * (10 * 1024 * 1024)
+        + b"\nbad \xff\xfe utf8 ERROR here\n\x1b]52;c;c2VjcmV0\x07clipboard\n"
+    )
+    app = _Host(LogRequest(str(path), "hostile"))
+    async with app.run_test(size=(100, 20)) as pilot:
+        viewer = app.screen
+        assert isinstance(viewer, LogViewerScreen)
+        await wait_until(pilot, lambda: viewer._loaded and bool(viewer._found))
+        await pilot.press("a")
+        await pilot.pause()
+        view = viewer.view
+        texts = []
+        for y in range(4):
+            strip = view.render_line(y)
+            texts.append("".join(seg.text for seg in strip))
+        assert all("\x1b" not in t and "\x07" not in t for t in texts)
+        assert "[b]not markup[/b]" in texts[0] and "red" in texts[0]
+        assert "\ufffd" in texts[2]
+        await pilot.press("slash", *"clipboard", "enter")
+        assert view.cursor == 3
+        assert app.is_running  # the markup-looking text did not quit it

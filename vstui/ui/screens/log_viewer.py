@@ -29,9 +29,9 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from vstui.logs.anomalies import Anomaly, anomalies, iter_lines
-from vstui.logs.fetch import Fetcher, LogFetchError
+from vstui.logs.fetch import Fetcher, Limits, LogFetchError
 from vstui.logs.index import LogText
-from vstui.logs.load import IndexPage, fetch_log, read_log
+from vstui.logs.load import IndexPage, fetch_log, is_url, read_local, read_log
 from vstui.logs.search import ERROR_PATTERN, SearchError, compile_search
 from vstui.logs.source import locate
 from vstui.sanitize import one_line
@@ -191,6 +191,16 @@ class LogViewerScreen(Screen[None]):
         links: list[str] | None = None
         error: str | None = None
         more = req.running
+        if not is_url(req.url):  # a local file (`vstui logs view FILE`)
+            try:
+                sink.write(read_local(req.url, Limits().max_bytes))
+            except LogFetchError as exc:
+                error = str(exc)
+            self.post_message(self.Loaded(error, False))
+            if error is None:
+                with Fetcher() as fetcher:
+                    self._compute_anomalies(fetcher)
+            return
         with Fetcher() as fetcher:
             try:
                 result = fetch_log(
@@ -457,3 +467,17 @@ class LogViewerScreen(Screen[None]):
         if self.showing_log:
             parts.append(f"line {self.view.cursor + 1}")
         self.query_one("#log-status", Static).update(Text(" · ".join(parts)))
+
+
+def run_viewer(target: str, baseline: str | None = None, *, follow: bool = False) -> int:
+    """`vstui logs view`: the log viewer alone, on a URL or a file; returns the exit status."""
+    from textual.app import App
+
+    class LogApp(App[int]):
+        TITLE = "vstui logs"
+
+        def on_mount(self) -> None:
+            request = LogRequest(target, target, baseline, None, follow)
+            self.push_screen(LogViewerScreen(request), lambda _: self.exit(0))
+
+    return LogApp().run() or 0
