@@ -129,3 +129,14 @@ def test_smart_case_literal_search_matches_re_ignorecase() -> None:
     assert log.search(pat, 0) == 1 and log.search(compile_search("Traceback"), 0) == 3
     assert not isinstance(compile_search("Error"), FoldedLiteral)
     assert not isinstance(compile_search("err.r"), FoldedLiteral)
+
+
+def test_a_huge_line_of_near_misses_is_scored_in_bounded_time() -> None:
+    """`test ` repeated 2 MB long once made `.*`-style error patterns quadratic."""
+    import time
+
+    line = "test " * 400_000 + "FAILED"
+    t0 = time.perf_counter()
+    got = anomalies([line, "Traceback (most recent call last):"], [])
+    assert time.perf_counter() - t0 < 2.0
+    assert len(got) == 2 and all(len(a.text) <= 2000 for a in got)

@@ -30,6 +30,9 @@ _STRONG = re.compile(
 _FRAME = re.compile(r'^\s*File "[^"]+", line \d+, in ')
 _BENIGN = re.compile(r"\b(?:DEBUG|INFO)\b")
 MAX_TEXT = 2000  # characters of a line kept in a result
+# Characters of a line that are normalised and scored: keeps every regex here linear in the
+# log, whatever one line holds (a 10 MB line of `test ` is scored on its start).
+MAX_SCORED = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def _error_score(line: str) -> float:
 
 def baseline_set(lines: Iterable[str]) -> set[str]:
     """Normalised lines of a passing run."""
-    return {normalise(line) for line in lines}
+    return {normalise(line if len(line) <= MAX_SCORED else line[:MAX_SCORED]) for line in lines}
 
 
 def anomalies(
@@ -85,7 +88,8 @@ def anomalies(
             vocab.update(norm.split(" "))
     seen: set[str] = set()
     scored: list[tuple[float, int, str]] = []
-    for i, line in enumerate(target):
+    for i, full in enumerate(target):
+        line = full if len(full) <= MAX_SCORED else full[:MAX_SCORED]
         norm = normalise(line)
         if not norm or norm in seen:
             continue
