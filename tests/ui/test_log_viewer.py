@@ -82,7 +82,7 @@ async def test_search_next_previous_error_goto_wrap_copy(seed_gerrit: Any) -> No
         assert isinstance(viewer, LogViewerScreen)
         await wait_until(pilot, lambda: viewer._loaded and bool(viewer._found))
         log = viewer.log_text
-        await pilot.press("slash", *"test_volume_extend", "enter")
+        await pilot.press("slash", *"extend", "enter")
         await wait_until(pilot, lambda: viewer.showing_log)
         first = viewer.view.cursor
         assert "test_volume_extend" in log.line_text(first)
