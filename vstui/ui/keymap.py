@@ -20,9 +20,11 @@ def _classes() -> Iterable[type]:
     from vstui.ui.screens.confirm import ConfirmScreen
     from vstui.ui.screens.earlier_runs import EarlierRunsScreen
     from vstui.ui.screens.first_run import FirstRunScreen
+    from vstui.ui.screens.health import FailuresScreen, HealthScreen
     from vstui.ui.screens.help import HelpScreen
     from vstui.ui.screens.log_viewer import LogViewerScreen
     from vstui.ui.screens.raw import RawScreen
+    from vstui.ui.screens.recheck import RecheckScreen
     from vstui.ui.widgets.ci_pane import CIPane
     from vstui.ui.widgets.discussion import DiscussionView
     from vstui.ui.widgets.discussion_pane import DiscussionPane
@@ -39,6 +41,9 @@ def _classes() -> Iterable[type]:
         VirtualTable,
         HelpScreen,
         ConfirmScreen,
+        RecheckScreen,
+        HealthScreen,
+        FailuresScreen,
         RawScreen,
         CIPickerScreen,
         FirstRunScreen,

@@ -10,10 +10,11 @@ progressiveText) while follow mode is on.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -55,6 +56,9 @@ class LogRequest:
     baseline_url: str | None = None
     mirror: str | None = None
     running: bool = False
+    # Looks the baseline up elsewhere (the history) when the change has none; blocking,
+    # called in the fetch worker.
+    find_baseline: Callable[[], str | None] | None = None
 
 
 class _Sink(io.RawIOBase):
@@ -227,6 +231,14 @@ class LogViewerScreen(Screen[None]):
         target = iter_lines(self.log_text.data)
         baseline: Iterable[str] | None = None
         note = "no passing run of this job to compare with: error-shaped lines"
+        if not req.baseline_url and req.find_baseline is not None:
+            try:
+                found = req.find_baseline()
+            except Exception:  # the history is a help; never fail the viewer on it
+                found = None
+            if found:
+                req = dataclasses.replace(req, baseline_url=found)
+                self.request = req
         if req.baseline_url:
             try:
                 baseline = iter_lines(
