@@ -221,7 +221,14 @@ class CIPane(Vertical):
         job = self.selected_job()
         if job is None:
             return
-        if not job.url:
+        if job.source == "zuul-status":
+            # Zuul streams a running job's console over a websocket, not as a file.
+            self.app.say(
+                "Zuul streams this running job's log live in the browser: press o to open it; "
+                "l reads it here once the job reports",
+                severity="information",
+            )
+        elif not job.url:
             self.app.say("This job has no log URL", severity="warning")
         elif not is_safe_url(job.url):
             self.app.say("Not reading: only http/https log URLs", severity="warning")
