@@ -28,3 +28,16 @@ def test_newest_passing_run_of_the_same_job_and_ci() -> None:
     )
     assert latest_passing_url(store, ("Other CI",), "tempest") is None
     assert latest_passing_url(store, ("HPE Storage CI",), "missing") is None
+
+
+def test_the_session_looks_the_baseline_up_in_its_history() -> None:
+    from vstui.core.session import ReviewSession
+
+    store = HistoryStore(":memory:")
+    store.add([_run(1, "SUCCESS", "http://ci/pass/", 100.0)])
+    session = ReviewSession("s", None, history=store)  # type: ignore[arg-type]
+    assert session.history_baseline("HPE Storage CI", "tempest", None) == "http://ci/pass/"
+    assert session.history_baseline("HPE Storage CI (check)", "tempest", None) == (
+        "http://ci/pass/"
+    )  # a pipeline label names the same CI
+    assert ReviewSession("s", None).history_baseline("HPE Storage CI", "tempest", None) is None  # type: ignore[arg-type]
