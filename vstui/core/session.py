@@ -197,6 +197,9 @@ class ReviewSession:
         self._visible: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._query_generation = 0
+        self._loading = False  # run_query is loading the list
+        self._reconciling: asyncio.Task[None] | None = None
+        self.reconciles = 0  # list reconciliations done after reconnects
         self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -217,6 +220,8 @@ class ReviewSession:
         if self._closed:
             return
         self._closed = True
+        if self._reconciling is not None:
+            self._tasks.append(self._reconciling)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -266,6 +271,7 @@ class ReviewSession:
             )
             return (start, size, asyncio.ensure_future(request))
 
+        self._loading = True
         self.listener.progress(f"loading changes for {query!r}…")
         # Pages in flight, oldest first: (start, size, body). The first is small (a
         # screenful, shown at once); while one is decoded the next PAGES_AHEAD are requested.
@@ -314,6 +320,7 @@ class ReviewSession:
             for _start, _size, future in pending:
                 future.cancel()
             if generation == self._query_generation:
+                self._loading = False
                 self.listener.progress("")
         # Events during the load may have added or dropped changes (`_update_membership`).
         in_list, seen = self._in_list, set(order)
@@ -546,6 +553,7 @@ class ReviewSession:
         """Wait to be woken, let a batch gather for `batch_interval`, apply it."""
         assert self.events is not None
         last_status: StreamStatus | None = None
+        connections = 0
         while True:
             await self._wake.wait()
             await asyncio.sleep(self.batch_interval)
@@ -555,12 +563,85 @@ class ReviewSession:
                 last_status = status
                 self.status = status
                 self.listener.status_changed(status)
+                if status.connections > connections:
+                    if connections:
+                        self._start_reconcile()
+                    connections = status.connections
             batch = self.events.drain()
             if batch:
                 touched = self.apply_events(batch)
                 self.last_event_at = self.clock()
                 self.listener.event_received(self.last_event_at)
                 self.mark_dirty(touched)
+
+    def _start_reconcile(self) -> None:
+        """After a reconnect: one query for the list, in the background (see `reconcile_list`)."""
+        if self._reconciling is not None and not self._reconciling.done():
+            return  # one at a time; it reads the list as it is when it answers
+        self._reconciling = asyncio.create_task(self._reconcile_quietly(), name="vstui-reconcile")
+
+    async def _reconcile_quietly(self) -> None:
+        try:
+            await self.reconcile_list()
+        except GerritError as exc:
+            self.listener.error(f"could not refresh the list after reconnecting: {exc}")
+        except Exception as exc:  # a bug must not kill live updates
+            log.exception("reconciling the list failed")
+            self.listener.error(f"{self.server}: could not refresh the list: {exc}")
+
+    async def reconcile_list(self) -> set[int]:
+        """Run the list's query once more and make the list what it returns: changes that
+        left the query while events could have been missed (an outage, a backfill that
+        failed) leave the list, new ones join it, the others get fresh rows. Returns the
+        numbers whose rows joined, left or changed (also sent as one `changes_updated`).
+
+        Nothing happens while the list itself is loading (that load is as fresh)."""
+        if self._loading:
+            return set()
+        generation, query = self._query_generation, self.query
+        changes: list[Change] = []
+        start = 0
+        while True:
+            body = await self.rest.fetch_query_page(
+                query, options=LIST_OPTIONS, limit=PAGE_SIZE, start=start
+            )
+            decode_changes, _has_more = await asyncio.to_thread(_decode_api)
+            page = await asyncio.to_thread(decode_changes, body, server=self.server)
+            changes.extend(page)
+            if not page or not page[-1].more_changes:
+                break
+            start += len(page)
+        if generation != self._query_generation or self._loading:
+            return set()  # the user ran another query meanwhile
+        self.reconciles += 1
+        before = self._in_list
+        order: list[int] = []
+        in_list: set[int] = set()
+        touched: set[int] = set()
+        for change in changes:
+            if change.number in in_list:
+                continue  # a change that moved between pages while they were read
+            entry = self.store.get((self.server, change.number))
+            # `updated` moves with every modification of a change: an equal one means the
+            # row is still right, and its cached CI summary too.
+            if entry is None or entry.change.updated != change.updated:
+                entry = self.store.put_change(self.server, change)
+                if change.number not in self._visible and change.number not in self._open:
+                    entry.results = None  # stale until on screen again (as `_fetch_changes`)
+                    entry.verifications.clear()
+                touched.add(change.number)
+            order.append(change.number)
+            in_list.add(change.number)
+        touched |= before ^ in_list
+        self._in_list = in_list
+        self._order = order
+        # Changes on screen get their CI summary refreshed too.
+        self.mark_dirty(
+            n for n in touched if n in in_list and (n in self._visible or n in self._open)
+        )
+        if touched:
+            self.listener.changes_updated(frozenset(touched))
+        return touched
 
     async def _refresh_loop(self) -> None:
         while True:

@@ -14,6 +14,10 @@ from vstui.core.status import StreamStatus
 from vstui.core.timefmt import format_age
 from vstui.sanitize import one_line
 
+# The stream's wording is cut to this many cells, so "last event N s ago" stays on the line
+# whatever a reason says (an error or a failing catch-up can be long).
+STATE_WIDTH = 60
+
 _STATE_STYLES = {
     "live": "bold green",
     "connecting": "yellow",
@@ -74,15 +78,23 @@ class StatusBar(Static):
         self._redraw()
 
     def describe(self) -> str:
-        """The plain text shown (what tests and the tmux end-to-end test look for)."""
+        """The plain text for now (what tests and the tmux end-to-end test look for)."""
         return self._build().plain
+
+    def shown(self) -> str:
+        """The plain text last drawn (it is redrawn every second, so countdowns move)."""
+        return self._shown.plain if self._shown is not None else ""
 
     def _build(self) -> Text:
         now = self._clock()
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append(one_line(self.server) or "no server", style="bold")
         text.append(" │ stream: ")
-        text.append(self.status.describe(now), style=_STATE_STYLES.get(self.status.state, ""))
+        state = one_line(self.status.describe(now), STATE_WIDTH)
+        style = _STATE_STYLES.get(self.status.state, "")
+        if self.status.unreachable:
+            style = "bold red"
+        text.append(state, style=style)
         text.append(" │ ")
         if self.last_event_at is None:
             text.append("no events yet")
