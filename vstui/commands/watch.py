@@ -170,6 +170,8 @@ def format_event(event: Any) -> str:
     detail = _detail(event)
     if event.synthesized:
         detail = ("(caught up over REST) " + detail).strip()
+    elif event.source == "events-log":
+        detail = ("(caught up) " + detail).strip()
     text = " ".join(parts) + (f": {detail}" if detail else "")
     return one_line(text, 400)
 
@@ -189,6 +191,8 @@ def _detail(event: Any) -> str:
         return f"{ru.ref_name} {ru.old_rev[:8]}..{ru.new_rev[:8]}"
     if kind in ("change-abandoned", "change-restored"):
         return event.reason or ""
+    if kind == "dropped-output":
+        return "the server dropped events here; catching up"
     if kind == "topic-changed":
         return f"topic was {event.old_topic or '-'}"
     if kind in ("reviewer-added", "reviewer-deleted") and event.reviewer is not None:
