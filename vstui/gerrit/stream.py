@@ -148,7 +148,7 @@ class ConnectionState:
                 return f"connecting to {self.detail}"
         if self.state is StreamState.LIVE and self.detail:
             return f"live ({self.detail})"
-        return self.state.value
+        return str(self.state.value)
 
 
 @dataclass(frozen=True)
@@ -160,11 +160,7 @@ class Backoff:
 
     def delay(self, failures: int) -> float:
         base = min(self.maximum, self.initial * 2 ** max(0, failures - 1))
-        return base * random.uniform(0.5, 1.5)
-
-
-class _Interrupted(Exception):
-    """stop() was called while the thread waited for REST work."""
+        return float(base * random.uniform(0.5, 1.5))
 
 
 class _Disconnected(Exception):
@@ -300,6 +296,7 @@ class EventStream:
         self._gap_gen = 0  # bumped when the gap grows: passes fetched before are not enough
         self._newest_live_in_gap: int | None = None  # newest live event delivered meanwhile
         self._job: _BackfillJob | None = None
+        self._baseline_job: _BackfillJob | None = None
         # The earliest second this stream is responsible for: replayed rows older than this
         # happened before vstui first connected and are not delivered.
         self._floor: int | None = None
@@ -528,6 +525,8 @@ class EventStream:
         self._gap_opened = now
         self._gap_first_done = False
         self._gap_passes = [now] + ([now + self.backfill_delay] if self.backfill_delay else [])
+        self._backfill_retry_at = now
+        self._backfill_failures = 0
 
     def _close_gap(self) -> None:
         if self._gap_since is not None:
@@ -562,7 +561,7 @@ class EventStream:
         if self._floor is None:
             # Our clock, one second early; lowered below if the server's clock is behind.
             self._floor = int(time.time()) - 1
-            self._baseline()
+            self._start_baseline()
         pending: deque[bytes] = deque()
         buf = b""
         last_data = time.monotonic()
@@ -683,7 +682,7 @@ class EventStream:
         while not done.wait(0.1):
             if self._stop.is_set() or time.monotonic() > deadline:
                 return False
-        return transport.is_active()
+        return bool(transport.is_active())
 
     def _handle_line(self, line: bytes) -> None:
         if not line.strip():
@@ -717,12 +716,23 @@ class EventStream:
         """Collect a finished backfill pass, and start the next one when it is due.
 
         Never blocks: the fetch runs in a helper thread (`_BackfillJob`)."""
+        baseline = self._baseline_job
+        if baseline is not None:
+            if not baseline.done.is_set():
+                return  # passes wait for it (else they could replay pre-connection events)
+            self._baseline_job = None
+            self._finish_baseline(baseline)
         job = self._job
         if job is not None:
             if not job.done.is_set():
-                return
-            self._job = None
-            self._finish_backfill(job)
+                if job.gen == self._gap_gen or not self._connected:
+                    return
+                # Started before the gap grew (e.g. a REST call stuck on a frozen server
+                # while disconnected): a fresh pass covers it; its answer is dropped.
+                self._job = None
+            else:
+                self._job = None
+                self._finish_backfill(job)
         since = self._gap_since
         if since is None:
             return
@@ -764,7 +774,8 @@ class EventStream:
                 )
             return
         self._backfill_failures = 0
-        fresh = self.deduper.accept_replay(job.events, job.since) if job.events else []
+        events = self._unseen(job.events)
+        fresh = self.deduper.accept_replay(events, job.since) if events else []
         newest_live = self._newest_live_in_gap
         late = 0
         if newest_live is not None:
@@ -794,50 +805,54 @@ class EventStream:
             detail = ""
         self._publish(ConnectionState(StreamState.LIVE, detail, late=late))
 
-    def _interruptible(self, work: Callable[[], Any]) -> Any:
-        """Run blocking REST work in a helper thread so stop() is never stuck behind a slow
-        HTTP answer; raises _Interrupted if asked to stop first (the result is dropped)."""
-        box: dict[str, Any] = {}
-        done = threading.Event()
+    def _unseen(self, events: list[Event]) -> list[Event]:
+        """Drop synthesized change-updated events already delivered (same change, same
+        update time): a REST catch-up says nothing new about them."""
+        out = []
+        for event in events:
+            if event.synthesized:
+                mark = (event.change_number or 0, event.event_created_on or 0)
+                if mark in self._synth_seen:
+                    continue
+                self._synth_seen.add(mark)
+            out.append(event)
+        return out
 
-        def run() -> None:
-            try:
-                box["value"] = work()
-            except BaseException as exc:
-                box["error"] = exc
-            done.set()
-
-        threading.Thread(target=run, name="vstui-stream-backfill", daemon=True).start()
-        while not done.wait(0.1):
-            if self._stop.is_set():
-                raise _Interrupted
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-    def _baseline(self) -> None:
-        """On the first connection, note what the events-log already holds for the last
+    def _start_baseline(self) -> None:
+        """On the first connection, read what the events-log already holds for the last
         seconds: those events happened before vstui connected, so a later replay that
-        reaches back that far must not deliver them (seconds are too coarse to tell)."""
+        reaches back that far must not deliver them (seconds are too coarse to tell).
+
+        Runs beside live delivery (a slow or frozen REST server must not hold live events);
+        backfill passes wait for it."""
         if self.backfill_client is None or self._floor is None:
             return
         since = self._floor - self.margin
         client = self.backfill_client
-        try:
-            rows = self._interruptible(
-                lambda: client.get_events_log(datetime.fromtimestamp(since, UTC))
-            )
-        except _Interrupted:
-            return
-        except (GerritNotFoundError, GerritForbiddenError, GerritAuthError):
+
+        def work() -> list[Event]:
+            rows = client.get_events_log(datetime.fromtimestamp(since, UTC))
+            return [r.event for r in rows if self._wanted(r.event)]
+
+        self._baseline_job = _BackfillJob(since, 0, work)
+
+    def _finish_baseline(self, job: _BackfillJob) -> None:
+        error = job.error
+        if error is None:
+            self._events_log_ok = True
+            # The answer may be computed after we subscribed and hold events since then. With
+            # no gap so far those were all delivered live, and marking them is harmless; with
+            # a gap (a drop, a reconnect) some may be lost ones the backfill must deliver, so
+            # then only seconds wholly before the connection count as already seen.
+            floor = job.since + self.margin
+            cutoff = floor if self._gap_since is not None else floor + 1
+            self.deduper.mark_seen(e for e in job.events if (e.event_created_on or 0) <= cutoff)
+            if self._floor is not None:
+                self._floor = min(self._floor, job.since)
+        elif isinstance(error, GerritNotFoundError | GerritForbiddenError | GerritAuthError):
             self._events_log_ok = False
-            return
-        except Exception as exc:
-            log.info("could not read the events-log baseline: %s", exc)
-            return
-        self._events_log_ok = True
-        self.deduper.mark_seen(r.event for r in rows if self._wanted(r.event))
-        self._floor = since
+        else:
+            log.info("could not read the events-log baseline: %s", _reason(error))
 
     def _wanted(self, event: Event) -> bool:
         if not self.subscribe or event.type in self.subscribe:
@@ -862,10 +877,9 @@ class EventStream:
         out: list[Event] = []
         for change in reversed(changes):  # REST is newest first; deliver oldest first
             updated = int(change.updated.timestamp()) if change.updated else since
-            mark = (change.number, updated)
-            if updated < since or mark in self._synth_seen:
+            if updated < since:
                 continue
-            self._synth_seen.add(mark)
+            # (Those already synthesized are dropped by the stream thread: `_unseen`.)
             event = synthesize_change_updated(change, updated)
             if self._wanted(event):
                 out.append(event)
