@@ -343,3 +343,32 @@ def test_a_slow_backfill_lets_live_events_go_ahead_and_delivers_the_gap_late(
         assert any("delivered late" in str(s) for s in got.states)
     finally:
         stream.stop()
+
+
+def test_watch_exits_quietly_when_its_reader_goes_away(fake_gerrit_factory, tmp_path):
+    fg = fake_gerrit_factory(scenario="empty")
+    info = tmp_path / "info.json"
+    fg.write_info(info)
+    err_path = tmp_path / "err.txt"
+    with err_path.open("w") as err:
+        proc = subprocess.Popen(
+            [*WATCH_WITH_CTRL_C, "--info-file", str(info), "--json"],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=env_for(tmp_path),
+        )
+    try:
+        assert proc.stdout is not None
+        wait_until(lambda: fg.stream_session_count >= 1, timeout=15, what="watch live")
+        fg.start_activity(50)
+        first = proc.stdout.readline()
+        assert json.loads(first)["type"]
+        proc.stdout.close()  # `vstui watch --json | head -1`
+        rc = proc.wait(10)
+    finally:
+        fg.stop_activity()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    stderr = err_path.read_text()
+    assert rc == 0 and "Traceback" not in stderr and "Exception" not in stderr, stderr

@@ -325,7 +325,7 @@ class EventStream:
         if drain:
             self._drain.set()
         self._stop.set()
-        if not drain:
+        if not drain or not self._connected:  # nothing to drain while (re)connecting
             with self._transport_lock:
                 transport = self._transport
             if transport is not None:
@@ -410,9 +410,11 @@ class EventStream:
                     if not isinstance(exc, GerritError):
                         log.warning("connecting failed: %r", exc)
                     failures += 1
-                    if self._down_since is None:
+                    # A refused login after a restart is an answer; anything else is not.
+                    unreachable = not isinstance(exc, GerritAuthError | GerritForbiddenError)
+                    if unreachable and self._down_since is None:
                         self._down_since = time.time()
-                    self._wait_reconnect(failures, _reason(exc), unreachable=True)
+                    self._wait_reconnect(failures, _reason(exc), unreachable=unreachable)
                     continue
                 connections += 1
                 failures = 0
@@ -752,7 +754,8 @@ class EventStream:
         if self._connected:
             if not self._gap_passes or now < self._gap_passes[0]:
                 return
-            self._publish(ConnectionState(StreamState.BACKFILLING))
+            if not self._backfill_failures:  # retries keep the "not caught up yet" state
+                self._publish(ConnectionState(StreamState.BACKFILLING))
         # While disconnected nothing is published: the state stays "unreachable".
         self._job = _BackfillJob(since, self._gap_gen, lambda: self._fetch_backfill(since))
 
