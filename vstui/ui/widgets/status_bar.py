@@ -94,6 +94,8 @@ class StatusBar(Static):
         style = _STATE_STYLES.get(self.status.state, "")
         if self.status.unreachable:
             style = "bold red"
+        elif self.status.state == "live" and self.status.detail:
+            style = "bold yellow"  # live, with a gap not caught up yet (or caught up late)
         text.append(state, style=style)
         text.append(" │ ")
         if self.last_event_at is None:
