@@ -287,6 +287,8 @@ class EventStream:
         self._transport: paramiko.Transport | None = None
         self._transport_lock = threading.Lock()
         self._connected = False
+        self._failures = 0  # consecutive failed attempts (sets the backoff)
+        self._connections = 0  # stream sessions that went live so far
         self._down_since: float | None = None  # epoch second the current outage began
         self._gap_since: int | None = None  # epoch second a pending backfill starts at
         self._gap_opened = 0.0  # monotonic time the open gap was opened
@@ -375,75 +377,19 @@ class EventStream:
             transport.close()
 
     def _run(self) -> None:
-        failures = 0
-        connections = 0  # successful stream sessions so far
         try:
             while not self._stop.is_set():
-                unreachable = failures > 0 and self._down_since is not None
-                self._publish(
-                    ConnectionState(
-                        StreamState.CONNECTING,
-                        self.target.label,
-                        unreachable=unreachable,
-                        down_since=self._down_since if unreachable else None,
-                    )
-                )
                 try:
-                    transport = connect_transport(
-                        self.target,
-                        timeout=self.connect_timeout,
-                        keepalive=self.keepalive_interval,
-                        stop=self._stop,
-                        on_transport=self._set_transport,
-                    )
-                    channel = self._open_stream(transport)
-                except Exception as exc:
-                    self._close_transport()
-                    if self._stop.is_set():
-                        return
-                    if _is_fatal(exc, connections == 0) or (
-                        connections == 0 and self.exit_on_initial_failure
-                    ):
-                        self._fail(_as_gerrit_error(self.target.label, exc))
-                        return
-                    if not isinstance(exc, GerritError):
-                        log.warning("connecting failed: %r", exc)
-                    failures += 1
-                    # A refused login after a restart is an answer; anything else is not.
-                    unreachable = not isinstance(exc, GerritAuthError | GerritForbiddenError)
-                    if unreachable and self._down_since is None:
-                        self._down_since = time.time()
-                    self._wait_reconnect(failures, _reason(exc), unreachable=unreachable)
-                    continue
-                connections += 1
-                failures = 0
-                self._down_since = None
-                reason, unreachable = "stopped", False
-                try:
-                    self._pump(channel)
-                except _Disconnected as exc:
-                    reason, unreachable = str(exc), exc.unreachable
-                except Exception as exc:
-                    if _is_fatal(exc, connections == 1):
-                        self._fail(_as_gerrit_error(self.target.label, exc))
-                        return
-                    if not isinstance(exc, GerritError):
-                        log.exception("the stream failed; reconnecting")
-                    reason = _reason(exc)
-                finally:
+                    self._connect_loop()
+                    return  # stopped, or a fatal error
+                except Exception as exc:  # a bug: never the end of the stream either
+                    log.exception("the stream thread failed; starting over")
                     self._connected = False
                     self._close_transport()
-                if self._stop.is_set():
-                    return
-                self.reconnects += 1
-                self._open_gap()
-                failures += 1
-                if unreachable and self._down_since is None:
-                    self._down_since = time.time()
-                self._wait_reconnect(failures, reason, unreachable=unreachable)
-        except Exception as exc:  # a last resort: the loop above catches everything
-            log.exception("stream thread crashed")
-            self._fail(GerritNetworkError(self.target.label, f"internal error: {exc!r}"))
+                    self._failures += 1
+                    self._wait_reconnect(
+                        self._failures, f"internal error: {exc!r}", unreachable=False
+                    )
         finally:
             try:
                 self._close_transport()
@@ -454,6 +400,72 @@ class EventStream:
                     self._publish(ConnectionState(StreamState.STOPPED))
             finally:
                 self._finished.set()
+
+    def _connect_loop(self) -> None:
+        """Connect, stream, reconnect with backoff until stopped or a fatal error."""
+        while not self._stop.is_set():
+            unreachable = self._failures > 0 and self._down_since is not None
+            self._publish(
+                ConnectionState(
+                    StreamState.CONNECTING,
+                    self.target.label,
+                    unreachable=unreachable,
+                    down_since=self._down_since if unreachable else None,
+                )
+            )
+            try:
+                transport = connect_transport(
+                    self.target,
+                    timeout=self.connect_timeout,
+                    keepalive=self.keepalive_interval,
+                    stop=self._stop,
+                    on_transport=self._set_transport,
+                )
+                channel = self._open_stream(transport)
+            except Exception as exc:
+                self._close_transport()
+                if self._stop.is_set():
+                    return
+                if _is_fatal(exc, self._connections == 0) or (
+                    self._connections == 0 and self.exit_on_initial_failure
+                ):
+                    self._fail(_as_gerrit_error(self.target.label, exc))
+                    return
+                if not isinstance(exc, GerritError):
+                    log.warning("connecting failed: %r", exc)
+                self._failures += 1
+                # A refused login after a restart is an answer; anything else is not.
+                unreachable = not isinstance(exc, GerritAuthError | GerritForbiddenError)
+                if unreachable and self._down_since is None:
+                    self._down_since = time.time()
+                self._wait_reconnect(self._failures, _reason(exc), unreachable=unreachable)
+                continue
+            self._connections += 1
+            self._failures = 0
+            self._down_since = None
+            reason, unreachable = "stopped", False
+            try:
+                self._pump(channel)
+            except _Disconnected as exc:
+                reason, unreachable = str(exc), exc.unreachable
+            except Exception as exc:
+                if _is_fatal(exc, self._connections == 1):
+                    self._fail(_as_gerrit_error(self.target.label, exc))
+                    return
+                if not isinstance(exc, GerritError):
+                    log.exception("the stream failed; reconnecting")
+                reason = _reason(exc)
+            finally:
+                self._connected = False
+                self._close_transport()
+            if self._stop.is_set():
+                return
+            self.reconnects += 1
+            self._open_gap()
+            self._failures += 1
+            if unreachable and self._down_since is None:
+                self._down_since = time.time()
+            self._wait_reconnect(self._failures, reason, unreachable=unreachable)
 
     def _fail(self, exc: GerritError) -> None:
         self.error = exc
@@ -482,7 +494,11 @@ class EventStream:
         catch_up = delay > 3
         while not self._stop.is_set():
             if catch_up:
-                self._service_backfill()
+                try:
+                    self._service_backfill()
+                except Exception:  # a bug: give up catching up during this wait only
+                    log.exception("catching up while disconnected failed")
+                    self._job, catch_up = None, False
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
