@@ -16,6 +16,8 @@ it a `SessionListener` and calls its coroutines; the session never blocks the lo
   into view;
 - JSON decoding of big answers and CI parsing run in worker threads; the listener gets one
   `changes_updated` notice per batch, naming each change once.
+- after each reconnect the list's query runs once more (`reconcile_list`): changes that left
+  it while events could have been missed leave the list, new ones join it.
 """
 
 from __future__ import annotations
