@@ -30,17 +30,21 @@ class StreamStatus:
     down_since: float | None = None
     connections: int = 0
 
-    def describe(self, now: float) -> str:
+    def describe(self, now: float, *, compact: bool = False) -> str:
         """The status-bar wording: "live", "server unreachable, retrying in 3 s",
-        "backfilling 120 events". A countdown is computed from `now`, so redrawing the
-        same status every second makes it move."""
+        "backfilling 120 events"; `compact` for a narrow line ("unreachable, retry in 3 s").
+        A countdown is computed from `now`, so redrawing the same status every second makes
+        it move."""
         if self.state == "reconnecting":
-            lead = "server unreachable, retrying" if self.unreachable else "reconnecting"
+            if compact:
+                lead = "unreachable, retry" if self.unreachable else "reconnect"
+            else:
+                lead = "server unreachable, retrying" if self.unreachable else "reconnecting"
             if self.retry_at is not None:
                 return f"{lead} in {max(0, round(self.retry_at - now))} s"
             return lead
         if self.state == "connecting" and self.unreachable:
-            return "server unreachable, retrying now"
+            return "unreachable, retrying now" if compact else "server unreachable, retrying now"
         if self.state == "backfilling":
             if self.count is not None:
                 return f"backfilling {self.count} events"
@@ -48,7 +52,7 @@ class StreamStatus:
         if self.state == "error":
             return f"error: {self.detail}" if self.detail else "error"
         if self.state == "live" and self.detail:
-            return f"live ({self.detail})"
+            return f"live ({self.detail})"  # cut to the room left by the bar
         if self.state == "idle":
             return "not connected"
         return self.state

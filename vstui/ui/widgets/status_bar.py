@@ -77,31 +77,43 @@ class StatusBar(Static):
         self.progress = text
         self._redraw()
 
-    def describe(self) -> str:
-        """The plain text for now (what tests and the tmux end-to-end test look for)."""
-        return self._build().plain
+    def describe(self, width: int | None = None) -> str:
+        """The plain text for now, as fitted to `width` cells (default: the bar's width);
+        what tests and the tmux end-to-end test look for."""
+        return self._build(width).plain
 
     def shown(self) -> str:
         """The plain text last drawn (it is redrawn every second, so countdowns move)."""
         return self._shown.plain if self._shown is not None else ""
 
-    def _build(self) -> Text:
+    def _build(self, width: int | None = None) -> Text:
         now = self._clock()
+        if width is None:
+            width = self.content_size.width if self.is_attached else 0
+        server = one_line(self.server) or "no server"
+        if self.last_event_at is None:
+            age = "no events yet"
+        else:
+            age = f"last event {format_age(now - self.last_event_at)} ago"
+        # The stream's wording gets what the line has left once the server and the age of
+        # the last event are placed, so that age stays visible during an outage.
+        room = STATE_WIDTH
+        if width:
+            room = max(12, min(STATE_WIDTH, width - len(server) - len(age) - 14))
+        state = self.status.describe(now)
+        if len(state) > room:
+            state = self.status.describe(now, compact=True)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(one_line(self.server) or "no server", style="bold")
+        text.append(server, style="bold")
         text.append(" │ stream: ")
-        state = one_line(self.status.describe(now), STATE_WIDTH)
         style = _STATE_STYLES.get(self.status.state, "")
         if self.status.unreachable:
             style = "bold red"
         elif self.status.state == "live" and self.status.detail:
             style = "bold yellow"  # live, with a gap not caught up yet (or caught up late)
-        text.append(state, style=style)
+        text.append(one_line(state, room), style=style)
         text.append(" │ ")
-        if self.last_event_at is None:
-            text.append("no events yet")
-        else:
-            text.append(f"last event {format_age(now - self.last_event_at)} ago")
+        text.append(age)
         if self.progress:
             text.append(" │ ")
             text.append(one_line(self.progress), style="italic")
