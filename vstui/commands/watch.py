@@ -126,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             # Ctrl-C: print what already arrived (lines held back for a backfill, lines in
             # the SSH channel) before exiting. A broken pipe: nothing more can be printed.
             drain = interrupted and not broken.is_set()
-            stream.stop(timeout=2.0 if drain else 1.0, drain=drain)
+            stream.stop(timeout=2.5 if drain else 1.0, drain=drain)
         if broken.is_set():
             return 0
         if stream.error is not None:

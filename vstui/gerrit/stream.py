@@ -85,6 +85,11 @@ __all__ = [
 log = logging.getLogger("vstui.gerrit.stream")
 
 _READ_SLICE = 0.2  # recv timeout: how quickly the thread notices stop()
+# stop(drain=True): read what is in flight until the channel stays quiet this long (a loaded
+# machine may take a moment to hand over bytes the server already sent), at most _DRAIN_MAX.
+_DRAIN_QUIET = 0.5
+_DRAIN_MAX = 1.5
+_NOTE_SECONDS = 30.0  # how long "N missed events delivered late" stays in the state
 _MAX_LINE = 32 * 1024 * 1024
 _NOT_CHANGE_TYPES = frozenset(
     {
@@ -297,6 +302,7 @@ class EventStream:
         self._gap_gen = 0  # bumped when the gap grows: passes fetched before are not enough
         self._newest_live_in_gap: int | None = None  # newest live event delivered meanwhile
         self._job: _BackfillJob | None = None
+        self._note_until = 0.0  # when a "delivered late" note leaves the state
         self._baseline_job: _BackfillJob | None = None
         # The earliest second this stream is responsible for: replayed rows older than this
         # happened before vstui first connected and are not delivered.
@@ -557,6 +563,7 @@ class EventStream:
         return (
             self._gap_since is not None
             and not self._gap_first_done
+            and not self._backfill_failures  # a failed pass: no point waiting for a retry
             and self.backfill_client is not None
             and time.monotonic() - self._gap_opened < self.max_hold
         )
@@ -589,6 +596,10 @@ class EventStream:
                     self._drain_channel(channel, pending, buf)
                 return
             self._service_backfill()
+            if self._note_until and time.monotonic() >= self._note_until:
+                self._note_until = 0.0
+                if self.state.state is StreamState.LIVE and self._gap_since is None:
+                    self._publish(ConnectionState(StreamState.LIVE))  # the late note is old
             if self._holding():
                 was_holding = True
                 job = self._job
@@ -600,7 +611,11 @@ class EventStream:
                 continue
             if was_holding:
                 was_holding = False
-                if self._gap_since is not None and not self._gap_first_done:
+                if (
+                    self._gap_since is not None
+                    and not self._gap_first_done
+                    and not self._backfill_failures  # (a failure said so already)
+                ):
                     self._publish(
                         ConnectionState(
                             StreamState.LIVE,
@@ -639,9 +654,9 @@ class EventStream:
 
     def _drain_channel(self, channel: paramiko.Channel, pending: deque[bytes], buf: bytes) -> None:
         """Deliver what already arrived: pending lines, then what the channel holds (read
-        until it stays quiet for a moment, at most a second)."""
-        deadline = time.monotonic() + 1.0
-        quiet_until = time.monotonic() + 0.2
+        until it stays quiet for half a second, at most 1.5 s)."""
+        deadline = time.monotonic() + _DRAIN_MAX
+        quiet_until = time.monotonic() + _DRAIN_QUIET
         with contextlib.suppress(Exception):
             channel.settimeout(0.05)
         while time.monotonic() < deadline and time.monotonic() < quiet_until:
@@ -653,7 +668,7 @@ class EventStream:
                 break
             if not data:
                 break
-            quiet_until = time.monotonic() + 0.2
+            quiet_until = time.monotonic() + _DRAIN_QUIET
             buf += data
             *lines, buf = buf.split(b"\n")
             pending.extend(lines)
@@ -819,8 +834,8 @@ class EventStream:
                 self._close_gap()
         # else: the gap grew meanwhile; its next pass is due at once.
         detail = f"{late} missed events delivered late" if late else ""
-        if self._gap_since is not None and self._gap_first_done and not late:
-            detail = ""
+        if late:
+            self._note_until = time.monotonic() + _NOTE_SECONDS
         self._publish(ConnectionState(StreamState.LIVE, detail, late=late))
 
     def _unseen(self, events: list[Event]) -> list[Event]:
