@@ -208,6 +208,7 @@ class ReviewSession:
         self._loading = False  # run_query is loading the list
         self._reconciling: asyncio.Task[None] | None = None
         self.reconciles = 0  # list reconciliations done after reconnects
+        self._during_reconcile: set[int] | None = None
         self._closed = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -558,7 +559,10 @@ class ReviewSession:
             self._order = [n for n in self._order if n != number]
 
     def mark_dirty(self, numbers: Iterable[int]) -> None:
+        numbers = set(numbers)
         self._dirty.update(numbers)
+        if self._during_reconcile is not None:
+            self._during_reconcile |= numbers
         if self._dirty:
             self._dirty_event.set()
 
@@ -614,16 +618,22 @@ class ReviewSession:
         generation, query = self._query_generation, self.query
         changes: list[Change] = []
         start = 0
-        while True:
-            body = await self.rest.fetch_query_page(
-                query, options=LIST_OPTIONS, limit=PAGE_SIZE, start=start
-            )
-            decode_changes, _has_more = await asyncio.to_thread(_decode_api)
-            page = await asyncio.to_thread(decode_changes, body, server=self.server)
-            changes.extend(page)
-            if not page or not page[-1].more_changes:
-                break
-            start += len(page)
+        # Changes events touch while the pages are read: their refresh may land before the
+        # (older) answer does, so they are refreshed once more after it.
+        self._during_reconcile = set()
+        try:
+            while True:
+                body = await self.rest.fetch_query_page(
+                    query, options=LIST_OPTIONS, limit=PAGE_SIZE, start=start
+                )
+                decode_changes, _has_more = await asyncio.to_thread(_decode_api)
+                page = await asyncio.to_thread(decode_changes, body, server=self.server)
+                changes.extend(page)
+                if not page or not page[-1].more_changes:
+                    break
+                start += len(page)
+        finally:
+            during, self._during_reconcile = self._during_reconcile, None
         if generation != self._query_generation or self._loading:
             return set()  # the user ran another query meanwhile
         self.reconciles += 1
@@ -652,6 +662,7 @@ class ReviewSession:
         self.mark_dirty(
             n for n in touched if n in in_list and (n in self._visible or n in self._open)
         )
+        self.mark_dirty(during or ())
         if touched:
             self.listener.changes_updated(frozenset(touched))
         return touched
