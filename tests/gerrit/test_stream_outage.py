@@ -427,3 +427,45 @@ def test_a_bug_in_the_stream_thread_is_a_reconnect_not_the_end(empty_gerrit, tmp
         )
     finally:
         stream.stop()
+
+
+def test_a_login_refused_after_being_live_is_retried_but_a_host_key_never(empty_gerrit, tmp_path):
+    """A restarting server may refuse logins for a while: once the stream has been live, a
+    refusal is retried (on the first connection it is a configuration error: fatal, see
+    test_stream.py). An unknown or changed host key is always fatal."""
+    from vstui.gerrit.errors import HostKeyChangedError
+    from vstui.gerrit.stream import _is_fatal
+
+    fg = empty_gerrit
+    got = Collector()
+    stream = EventStream(
+        target(fg, tmp_path),
+        on_event=got.on_event,
+        on_state=got.on_state,
+        backoff=Backoff(initial=0.1, maximum=0.2),
+    )
+    stream.start()
+    account = fg.store.account(fg.info["default_account"])
+    saved = list(account.ssh_keys)
+    try:
+        wait_until(lambda: got.count(StreamState.LIVE) and fg.stream_session_count == 1)
+        account.ssh_keys.clear()  # the server forgets our key (emulator state, poked)
+        fg.drop_stream_sessions()
+
+        def refusals() -> list:
+            return [
+                s
+                for s in got.states
+                if s.state is StreamState.RECONNECTING and "was refused" in s.detail
+            ]
+
+        wait_until(lambda: len(refusals()) >= 2, what="refused logins retried")
+        assert stream.running and stream.error is None
+        assert not any(s.unreachable for s in refusals())  # the server did answer
+        account.ssh_keys.extend(saved)
+        wait_until(lambda: got.count(StreamState.LIVE) >= 2, what="live again")
+    finally:
+        account.ssh_keys[:] = saved
+        stream.stop()
+    changed = HostKeyChangedError("s", "changed", fingerprint="f", known_hosts_line="l")
+    assert _is_fatal(changed, first_connection=False)
