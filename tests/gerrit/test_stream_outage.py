@@ -126,6 +126,7 @@ def emulator_process(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], 
             proc.wait()
 
 
+@pytest.mark.slow
 def test_a_frozen_server_is_survived_and_the_gap_delivered_once_in_order(
     emulator_process, tmp_path
 ):
@@ -235,6 +236,7 @@ def wait_written(fg: Any) -> None:
     wait_until(lambda: fg.hub.backlog() == 0, what="server wrote everything")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", [404, 401])
 def test_a_failing_backfill_does_not_hold_live_events(fake_gerrit_factory, tmp_path, status):
     fg = fake_gerrit_factory(scenario="empty")
@@ -346,6 +348,7 @@ def test_a_slow_backfill_lets_live_events_go_ahead_and_delivers_the_gap_late(
         stream.stop()
 
 
+@pytest.mark.slow
 def test_watch_exits_quietly_when_its_reader_goes_away(fake_gerrit_factory, tmp_path):
     fg = fake_gerrit_factory(scenario="empty")
     info = tmp_path / "info.json"

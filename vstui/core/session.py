@@ -697,7 +697,9 @@ class ReviewSession:
                 self.status = status
                 self.listener.status_changed(status)
                 if status.connections > connections:
-                    if connections:
+                    # A reconnect, or the first connection after starting offline on the
+                    # history's cached list: the list may be stale either way.
+                    if connections or self.offline_since is not None:
                         self._start_reconcile()
                     connections = status.connections
             batch = self.events.drain()
@@ -779,6 +781,7 @@ class ReviewSession:
             n for n in touched if n in in_list and (n in self._visible or n in self._open)
         )
         self.mark_dirty(during or ())
+        self.offline_since = None
         if touched:
             self.listener.changes_updated(frozenset(touched))
         return touched
