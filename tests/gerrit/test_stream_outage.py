@@ -229,6 +229,8 @@ def overflow(fg: Any, number: int, count: int = 140) -> None:
         fg.store.post_review(number, "current", "ci-bot", message=f"Build {i}: SUCCESS")
     assert fg.hub.max_backlog() >= 128, "the stall ended before the queue overflowed"
     wait_until(lambda: fg.hub.stalled_for() == 0, what="stall over")
+    # The server's queue must have room again, or the next event is dropped there too.
+    wait_written(fg)
 
 
 def wait_written(fg: Any) -> None:
