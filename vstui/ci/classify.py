@@ -7,11 +7,13 @@
    notice carries one too, so it falls through.
 3. Per-server `BotRules` from the config: human overrides first, then bot names, usernames
    and regexes.
-4. The account itself: display-name and username words that only CI accounts use ("CI",
+4. A small built-in list of well-known bot accounts whose names say nothing
+   (`vstui.ci.knownbots`: Go's "Gobot Gobot"); config human rules override it.
+5. The account itself: display-name and username words that only CI accounts use ("CI",
    "Bot", "Zuul", "Jobbuilder", "Robot" ...). Words that are also people's names ("Jenkins",
    "Gerrit", "Build") count only alone or with a bot-like username, so "Jenkins Smith" is a
    person while "Jenkins" and "Jenkins CI" are bots.
-5. The message, only when the names leave it open ("Jenkins Smith", no name at all): a message
+6. The message, only when the names leave it open ("Jenkins Smith", no name at all): a message
    that *starts* with a CI headline or consists of job lines is a bot's. A person-looking
    name stays a person even when the text quotes or pastes CI lines.
 
@@ -26,6 +28,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from vstui.ci.knownbots import KNOWN_BOT_KEYS
+
 _WS = re.compile(r"\s+")
 
 
@@ -36,7 +40,7 @@ def _norm(s: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Classification:
     is_bot: bool
-    reason: str  # which signal decided: service-user, tag, rule, name, username, content, default
+    reason: str  # which signal decided: service-user, tag, rule, known-bot, name, content, default
 
 
 @dataclass(frozen=True)
@@ -236,6 +240,15 @@ _NAME_BOT = Classification(True, "name")
 _NAME_HUMAN = Classification(False, "name")
 _CONTENT = Classification(True, "content")
 _DEFAULT = Classification(False, "default")
+_KNOWN_BOT = Classification(True, "known-bot")
+
+
+@lru_cache(maxsize=4096)
+def _is_known_bot(name: str | None, username: str | None) -> bool:
+    """A well-known bot account whose name says nothing (`vstui.ci.knownbots`)."""
+    return bool(
+        (name and _norm(name) in KNOWN_BOT_KEYS) or (username and _norm(username) in KNOWN_BOT_KEYS)
+    )
 
 
 def classify(
@@ -280,6 +293,8 @@ def classify_fields(
             return _RULE_BOT if ruled else _RULE_HUMAN
         if not rules.heuristics:
             return _DEFAULT
+    if (name or username) and _is_known_bot(name, username):
+        return _KNOWN_BOT
     signal = name_signal(name, username)
     if signal is not None:
         # A person's name stays a person even when the text pastes CI output.

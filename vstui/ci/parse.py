@@ -98,7 +98,7 @@ _HEAD_PREFIX = r"\n[ \t\"'*=]{0,12}+(?:(?:quick[ ]dry|dry|full)[ ]run:[ \t]*+)?"
 _HEADLINE = re.compile(
     _HEAD_PREFIX
     + r"""(?:
-    (?P<gt>build[ ](?P<gtword>started|successful|failed|unstable|aborted)\b|no[ ]builds[ ]executed\b)
+    (?P<gt>build[ ](?P<gtword>started|successful|failed|unstable|aborted|queued)\b|no[ ]builds[ ]executed\b)
   | (?P<started>starting[ ][\w-]{1,60}+[ ]jobs|(?:cq|cv)[ ]is[ ]trying[ ](?:the|da)[ ]patch
       |started[ ]presubmit[ ]run|started[ ]building[ ]your[ ]change)
   | (?P<merge>merge[ ]failed\b)
@@ -129,8 +129,34 @@ _HEADLINE = re.compile(
 )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Headlines of families whose words never occur in the others' messages, searched only when
+# the main headline finds nothing and a cheap substring says one may be there (every extra
+# alternative in `_HEADLINE` costs every message at every line start).
+_HEADLINE_EXTRA = re.compile(
+    _HEAD_PREFIX
+    + r"""(?:
+    (?P<qt>(?:pre[ ])?continuous[ ]integration(?:[ ]quick[ ]check)?:[ \t]{0,4}+
+      (?P<qtword>passed|failed|cancell?ed|running)\b)
+  | (?P<started>added[ ]to[ ]build[ ]|trybots[ ]beginning\b|build[ ]is[ ]still[ ]in[ ]progress)
+  | (?P<failure>\d{1,5}[ ]of[ ]\d{1,5}[ ](?:try|slow)bots[ ]failed)
+  | (?P<success>(?:try|slow)bots[ ]are[ ]happy)
+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _extra_headline_possible(body: str) -> bool:
+    return (
+        "Continuous Integration" in body
+        or "Bots " in body
+        or "Added to build" in body
+        or "still in progress" in body
+    )
+
+
 _GT_OVERALL = {
     "started": "STARTED",
+    "queued": "STARTED",
     "successful": "SUCCESS",
     "failed": "FAILURE",
     "unstable": "UNSTABLE",
@@ -156,6 +182,13 @@ class _Headline:
 
 
 _new_headline = fast_constructor(_Headline)
+_QT_OVERALL = {
+    "passed": "SUCCESS",
+    "failed": "FAILURE",
+    "cancelled": "CANCELED",
+    "canceled": "CANCELED",
+    "running": "STARTED",
+}
 _KIND_OVERALL = {
     "started": "STARTED",
     "merge": "MERGE_CONFLICT",
@@ -182,17 +215,25 @@ _LINE_CAP = 4000
 def _find_headline(body: str) -> _Headline | None:
     m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW)
     if not m:
-        return None
+        if not _extra_headline_possible(body):
+            return None
+        m = _HEADLINE_EXTRA.search(body, 0, _HEADLINE_WINDOW)
+        if not m:
+            return None
     start = m.start() + 1
     end = body.find("\n", start)
     line = body[start:] if end < 0 else body[start:end]
     kind = m.lastgroup
     if kind == "gtword":  # lastgroup is the innermost closed group
         kind = "gt"
+    elif kind == "qtword":
+        kind = "qt"
     if kind == "gt":
         word = m.group("gtword")
         overall = _GT_OVERALL[word.lower()] if word else "NOT_BUILT"
         return _new_headline(overall, line, True)
+    if kind == "qt":
+        return _new_headline(_QT_OVERALL[m.group("qtword").lower()], line, False)
     if kind == "treehugger":
         after = line[m.end() - start :].lower()
         return _new_headline("FAILURE" if "fail" in after else "SUCCESS", line, False)
@@ -212,7 +253,7 @@ _TAIL = (
 # characters back could never produce a match: same matches, no backtracking on near-misses.
 _ZUUL_LINE = re.compile(r"\n[ \t]{0,8}[-*•][ \t]++(\S++)(?:[ \t]++(\S++))?[ \t]++:[ \t]++" + _TAIL)
 _GT_LINE = re.compile(r"\n[ \t\"']{0,8}(https?://\S++)[ \t]++:[ \t]++" + _TAIL)
-_BUILD_STARTED = re.compile(r"\n[ \t\"']{0,8}build started\b([^\n]*)", re.IGNORECASE)
+_BUILD_STARTED = re.compile(r"\n[ \t\"']{0,8}build (started|queued)\b([^\n]*)", re.IGNORECASE)
 _ICON_LINE = re.compile(r"\n[ \t]{0,8}(?:[-*][ \t]+)?(✅|✔️|✔|☑️|✓|❌|✖️|✖|❎|✗|⚠️|⚠|❗)[ \t]*([^\n]*)")
 _PAREN_URL_LINE = re.compile(r"[ \t]*\((https?://[^\s)]+)\)[ \t]*(?:\n|\Z)")
 _REPORT_URL = re.compile(r"\n[ \t]*(?:Report|Details|Results|Dashboard):[ \t]*(https?://\S+)")
@@ -258,6 +299,16 @@ _BUILDBOT_WORD = {
 _BUILDBOT_REVIEW = re.compile(r"on configuration: ([^\n]{1,300})\nThe result is: ([A-Za-z_]+)")
 _PIPELINEBOT = re.compile(
     r"pipeline-build-result: ([A-Za-z_]+) \(job: ([^,\n)]{1,200}), build: (\d{1,12})\)"
+)
+# Qt's COIN states: the integration is the one job, its link on the `Details:` line.
+_QT_STATE = re.compile(
+    r"\n[ \t]{0,8}((?:Pre )?Continuous Integration(?: Quick Check)?):[ \t]{0,4}"
+    r"(Passed|Failed|Cancell?ed|Running)\b"
+)
+# Go's coordinator: `Failed on <builder>: <log url>` and the older
+# `This change failed on <builder>:\nSee <log url>`.
+_GO_FAILED = re.compile(
+    r"\n(?:This change failed|Failed) on ([\w.+@/-]{1,200}):[ \t]*(?:\n?See[ \t]+)?(https?://\S{1,4000})"
 )
 _PCC = re.compile(r"\nPCC (SUCCESS|FAIL|FAILURE|ERROR) \(([^)\n]{0,200})\): (\S+)")
 
@@ -414,10 +465,10 @@ def _headline_jobs(body: str, head: _Headline, out: list[Job]) -> None:
         for m in _bounded(_BUILD_STARTED.finditer(body), out):
             if _full(out):
                 break
-            u = _URL_IN_TEXT.search(m.group(1))
+            u = _URL_IN_TEXT.search(m.group(2))
             url = clean_url(u.group(0)) if u else None
             if url:
-                out.append(new_job(jenkins_job_name(url), url, "STARTED"))
+                out.append(new_job(jenkins_job_name(url), url, m.group(1).upper()))
         return
     u = _URL_IN_TEXT.search(head.line)
     url = clean_url(u.group(0)) if u else None
@@ -533,6 +584,25 @@ def _buildbot_jobs(body: str, out: list[Job]) -> None:
         out.append(new_job(m.group(1).strip(), None, m.group(2).upper()))
 
 
+def _qt_jobs(body: str, out: list[Job]) -> None:
+    report = _REPORT_URL.search(body)
+    url = clean_url(report.group(1)) if report else None
+    for m in _bounded(_QT_STATE.finditer(body), out):
+        if _full(out):
+            break
+        out.append(new_job(m.group(1), url, m.group(2).upper()))
+        break  # one integration per message
+
+
+def _go_jobs(body: str, out: list[Job]) -> None:
+    for m in _bounded(_GO_FAILED.finditer(body), out):
+        if _full(out):
+            break
+        url = clean_url(m.group(2))
+        if url is not None:
+            out.append(new_job(m.group(1), url, "FAILED"))
+
+
 def _misc_bot_jobs(body: str, out: list[Job]) -> None:
     if "pipeline-build-result:" in body:
         for m in _bounded(_PIPELINEBOT.finditer(body), out):
@@ -603,7 +673,7 @@ def looks_like_report(text: str) -> bool:
     stripped = body.lstrip("\n \t")
     if not stripped:
         return False
-    head = _HEADLINE.match("\n" + stripped)
+    head = _HEADLINE.match("\n" + stripped) or _HEADLINE_EXTRA.match("\n" + stripped)
     if head:
         return True
     lines = [ln for ln in stripped.split("\n", 200)[:200] if ln.strip()]
@@ -662,6 +732,10 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         _icon_jobs(body, jobs)
     if "pipeline-build-result:" in body or "\nPCC " in body:
         _misc_bot_jobs(body, jobs)
+    if "Continuous Integration" in body:
+        _qt_jobs(body, jobs)
+    if "ailed on " in body:
+        _go_jobs(body, jobs)
     if len(jobs) > 1 and len(jobs) != line_deduped:
         unique = tuple(dict.fromkeys(jobs))
     else:
