@@ -42,6 +42,7 @@ from itertools import islice
 from typing import Any
 
 from vstui.ci.classify import BotRules, Classification, classify, classify_fields
+from vstui.ci.fallback import parse_fallback
 from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration, result_word
 from vstui.ci.model import CIReport, Job, RecheckRequest, fast_constructor, new_job, new_report
 from vstui.ci.recheck import detect_recheck, extract_recheck_hints
@@ -626,6 +627,7 @@ class ParsedText:
     jobs: tuple[Job, ...]
     pipeline: str | None = None
     recheck_hints: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # the message's links when no job was found (fallback)
 
 
 def _without_unsuccessful_messages(body: str) -> str:
@@ -696,7 +698,12 @@ def parse_text(text: str, *, tag: str | None = None, ci_name: str | None = None)
 
 
 _Parsed = tuple[
-    str | None, tuple[tuple[str, int], ...], tuple[Job, ...], str | None, tuple[str, ...]
+    str | None,
+    tuple[tuple[str, int], ...],
+    tuple[Job, ...],
+    str | None,
+    tuple[str, ...],
+    tuple[str, ...],
 ]
 
 
@@ -747,6 +754,15 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         overall = _overall_from_jobs(unique)
     else:
         overall = _overall_from_vote(votes, tag, ci_name)
+    links: tuple[str, ...] = ()
+    if head is None and not unique:
+        # No family claimed the message (no headline, no job line): the generic fallback.
+        fb = parse_fallback(body, want_headline=overall is None)
+        if fb.jobs:
+            unique = fb.jobs
+        if overall is None:
+            overall = fb.overall
+        links = fb.links
     pipeline = _pipeline(tag, head)
     hints = ()
     body = hint_body
@@ -757,7 +773,7 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
             else body[:_HINT_HEAD] + "\n" + body[-_HINT_TAIL:]
         )
         hints = extract_recheck_hints(window)
-    return overall, votes, unique, pipeline, hints
+    return overall, votes, unique, pipeline, hints, links
 
 
 _ICONS = ("✅", "✔", "❌", "✖", "☑", "✓", "❎", "✗", "⚠", "❗")
@@ -926,7 +942,7 @@ def _parse(
             order=order,
         )
     ci_name = (rules.ci_name_for(name, username) if rules else (name or username)) or "Gerrit"
-    overall, votes, jobs, pipeline, hints = _parse_text(text, tag, ci_name)
+    overall, votes, jobs, pipeline, hints, links = _parse_text(text, tag, ci_name)
     report = new_report(
         ci_name,
         overall,
@@ -940,6 +956,7 @@ def _parse(
         username,
         hints,
         order,
+        links,
     )
     return _new_message_result(
         True,
