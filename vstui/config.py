@@ -19,6 +19,11 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     ci_aliases = { "Zuul" = ["zuul", "Zuul CI"] }
     default_query = "status:open"
 
+    [servers.opendev.ci_formats."Corp CI"]  # an in-house CI's format (vstui/ci/userformat.py)
+    headline = 'Pipeline (?P<result>passed|failed)'
+    job = '^(?P<name>[\\w.-]+): (?P<result>OK|KO) (?P<url>https?://\\S+)'
+    results = { OK = "SUCCESS", KO = "FAILURE" }
+
     [keys]      # binding id -> key (validated by the TUI)
     [filters]   # passed to the TUI as-is
     [ui]
@@ -116,6 +121,7 @@ class ServerProfile:
     bot_patterns: tuple[str, ...] = ()
     human_accounts: tuple[int | str, ...] = ()
     ci_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ci_formats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     default_query: str = "status:open"
     events_log_timezone: str = "UTC"
     keepalive_interval: float = 15.0
@@ -266,6 +272,7 @@ _PROFILE_KEYS = [
     "bot_patterns",
     "human_accounts",
     "ci_aliases",
+    "ci_formats",
     "default_query",
     "events_log_timezone",
     "keepalive_interval",
@@ -338,6 +345,18 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
                 str(ci): c.str_list(f"{key('ci_aliases')}.{ci}", members)
                 for ci, members in aliases.items()
             }
+    if "ci_formats" in data:
+        formats = data["ci_formats"]
+        if not isinstance(formats, dict):
+            c.bad(key("ci_formats"), 'must be a table of CI accounts: ["CI account"] headline/job')
+        else:
+            from vstui.ci.userformat import all_problems
+
+            problems = list(all_problems(formats))
+            for problem in problems:
+                c.bad(f"[{table}]", problem)
+            if not problems:
+                kw["ci_formats"] = {str(k): dict(v) for k, v in formats.items()}
     if "events_log_timezone" in data:
         tz = c.string(
             key("events_log_timezone"), data["events_log_timezone"], what="an IANA time zone name"

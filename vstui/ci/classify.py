@@ -59,6 +59,8 @@ class BotRules:
     human_usernames: frozenset[str] = frozenset()
     aliases: Mapping[str, str] = field(default_factory=dict)
     heuristics: bool = True
+    # account (name or username, normalized) -> vstui.ci.userformat.UserFormat
+    formats: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_config(
@@ -71,8 +73,13 @@ class BotRules:
         human_usernames: Iterable[str] = (),
         ci_aliases: Mapping[str, Iterable[str]] | None = None,
         heuristics: bool = True,
+        ci_formats: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> BotRules:
-        """Build rules from config lists. A bad regex raises ValueError naming it."""
+        """Build rules from config lists. A bad regex raises ValueError naming it.
+
+        `ci_formats` maps a CI account to its user-defined format table
+        (`vstui.ci.userformat`); an account with a format is a bot.
+        """
         patterns = []
         for rx in bot_regexes:
             try:
@@ -93,6 +100,7 @@ class BotRules:
             human_usernames=frozenset(_norm(n) for n in human_usernames),
             aliases=aliases,
             heuristics=heuristics,
+            formats=_compile_formats(ci_formats),
         )
 
     def decide(self, name: str | None, username: str | None) -> bool | None:
@@ -104,6 +112,7 @@ class BotRules:
             or self.bot_usernames
             or self.aliases
             or self.bot_patterns
+            or self.formats
         ):
             return None
         n = _norm(name) if name else ""
@@ -113,6 +122,8 @@ class BotRules:
         if (n and n in self.bot_names) or (u and u in self.bot_usernames):
             return True
         if (n and n in self.aliases) or (u and u in self.aliases):
+            return True
+        if (n and n in self.formats) or (u and u in self.formats):
             return True
         for pattern in self.bot_patterns:
             if (name and pattern.search(name)) or (username and pattern.search(username)):
@@ -128,9 +139,28 @@ class BotRules:
                     return alias
         return name or username
 
+    def format_for(self, name: str | None, username: str | None) -> Any:
+        """The user-defined format configured for this account, or None."""
+        if not self.formats:
+            return None
+        for key in (name, username):
+            if key:
+                fmt = self.formats.get(_norm(key))
+                if fmt is not None:
+                    return fmt
+        return None
+
     def names_for(self, ci_name: str) -> frozenset[str]:
         """Every normalized account name/username configured as an alias of `ci_name`."""
         return frozenset(k for k, v in self.aliases.items() if v == ci_name)
+
+
+def _compile_formats(tables: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    if not tables:
+        return {}
+    from vstui.ci.userformat import compile_formats
+
+    return compile_formats(tables)
 
 
 DEFAULT_RULES = BotRules()

@@ -942,7 +942,11 @@ def _parse(
             order=order,
         )
     ci_name = (rules.ci_name_for(name, username) if rules else (name or username)) or "Gerrit"
-    overall, votes, jobs, pipeline, hints, links = _parse_text(text, tag, ci_name)
+    user = _user_format_text(rules, name, username, text, tag) if rules and rules.formats else None
+    if user is not None:
+        overall, votes, jobs, pipeline, hints, links = user
+    else:
+        overall, votes, jobs, pipeline, hints, links = _parse_text(text, tag, ci_name)
     report = new_report(
         ci_name,
         overall,
@@ -972,6 +976,24 @@ def _parse(
         author=name or username,
         order=order,
     )
+
+
+def _user_format_text(
+    rules: BotRules, name: str | None, username: str | None, text: str, tag: str | None
+) -> _Parsed | None:
+    """The account's user-defined format's reading of `text`, None when it has no format or
+    the format found nothing (the built-in families then read the message)."""
+    fmt = rules.format_for(name, username)
+    if fmt is None:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first, body = _split(text)
+    overall, jobs, _notes = fmt.parse(body)
+    if overall is None and not jobs:
+        return None
+    votes = parse_votes(first) if first else ()
+    return overall, votes, jobs, _pipeline(tag, None), (), ()
 
 
 def _attr_str(obj: Any, name: str) -> str | None:
@@ -1082,3 +1104,103 @@ def parse_record(
     return _parse(
         name, username, tags, author_raw is not None, tag, text, date, ps, msg_id, rules, order
     )
+
+
+# ------------------------------------------------------------------------ explain
+_EXTRACTORS: tuple[tuple[str, Any], ...] = (
+    ("zuul job lines (`- name url : RESULT`)", _zuul_jobs),
+    ("gerrit-trigger lines (`url : RESULT`)", _gerrit_trigger_jobs),
+    ("LUCI tryjobs", _luci_jobs),
+    ("old CQ builders", _old_cq_jobs),
+    ("TreeHugger targets", _treehugger_jobs),
+    ("buildbot builders", _buildbot_jobs),
+    ("icon lines (GerritForge, SonarQube)", _icon_jobs),
+    ("PipelineBot / PCC", _misc_bot_jobs),
+    ("Qt CI state", _qt_jobs),
+    ("Go TryBot failures", _go_jobs),
+)
+
+
+def explain_record(record: Mapping[str, Any], rules: BotRules | None = None) -> dict[str, Any]:
+    """Why `parse_record(record, rules)` says what it says: which signal classified the
+    author, and which family rule, user format or fallback gave the result and the jobs.
+
+    Not the hot path: it re-runs the steps one by one to name them. Raises RecordError
+    like `parse_record`.
+    """
+    result = parse_record(record, rules)
+    steps: list[str] = []
+    author = record.get("author") if isinstance(record.get("author"), Mapping) else None
+    name = author.get("name") or author.get("display_name") if author else None
+    username = author.get("username") if author else None
+    steps.append(_signal_note(result.reason, name, username, record.get("tag")))
+    if not result.is_bot:
+        return {"signal": result.reason, "decided_by": "human", "steps": steps}
+    text = record.get("message") or ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first, body = _split(text)
+    if rules is not None and rules.formats:
+        fmt = rules.format_for(name, username)
+        if fmt is not None:
+            overall, jobs, notes = fmt.parse(body)
+            steps.extend(notes)
+            if overall is not None or jobs:
+                return {"signal": result.reason, "decided_by": "user-format", "steps": steps}
+            steps.append(f"user format {fmt.account!r} found nothing: built-in rules read it")
+    head = _find_headline(body)
+    decided = "none"
+    if head is not None:
+        steps.append(f"family headline -> {head.overall}: {head.line.strip()[:100]!r}")
+        decided = "family"
+    clean = _without_unsuccessful_messages(body) if "<<<" in body else body
+    found = 0
+    for label, fn in _EXTRACTORS:
+        out: list[Job] = []
+        if fn is _gerrit_trigger_jobs:
+            fn(clean, out, head)
+        else:
+            fn(clean, out)
+        if out:
+            found += len(out)
+            steps.append(f"family job rule {label}: {len(out)} job(s)")
+    if head is not None and head.gerrit_trigger:
+        out = []
+        _headline_jobs(clean, head, out)
+        if out and not found:
+            found += len(out)
+            steps.append(f"family job rule gerrit-trigger single build: {len(out)} job(s)")
+    if found:
+        decided = "family"
+    if head is None and not found:
+        votes = parse_votes(first) if first else ()
+        by_vote = _overall_from_vote(votes, record.get("tag"), result.ci_name)
+        if by_vote is not None:
+            steps.append(f"no headline: Zuul's Verified vote gives {by_vote}")
+            decided = "vote"
+        fb = parse_fallback(clean, want_headline=by_vote is None)
+        if fb.headline is not None:
+            steps.append(f"fallback headline -> {fb.overall}: {fb.headline[:100]!r}")
+        if fb.jobs:
+            steps.append(f"fallback job lines (name + URL + result word): {len(fb.jobs)} job(s)")
+        if fb.links:
+            steps.append(f"fallback: no job line; {len(fb.links)} link(s) kept")
+        if fb.headline is not None or fb.jobs or fb.links:
+            decided = "fallback" if decided == "none" else decided
+        elif decided == "none":
+            steps.append("no family, vote or fallback rule matched: a notice without a run")
+    return {"signal": result.reason, "decided_by": decided, "steps": steps}
+
+
+def _signal_note(reason: str, name: Any, username: Any, tag: Any) -> str:
+    who = f"{name!r}" + (f" ({username})" if username else "")
+    notes = {
+        "service-user": f"author {who} carries Gerrit's SERVICE_USER tag: bot",
+        "tag": f"message tag {tag!r} is written by tools: bot",
+        "rule": f"a config rule names {who}",
+        "known-bot": f"{who} is on the built-in list of well-known bots (vstui.ci.knownbots)",
+        "name": f"the account name {who} decides",
+        "content": "no decisive name: the message starts like a CI report: bot",
+        "no-author": "no author: Gerrit's own notice: bot",
+        "default": f"nothing marks {who} as a bot: human",
+    }
+    return notes.get(reason, reason)

@@ -7,7 +7,8 @@ voting}]}`. A record that cannot be parsed gets `{"id", "error"}` in its slot an
 stderr naming it; the others are still parsed. Exit status: 0 when every record was parsed,
 1 when the input was unreadable or any record was bad.
 
-Light on purpose: json and vstui.ci only (no Textual, httpx or paramiko).
+Light on purpose: json and vstui.ci only (no Textual, httpx or paramiko); vstui.config only
+with `--server`, for that profile's rules and user-defined CI formats. `--explain` says why.
 """
 
 from __future__ import annotations
@@ -72,6 +73,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add pipeline, job detail text, recheck requests and the deciding signal",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="add an 'explain' object per record: which signal classified the author and "
+        "which family rule, user-defined format or fallback gave the result and jobs",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="NAME",
+        help="also use this config profile's rules: bot lists, CI aliases and user-defined "
+        "CI formats (ci_formats); the config file is the global --config or the default",
+    )
     parser.add_argument("--pretty", action="store_true", help="indent the JSON output")
 
 
@@ -90,13 +103,33 @@ def _rules(args: argparse.Namespace) -> Any:
         if not sep or not ci.strip() or not accounts.strip():
             raise ValueError(f"--alias expects CI=ACCOUNT[,ACCOUNT...], got {spec!r}")
         aliases.setdefault(ci.strip(), []).extend(a.strip() for a in accounts.split(","))
+    bot_names = list(args.bot_account)
+    bot_usernames = list(args.bot_username)
+    bot_regexes = list(args.bot_regex)
+    humans = list(args.human_account)
+    formats: dict[str, Any] = {}
+    if getattr(args, "server", None):
+        from vstui.config import ConfigError, load_config
+
+        try:
+            profile = load_config(getattr(args, "config", None)).server(args.server)
+        except ConfigError as exc:
+            raise ValueError("; ".join(exc.problems)) from None
+        bot_names += [a for a in profile.bot_accounts if isinstance(a, str)]
+        bot_usernames += list(profile.bot_usernames)
+        bot_regexes += list(profile.bot_patterns)
+        humans += [a for a in profile.human_accounts if isinstance(a, str)]
+        for ci, names in profile.ci_aliases.items():
+            aliases.setdefault(ci, []).extend(names)
+        formats = dict(profile.ci_formats)
     return BotRules.from_config(
-        bot_names=args.bot_account,
-        bot_usernames=args.bot_username,
-        bot_regexes=args.bot_regex,
-        human_names=args.human_account,
-        human_usernames=args.human_account,
+        bot_names=bot_names,
+        bot_usernames=bot_usernames,
+        bot_regexes=bot_regexes,
+        human_names=humans,
+        human_usernames=humans,
         ci_aliases=aliases,
+        ci_formats=formats,
     )
 
 
@@ -146,7 +179,7 @@ def _record_label(index: int, record: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from vstui.ci.parse import RecordError, parse_record
+    from vstui.ci.parse import RecordError, explain_record, parse_record
 
     try:
         rules = _rules(args)
@@ -184,6 +217,8 @@ def run(args: argparse.Namespace) -> int:
         out.update(result.as_dict())
         if args.details:
             out.update(_details(result))
+        if args.explain:
+            out["explain"] = explain_record(record, rules)
         outputs.append(out)
 
     indent = 2 if args.pretty else None
