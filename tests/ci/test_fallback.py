@@ -126,3 +126,21 @@ def test_an_unknown_bot_is_never_silent():
         ("unit", "FAILED", 250),
     ]
     assert r.report.links == ()
+
+
+def test_the_ci_pane_row_of_a_fallback_report_opens_its_link():
+    from tests.ci._models import Account, Message, at
+    from vstui.ci.results import build_change_results
+    from vstui.core.present import ci_job_items
+
+    msg = Message(
+        "m1",
+        Account("Acme Build Robot", "acme-ci"),
+        at(1),
+        "Patch Set 1:\n\nAll checks passed.\n\nFull report: https://acme.example.org/r/42",
+    )
+    results = build_change_results([msg])
+    items = ci_job_items(results.for_patch_set(1), {"m1": msg})
+    assert [(i.ci_name, i.name, i.result, i.url) for i in items] == [
+        ("Acme Build Robot", "(overall)", "SUCCESS", "https://acme.example.org/r/42")
+    ]
