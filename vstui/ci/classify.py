@@ -274,11 +274,17 @@ _KNOWN_BOT = Classification(True, "known-bot")
 
 
 @lru_cache(maxsize=4096)
-def _is_known_bot(name: str | None, username: str | None) -> bool:
-    """A well-known bot account whose name says nothing (`vstui.ci.knownbots`)."""
-    return bool(
-        (name and _norm(name) in KNOWN_BOT_KEYS) or (username and _norm(username) in KNOWN_BOT_KEYS)
-    )
+def _account_verdict(name: str | None, username: str | None) -> Classification | None:
+    """What the account alone says (cached: a change repeats the same few accounts): on the
+    list of well-known bots whose names say nothing (`vstui.ci.knownbots`), else the
+    name heuristics; None when undecided. A person's name stays a person even when the
+    text pastes CI output."""
+    if (name and _norm(name) in KNOWN_BOT_KEYS) or (username and _norm(username) in KNOWN_BOT_KEYS):
+        return _KNOWN_BOT
+    signal = name_signal(name, username)
+    if signal is None:
+        return None
+    return _NAME_BOT if signal else _NAME_HUMAN
 
 
 def classify(
@@ -323,12 +329,9 @@ def classify_fields(
             return _RULE_BOT if ruled else _RULE_HUMAN
         if not rules.heuristics:
             return _DEFAULT
-    if (name or username) and _is_known_bot(name, username):
-        return _KNOWN_BOT
-    signal = name_signal(name, username)
-    if signal is not None:
-        # A person's name stays a person even when the text pastes CI output.
-        return _NAME_BOT if signal else _NAME_HUMAN
+    verdict = _account_verdict(name, username)
+    if verdict is not None:
+        return verdict
     if _starts_like_report(message):
         return _CONTENT
     return _DEFAULT

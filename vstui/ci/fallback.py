@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from vstui.ci.fields import SUCCESS_WORDS, clean_url, jenkins_job_name, parse_duration
-from vstui.ci.model import Job, new_job
+from vstui.ci.model import Job, fast_constructor, new_job
 
 _URL = re.compile(r"https?://[^\s\"'<>()\[\]]{1,4000}")
 _MAX_LINES = 500
@@ -209,6 +209,8 @@ def job_from_line(line: str) -> Job | None:
     urls = _URL.findall(line)
     if len(urls) != 1:
         return None
+    if not _plausible(line.replace(urls[0], " ", 1).split()):
+        return None
     url = clean_url(urls[0])
     if url is None:
         return None
@@ -253,6 +255,23 @@ def job_from_line(line: str) -> Job | None:
     return new_job(name, url, result, duration, voting)
 
 
+def _plausible(words: list[str]) -> bool:
+    """Cheap first look: one result word and at most one other word, not counting connectors
+    and what a duration or `(non-voting)` marker may be made of."""
+    results = names = 0
+    for w in words:
+        if _result_of(w) is not None:
+            results += 1
+            continue
+        token = w.strip(_EDGE).casefold()
+        if not token or token in _CONNECTORS or token == "in" or token[0].isdigit():
+            continue
+        if token.startswith(("non", "optional", "voting")):
+            continue
+        names += 1
+    return results == 1 and names <= 1
+
+
 def links(body: str) -> tuple[str, ...]:
     """The message's http(s) links, cleaned, in order, without repeats (at most 20)."""
     out: dict[str, None] = {}
@@ -263,6 +282,10 @@ def links(body: str) -> tuple[str, ...]:
             if len(out) >= _MAX_LINKS:
                 break
     return tuple(out)
+
+
+_new_result = fast_constructor(FallbackResult)
+_NOTHING = FallbackResult(None, (), (), None, 0)
 
 
 def _first_line(body: str) -> str | None:
@@ -278,7 +301,9 @@ def _url_lines(body: str) -> list[str]:
     """The distinct lines holding `://`, in order (at most `_MAX_LINES`, each capped)."""
     out: dict[str, None] = {}
     pos = body.find("://")
-    while pos >= 0 and len(out) < _MAX_LINES:
+    seen = 0
+    while pos >= 0 and seen < _MAX_LINES:  # lines looked at, repeated or not
+        seen += 1
         start = body.rfind("\n", 0, pos) + 1
         end = body.find("\n", pos)
         if end < 0:
@@ -319,5 +344,7 @@ def parse_fallback(
         overall = "FAILURE" if any(j.result not in SUCCESS_WORDS for j in voting) else "SUCCESS"
         if voting and all(j.running for j in voting):
             overall = "STARTED"
+    if head is None and not lines:
+        return _NOTHING
     found_links = () if jobs or not lines else links("\n".join(lines))
-    return FallbackResult(overall, tuple(jobs), found_links, head[1] if head else None, len(jobs))
+    return _new_result(overall, tuple(jobs), found_links, head[1] if head else None, len(jobs))

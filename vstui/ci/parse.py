@@ -147,12 +147,26 @@ _HEADLINE_EXTRA = re.compile(
 
 
 def _extra_headline_possible(body: str) -> bool:
+    top = body if len(body) <= _HEADLINE_WINDOW else body[:_HEADLINE_WINDOW]
     return (
-        "Continuous Integration" in body
-        or "Bots " in body
-        or "Added to build" in body
-        or "still in progress" in body
+        "Continuous Integration" in top
+        or "Bots " in top
+        or "Added to build" in top
+        or "still in progress" in top
     )
+
+
+def _find_extra_headline(body: str) -> _Headline | None:
+    m = _HEADLINE_EXTRA.search(body, 0, _HEADLINE_WINDOW)
+    if not m:
+        return None
+    start = m.start() + 1
+    end = body.find("\n", start)
+    line = body[start:] if end < 0 else body[start:end]
+    kind = m.lastgroup
+    if kind in ("qt", "qtword"):
+        return _new_headline(_QT_OVERALL[m.group("qtword").lower()], line, False)
+    return _new_headline(_KIND_OVERALL[kind or "failure"], line, False)
 
 
 _GT_OVERALL = {
@@ -216,25 +230,21 @@ _LINE_CAP = 4000
 def _find_headline(body: str) -> _Headline | None:
     m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW)
     if not m:
-        if not _extra_headline_possible(body):
-            return None
-        m = _HEADLINE_EXTRA.search(body, 0, _HEADLINE_WINDOW)
-        if not m:
-            return None
+        return _find_extra_headline(body) if _extra_headline_possible(body) else None
+    return _headline_from(m, body)
+
+
+def _headline_from(m: re.Match[str], body: str) -> _Headline:
     start = m.start() + 1
     end = body.find("\n", start)
     line = body[start:] if end < 0 else body[start:end]
     kind = m.lastgroup
     if kind == "gtword":  # lastgroup is the innermost closed group
         kind = "gt"
-    elif kind == "qtword":
-        kind = "qt"
     if kind == "gt":
         word = m.group("gtword")
         overall = _GT_OVERALL[word.lower()] if word else "NOT_BUILT"
         return _new_headline(overall, line, True)
-    if kind == "qt":
-        return _new_headline(_QT_OVERALL[m.group("qtword").lower()], line, False)
     if kind == "treehugger":
         after = line[m.end() - start :].lower()
         return _new_headline("FAILURE" if "fail" in after else "SUCCESS", line, False)
@@ -713,7 +723,8 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     first, body = _split(text)
     votes = parse_votes(first) if first else ()
-    head = _find_headline(body)
+    m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW)
+    head = _headline_from(m, body) if m else None
     hint_body = body
     if "<<<" in body:
         body = _without_unsuccessful_messages(body)
@@ -739,10 +750,15 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         _icon_jobs(body, jobs)
     if "pipeline-build-result:" in body or "\nPCC " in body:
         _misc_bot_jobs(body, jobs)
-    if "Continuous Integration" in body:
-        _qt_jobs(body, jobs)
-    if "ailed on " in body:
-        _go_jobs(body, jobs)
+    if head is None and not jobs:
+        # Families whose reports no rule above claims: Qt CI, Go TryBots (their headlines
+        # are looked for only here, so the other families' messages never pay for them).
+        if _extra_headline_possible(body):
+            head = _find_extra_headline(body)
+        if head is not None and "Continuous Integration" in body:
+            _qt_jobs(body, jobs)
+        if "ailed on " in body:
+            _go_jobs(body, jobs)  # also Go's 2015 `This change failed on <builder>:`
     if len(jobs) > 1 and len(jobs) != line_deduped:
         unique = tuple(dict.fromkeys(jobs))
     else:
