@@ -350,7 +350,7 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         if not isinstance(formats, dict):
             c.bad(key("ci_formats"), 'must be a table of CI accounts: ["CI account"] headline/job')
         else:
-            from vstui.ci.userformat import all_problems
+            from vstui.userformats import all_problems
 
             problems = list(all_problems(formats))
             for problem in problems:

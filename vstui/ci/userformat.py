@@ -28,78 +28,18 @@ linear-time engine): no backtracking blow-up whatever the pattern or the message
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from vstui.ci.fields import is_success, jenkins_job_name, parse_duration
+from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration
 from vstui.ci.model import Job, new_job
+from vstui.userformats import OVERALLS, FormatError, all_problems, compile_format_regex, problems
 
-GROUPS = frozenset({"name", "url", "result", "duration", "voting"})
-OVERALLS = frozenset(
-    {
-        "SUCCESS",
-        "FAILURE",
-        "UNSTABLE",
-        "ABORTED",
-        "NOT_BUILT",
-        "STARTED",
-        "CANCELED",
-        "MERGE_CONFLICT",
-    }
-)
-KEYS = ("headline", "job", "results")
-MAX_PATTERN_LENGTH = 4096
-MAX_MEM = 8 << 20
 _MAX_LINES = 2000
 _LINE_CAP = 4000
 _MAX_JOBS = 5000
 _NON_VOTING_WORDS = ("non", "optional", "false", "no", "0", "skip")
-
-
-class FormatError(ValueError):
-    """A user format that cannot be used; `str()` is one line naming the account and key."""
-
-
-def compile_format_regex(pattern: object, what: str) -> Any:
-    """Compile a user pattern on a linear-time engine; FormatError (one line) if unusable.
-
-    The one place user-format patterns are compiled: it uses `vstui.saferegex` (RE2, shared
-    with every other user pattern) when that module exists, else RE2 directly with the same
-    limits, so swapping engines touches nothing else.
-    """
-    try:
-        from vstui.saferegex import compile_user_regex  # type: ignore[import-not-found]
-    except ImportError:
-        return _compile_re2(pattern, what)
-    try:
-        return compile_user_regex(pattern, what=what)
-    except ValueError as exc:
-        raise FormatError(str(exc)) from None
-
-
-def _compile_re2(pattern: object, what: str) -> Any:
-    import re2  # type: ignore[import-untyped]
-
-    if not isinstance(pattern, str):
-        raise FormatError(f"{what}: expected a string, got {type(pattern).__name__}")
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise FormatError(f"{what}: pattern longer than {MAX_PATTERN_LENGTH} characters")
-    options = re2.Options()
-    options.log_errors = False  # RE2 would print parse errors on stderr, under the TUI
-    options.max_mem = MAX_MEM
-    try:
-        return re2.compile(pattern.replace("\\Z", "\\z"), options=options)
-    except re2.error as exc:
-        raw = exc.args[0] if exc.args else exc
-        msg = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-        raise FormatError(f"{what}: bad regex {pattern[:80]!r}: {msg} (RE2 syntax)") from None
-    except (ValueError, TypeError, OverflowError, MemoryError) as exc:
-        raise FormatError(f"{what}: bad regex {pattern[:80]!r}: {exc}") from None
-
-
-def _groups(rx: Any) -> frozenset[str]:
-    return frozenset(getattr(rx, "groupindex", {}) or {})
 
 
 def _search(rx: Any, text: str) -> Any:
@@ -140,46 +80,7 @@ class UserFormat:
     @staticmethod
     def problems(account: str, table: Any) -> list[str]:
         """Every problem of one format table, one line each (empty when usable)."""
-        where = f"ci_formats.{account!r}"
-        if not isinstance(table, Mapping):
-            return [f"{where}: must be a table with headline, job and/or results"]
-        out = [
-            f"{where}: unknown key {k!r} (allowed: {', '.join(KEYS)})"
-            for k in table
-            if k not in KEYS
-        ]
-        if not table.get("headline") and not table.get("job"):
-            out.append(f"{where}: needs a headline or a job pattern")
-        for key, required in (("headline", {"result"}), ("job", {"result"})):
-            pattern = table.get(key)
-            if pattern is None:
-                continue
-            try:
-                rx = compile_format_regex(pattern, f"{where}: {key}")
-            except FormatError as exc:
-                out.append(str(exc))
-                continue
-            names = _groups(rx)
-            missing = required - names
-            if missing:
-                out.append(f"{where}: {key}: needs a named group (?P<{sorted(missing)[0]}>...)")
-            unknown = names - GROUPS
-            if unknown:
-                out.append(
-                    f"{where}: {key}: unknown group {sorted(unknown)[0]!r} "
-                    f"(allowed: {', '.join(sorted(GROUPS))})"
-                )
-            if key == "job" and not names & {"name", "url"}:
-                out.append(f"{where}: job: needs a (?P<name>...) or a (?P<url>...) group")
-        results = table.get("results")
-        if results is not None:
-            if not isinstance(results, Mapping):
-                out.append(f'{where}: results: must be a table: WORD = "SUCCESS" | "FAILURE" ...')
-            else:
-                for word, value in results.items():
-                    if not isinstance(value, str) or not value.strip():
-                        out.append(f"{where}: results.{word}: must be a result word string")
-        return out
+        return problems(account, table)
 
     def _word(self, word: str) -> str:
         return self.results.get(word.casefold(), word.upper())
@@ -231,8 +132,6 @@ class UserFormat:
             return None
         url = d.get("url") or None
         if url is not None:
-            from vstui.ci.fields import clean_url
-
             url = clean_url(url)
         name = d.get("name") or jenkins_job_name(url)
         if name is None and url is None:
@@ -250,11 +149,6 @@ def compile_formats(tables: Mapping[str, Mapping[str, Any]] | None) -> dict[str,
     for account, table in (tables or {}).items():
         out[" ".join(str(account).split()).casefold()] = UserFormat.from_config(account, table)
     return out
-
-
-def all_problems(tables: Mapping[str, Any] | None) -> Iterable[str]:
-    for account, table in (tables or {}).items():
-        yield from UserFormat.problems(str(account), table)
 
 
 __all__ = [
