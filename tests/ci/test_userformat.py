@@ -218,3 +218,14 @@ def test_explain_names_the_known_bot_list_and_the_vote_rule():
         }
     )
     assert e["decided_by"] == "vote"
+
+
+def test_odd_text_never_raises_through_a_user_format():
+    rules = BotRules.from_config(ci_formats={"X": {"job": r"(?P<name>\w+) (?P<result>OK)"}})
+    for text in ("Patch Set 1:\n\nab\ud800 OK\nfoo OK", "\x00\x1b[31m" * 1000, "", "\n" * 5000):
+        r = parse_record({"author": {"name": "X"}, "message": text}, rules)
+        assert r.is_bot
+    r = parse_record(
+        {"author": {"name": "X"}, "message": "Patch Set 1:\n\nab\ud800 OK\nfoo OK"}, rules
+    )
+    assert [(j.name, j.result) for j in r.jobs] == [("foo", "OK")] and r.overall == "SUCCESS"
