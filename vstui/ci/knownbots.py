@@ -19,7 +19,9 @@ from collections.abc import Mapping
 KNOWN_BOT_ACCOUNTS: Mapping[str, tuple[str, ...]] = {
     # golang/oscar internal/gerrit/sync_test.go: go-review CL 24894 reviewers include
     # gobot@golang.org, the account that posted "TryBots beginning ..." / "N of M TryBots failed".
-    "go-trybots": ("Gobot Gobot", "gobot"),
+    # The same account was later renamed Gopher Robot <gobot@golang.org> (golang/go release
+    # commits "Run-TryBot: Gopher Robot <gobot@golang.org>"); "Robot" already says bot.
+    "go-trybots": ("Gobot Gobot", "gobot", "Gopher Robot"),
 }
 
 

@@ -1130,7 +1130,8 @@ def explain_record(record: Mapping[str, Any], rules: BotRules | None = None) -> 
     head = _find_headline(body)
     decided = "none"
     if head is not None:
-        steps.append(f"family headline -> {head.overall}: {head.line.strip()[:100]!r}")
+        rule = _headline_rule(body)
+        steps.append(f"family headline ({rule}) -> {head.overall}: {head.line.strip()[:100]!r}")
         decided = "family"
     clean = _without_unsuccessful_messages(body) if "<<<" in body else body
     found = 0
@@ -1169,6 +1170,29 @@ def explain_record(record: Mapping[str, Any], rules: BotRules | None = None) -> 
         elif decided == "none":
             steps.append("no family, vote or fallback rule matched: a notice without a run")
     return {"signal": result.reason, "decided_by": decided, "steps": steps}
+
+
+_HEADLINE_RULES = {
+    "gt": "Gerrit Trigger build message",
+    "gtword": "Gerrit Trigger build message",
+    "qt": "Qt CI state",
+    "qtword": "Qt CI state",
+    "treehugger": "TreeHugger summary",
+    "merge": "Zuul merge failure",
+    "canceled": "build canceled",
+    "unstable": "build unstable",
+    "started": "start notice (Zuul, LUCI CQ, TreeHugger, Qt staging, Go TryBots)",
+    "success": "success wording (Zuul, LUCI, Go TryBots, Wikimedia bots ...)",
+    "failure": "failure wording (Zuul, LUCI, Go TryBots, buildbot, Wikimedia bots ...)",
+}
+
+
+def _headline_rule(body: str) -> str:
+    m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW) or _HEADLINE_EXTRA.search(
+        body, 0, _HEADLINE_WINDOW
+    )
+    kind = (m.lastgroup if m else None) or "failure"
+    return _HEADLINE_RULES.get(kind, kind)
 
 
 def _signal_note(reason: str, name: Any, username: Any, tag: Any) -> str:
