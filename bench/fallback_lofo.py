@@ -7,7 +7,8 @@ equal, duration within 1 s, voting equal). Reports job precision and recall per 
 over all, the overall-result accuracy where the fallback gave one, and the jobs it invents
 on human messages (must be 0). Goal: job precision >= 0.95.
 
-Run: `.venv/bin/python bench/fallback_lofo.py`
+Run: `.venv/bin/python bench/fallback_lofo.py [--with-generalization]` (the second adds the
+88 held-out-style messages of tests/ci/generalization_cases.py).
 """
 
 from __future__ import annotations
@@ -44,15 +45,23 @@ def _eq(g: dict, p: dict) -> bool:
     )
 
 
+def _records() -> list[dict]:
+    rows = []
+    for path in CORPORA:
+        rows += [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    if "--with-generalization" in sys.argv:
+        from tests.ci.generalization_cases import records
+
+        rows += records()
+    return rows
+
+
 def run() -> dict[str, dict[str, float]]:
     per = collections.defaultdict(collections.Counter)
     human_jobs = 0
     humans = 0
-    for path in CORPORA:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            r = json.loads(line)
+    for r in _records():
+        if True:
             _, body = _split(r["message"])
             fb = parse_fallback(body)
             if not r["expect"]["is_bot"]:
