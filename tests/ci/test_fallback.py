@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.fixtures import FIXTURES
 from vstui.ci.fallback import headline, job_from_line, parse_fallback
@@ -144,3 +146,42 @@ def test_the_ci_pane_row_of_a_fallback_report_opens_its_link():
     assert [(i.ci_name, i.name, i.result, i.url) for i in items] == [
         ("Acme Build Robot", "(overall)", "SUCCESS", "https://acme.example.org/r/42")
     ]
+
+
+_PIECES = st.sampled_from(
+    [
+        "https://ci.example.org/b/1",
+        "http://x/job/a/2/",
+        "FAILED",
+        "passed",
+        "ok",
+        "✅",
+        "lint",
+        " in 3m 02s",
+        "(non-voting)",
+        ": ",
+        " - ",
+        "\n",
+        "> ",
+        "Status: ",
+        "javascript:alert(1)",
+    ]
+)
+_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.one_of(_PIECES, st.text(max_size=8)), max_size=40).map("".join),
+)
+_OVERALLS = {None, "SUCCESS", "FAILURE", "UNSTABLE", "ABORTED", "CANCELED", "STARTED"}
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(text=_TEXT)
+def test_fallback_never_raises_and_keeps_its_promises(text):
+    fb = parse_fallback(text)
+    assert fb.overall in _OVERALLS
+    for job in fb.jobs:
+        assert job.url.startswith(("http://", "https://"))
+        assert job.name and job.result
+        assert job.duration_s is None or job.duration_s >= 0
+    assert all(u.startswith(("http://", "https://")) for u in fb.links)
+    assert len(fb.links) <= 20

@@ -147,6 +147,7 @@ _CONNECTORS = frozenset(
     }
 )
 _EDGE = ":|,;()[]<>\"'*•-–—=`.!?"
+_LEAD = "#>*=-• \t\"'"
 _NAME = re.compile(r"[\w][\w./@+:#-]{0,199}")
 _DURATION_TAIL = re.compile(
     r"(?:\bin[ \t]+|\(\s*)((?:\d{1,6}[ \t]*(?:h|hr|hrs|m|min|mins|s|sec|secs)\b[ \t]*){1,3})\)?[ \t]*\Z",
@@ -167,26 +168,29 @@ class FallbackResult:
 def headline(lines: list[str]) -> tuple[str, str] | None:
     """(overall, line) from the first non-empty line, or None."""
     for raw in lines:
-        line = raw.strip().lstrip("#>*=-• \t\"'")
-        if not line:
-            continue
-        if len(line) > 4 * _LINE_CAP or line.count(" ") > 4 * _MAX_WORDS:
-            return None
-        text = _URL.sub(" ", line) if "://" in line else line
-        words = text.split()
-        if not words or len(words) > _MAX_WORDS or len(text) > 120:
-            return None
-        last = words[-1].strip(_EDGE).casefold()
-        if last in _HEAD_WORDS and len(words) > 1:
-            return _HEAD_WORDS[last], raw.strip()
-        colon = text.find(": ")
-        if colon > 0:
-            after = text[colon + 2 :].split()
-            if after:
-                first = after[0].strip(_EDGE).casefold()
-                if first in _HEAD_WORDS:
-                    return _HEAD_WORDS[first], raw.strip()
+        if raw and not raw.isspace():
+            return _headline_of(raw.strip())
+    return None
+
+
+def _headline_of(line: str) -> tuple[str, str] | None:
+    """(overall, line) when `line` reads as a headline: at most 8 words besides links, ending
+    with a result word or reading `<label>: <word>`."""
+    words = line.split(None, 4 * _MAX_WORDS)
+    if "://" in line:
+        words = [w for w in words if "://" not in w]
+    if words and not words[0].strip(_LEAD):
+        del words[0]  # a bullet or banner ("*", "==", "#")
+    if not 1 < len(words) <= _MAX_WORDS or len(line) > 300:
         return None
+    last = _HEAD_WORDS.get(words[-1].strip(_EDGE).casefold())
+    if last is not None:
+        return last, line
+    if ": " in line:
+        for i, w in enumerate(words[:-1]):
+            if w.endswith(":"):
+                first = _HEAD_WORDS.get(words[i + 1].strip(_EDGE).casefold())
+                return (first, line) if first is not None else None
     return None
 
 
@@ -294,7 +298,7 @@ def _first_line(body: str) -> str | None:
     if not top:
         return None
     end = top.find("\n")
-    return top[: min(_LINE_CAP, end if end >= 0 else len(top))]
+    return top[: min(_LINE_CAP, end if end >= 0 else len(top))].rstrip()
 
 
 def _url_lines(body: str) -> list[str]:
@@ -320,9 +324,11 @@ def parse_fallback(
     head = None
     if want_headline:
         first = _first_line(body)
-        head = headline([first]) if first is not None else None
+        head = _headline_of(first) if first is not None else None
+    if "://" not in body:
+        return _NOTHING if head is None else _new_result(head[0], (), (), head[1], 0)
     jobs: list[Job] = []
-    lines = _url_lines(body) if "://" in body else []
+    lines = _url_lines(body)
     if want_jobs:
         for line in lines:
             # Quoted text (`> - job url : FAILURE`) is someone else's report; long lines are prose.
@@ -344,7 +350,5 @@ def parse_fallback(
         overall = "FAILURE" if any(j.result not in SUCCESS_WORDS for j in voting) else "SUCCESS"
         if voting and all(j.running for j in voting):
             overall = "STARTED"
-    if head is None and not lines:
-        return _NOTHING
     found_links = () if jobs or not lines else links("\n".join(lines))
     return _new_result(overall, tuple(jobs), found_links, head[1] if head else None, len(jobs))
