@@ -152,6 +152,7 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     filters: Mapping[str, Any] = field(default_factory=dict)
     theme: str | None = None
+    history: Mapping[str, float] = field(default_factory=dict)  # [history] verdict thresholds
 
     def server(self, name: str | None = None) -> ServerProfile:
         """The named profile, else `default_server`, else the only one; ConfigError if none."""
@@ -278,7 +279,13 @@ _PROFILE_KEYS = [
     "keepalive_interval",
     "stall_timeout",
 ]
-_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui"]
+_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui", "history"]
+# [history]: verdict thresholds (vstui.history.verdicts.VerdictRules), name -> (lo, hi, int)
+_HISTORY_KEYS = {
+    "window_days": (0.1, 365.0, False),
+    "min_failed": (1, 100_000, True),
+    "min_ratio": (0.0, 1.0, False),
+}
 _UI_KEYS = ["theme"]
 
 
@@ -424,6 +431,17 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         c.unknown("ui", ui, _UI_KEYS)
         if "theme" in ui:
             theme = c.string("[ui] theme", ui["theme"], what="a theme name")
+    history: dict[str, float] = {}
+    raw_history = data.get("history", {})
+    if not isinstance(raw_history, dict):
+        c.bad("history", "must be a table")
+    else:
+        c.unknown("history", raw_history, list(_HISTORY_KEYS))
+        for key, (lo, hi, integer) in _HISTORY_KEYS.items():
+            if key in raw_history:
+                value = c.number(f"[history] {key}", raw_history[key], lo, hi, integer=integer)
+                if value is not None:
+                    history[key] = value
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -433,6 +451,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         keys=keys,
         filters=dict(filters),
         theme=theme,
+        history=history,
     )
 
 

@@ -68,7 +68,14 @@ async def list_ready(pilot: Pilot) -> None:
 
     await wait_for(pilot, ready)
     await wait_for(pilot, lambda: footer_filled(pilot))
+    await wait_for(pilot, lambda: history_synced(app))
     await pilot.pause()
+
+
+def history_synced(app: Any) -> bool:
+    """The start-up history sync is over (verdicts and health are complete)."""
+    history = getattr(app.session, "history", None)
+    return history is None or history.synced is not None or history.sync_error is not None
 
 
 async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> None:
@@ -82,6 +89,12 @@ async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> N
     await wait_for(pilot, lambda: isinstance(app.screen, ChangeScreen))
     screen = app.screen
     await wait_for(pilot, lambda: screen.view is not None and screen.view.loaded)
+    history = getattr(app.session, "history", None)
+    if history is not None:  # the verdicts of the shown patch set are in
+        await wait_for(
+            pilot, lambda: history.verdicts(number, screen.view.shown_patch_set) is not None
+        )
+        screen.refresh_view()
     await wait_for(pilot, lambda: footer_filled(pilot))
     if keys:
         await pilot.press(*keys)
@@ -98,11 +111,25 @@ async def help_ready(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def health_ready(pilot: Pilot) -> None:
+    """The CI health screen (`H`) over the seed world's history."""
+    from vstui.ui.screens.health import HealthScreen
+
+    await list_ready(pilot)
+    await pilot.press("H")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HealthScreen))
+    screen: Any = pilot.app.screen
+    await wait_for(pilot, lambda: screen.loaded)
+    await wait_for(pilot, lambda: footer_filled(pilot))
+    await pilot.pause()
+
+
 SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "change-list": list_ready,
     "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
     "change-ci-failing-only": lambda pilot: change_ready(pilot, RECHECK_CHANGE, "f"),
     "help": help_ready,
+    "ci-health": health_ready,
 }
 
 
@@ -132,11 +159,14 @@ def demo_world(directory: Path) -> Iterator[Any]:
 
 def make_app(config: Any, state_dir: Path) -> Any:
     """The app exactly as `vstui demo` builds it, with a fixed clock and UTC dates."""
-    from vstui.core.connect import open_session
+    from vstui.core.connect import open_history, open_session
     from vstui.core.filter_state import FilterStateStore
     from vstui.ui.app import VstuiApp
 
-    session = open_session(config.server("demo"))
+    profile = config.server("demo")
+    # A fresh history per app: verdicts come from the world, not from earlier runs.
+    session = open_session(profile, history=open_history(profile, state_dir / "history.sqlite3"))
+    session.clock = lambda: FIXED_TIME
     return VstuiApp(
         session,
         keys=config.keys,

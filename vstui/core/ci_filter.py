@@ -29,6 +29,12 @@ class FilterableJob(Protocol):
 J = TypeVar("J", bound=FilterableJob)
 
 
+def _failing_elsewhere(job: FilterableJob) -> bool:
+    return any(
+        getattr(v, "kind", None) == "failing_elsewhere" for v in getattr(job, "verdicts", ())
+    )
+
+
 @dataclass(frozen=True)
 class CIFilter:
     """Which CI results to show. The default shows everything.
@@ -43,6 +49,8 @@ class CIFilter:
     hide_failing_non_voting: bool = False
     regex: str = ""
     ci_names: frozenset[str] = field(default_factory=frozenset)  # empty: every CI
+    # hide failures the history says are failing on other changes too (not this change's)
+    hide_failing_elsewhere: bool = False
 
     @cached_property
     def pattern(self) -> re.Pattern[str] | None:
@@ -78,6 +86,8 @@ class CIFilter:
             return False
         if self.ci_names and job.ci_name not in self.ci_names:
             return False
+        if self.hide_failing_elsewhere and job.failing and _failing_elsewhere(job):
+            return False
         pattern = self.pattern
         return pattern is None or bool(pattern.search(job.ci_name) or pattern.search(job.name))
 
@@ -95,6 +105,8 @@ class CIFilter:
             parts.append("hide non-voting")
         if self.hide_failing_non_voting and not self.hide_non_voting:
             parts.append("hide failing non-voting")
+        if self.hide_failing_elsewhere:
+            parts.append("hide failing elsewhere")
         if self.regex:
             parts.append(f"/{self.regex}/" + (" (invalid)" if self.pattern is None else ""))
         if self.ci_names:
@@ -117,6 +129,7 @@ class CIFilter:
             "hide_failing_non_voting": self.hide_failing_non_voting,
             "regex": self.regex,
             "ci_names": sorted(self.ci_names),
+            "hide_failing_elsewhere": self.hide_failing_elsewhere,
         }
 
     @classmethod
@@ -133,6 +146,7 @@ class CIFilter:
             failing_only=flag("failing_only"),
             hide_non_voting=flag("hide_non_voting"),
             hide_failing_non_voting=flag("hide_failing_non_voting"),
+            hide_failing_elsewhere=flag("hide_failing_elsewhere"),
             regex=regex if isinstance(regex, str) else "",
             ci_names=frozenset(n for n in names if isinstance(n, str))
             if isinstance(names, list)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ class CIJobItem:
     # How the result reads: success, failure, unstable, canceled, running, skipped, unknown.
     status: str = "unknown"
     pending: bool = False  # a recheck of this CI is waiting for its answer
+    # From the history (vstui.history.verdicts.Verdict): flaky, failing elsewhere, ...
+    verdicts: tuple[Any, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:

@@ -586,7 +586,7 @@ def decode_verifications(
 def _decode_body(body: bytes, server: str, what: str, how: Any, *args: Any) -> Any:
     try:
         return how(strip_xssi(body), *args)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         raise _not_json(body, server, what) from None
 
 

@@ -97,6 +97,13 @@ class VstuiApp(App[int]):
         ),
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding(
+            "H",
+            "health",
+            "Health",
+            tooltip="CI health from the history (on a change: its project)",
+            id="app.health",
+        ),
+        Binding(
             "ctrl+p",
             "command_palette",
             "Palette",
@@ -300,6 +307,15 @@ class VstuiApp(App[int]):
         if self.session is not None:
             self._run("summaries", self.session.load_summaries(numbers))
 
+    def action_health(self) -> None:
+        from vstui.ui.screens.health import HealthScreen
+
+        if self.session is None or isinstance(self.screen, HealthScreen):
+            return
+        view = getattr(self.screen, "view", None)
+        project = getattr(view, "project", None) if isinstance(self.screen, ChangeScreen) else None
+        self.push_screen(HealthScreen(project))
+
     def open_change(self, number: int) -> None:
         if self.session is None:
             return
@@ -329,14 +345,20 @@ class VstuiApp(App[int]):
         session = self.session
         return session.list_items(session.list_order()) if session is not None else []
 
-    def post_recheck(self, number: int, patch_set: int) -> None:
+    def recheck_choices(self, number: int, patch_set: int, job: Any) -> list[str]:
+        """Recheck comments to offer, the first pre-filled (see `ReviewSession`)."""
+        if self.session is None:
+            return ["recheck"]
+        return self.session.recheck_choices(number, patch_set, job)
+
+    def post_recheck(self, number: int, patch_set: int, message: str = "recheck") -> None:
         session = self.session
         if session is None:
             return
 
         async def work() -> None:
-            await session.post_recheck(number, patch_set)
-            self.say(f"Posted 'recheck' on {number},{patch_set}")
+            await session.post_recheck(number, patch_set, message)
+            self.say(f"Posted '{one_line(message, 80)}' on {number},{patch_set}")
 
         self._run("review", work())
 

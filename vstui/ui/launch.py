@@ -31,8 +31,9 @@ def setup_logging() -> Path | None:
     return path
 
 
-def run_tui(config: Config, server: str | None) -> int:
-    """Run the app until the user quits; returns the process exit status."""
+def run_tui(config: Config, server: str | None, *, history_path: Path | None = None) -> int:
+    """Run the app until the user quits; returns the process exit status. The history
+    lives in the user data dir unless `history_path` is given (the demo keeps its own)."""
     from vstui.core.filter_state import FilterStateStore
     from vstui.ui.app import VstuiApp
 
@@ -47,11 +48,15 @@ def run_tui(config: Config, server: str | None) -> int:
         for problem in exc.problems:
             print(f"vstui: {problem}", file=sys.stderr)
         return 1
-    from vstui.core.connect import open_session
+    from vstui.core.connect import open_history, open_session
     from vstui.gerrit.errors import GerritError
 
     try:
-        session = open_session(profile)
+        session = open_session(profile, history=open_history(profile, history_path))
+        if session.history is not None and config.history:
+            from vstui.history.verdicts import rules_from_config
+
+            session.history.rules = rules_from_config(config.history)
     except (ConfigError, GerritError) as exc:
         print(f"vstui: {exc}", file=sys.stderr)
         return 1

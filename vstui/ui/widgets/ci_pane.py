@@ -73,6 +73,22 @@ class CIPane(Vertical):
             id="ci.hide_failing_non_voting",
         ),
         Binding(
+            "e",
+            "toggle('hide_failing_elsewhere')",
+            "Hide elsewhere",
+            tooltip="Hide failures that are failing on other changes too (history)",
+            show=False,
+            id="ci.hide_failing_elsewhere",
+        ),
+        Binding(
+            "i",
+            "explain",
+            "Why",
+            tooltip="Explain the selected job's verdicts (flaky, failing elsewhere, ...)",
+            show=False,
+            id="ci.explain",
+        ),
+        Binding(
             "slash", "edit_regex", "Regex", tooltip="Regex over CI and job names", id="ci.regex"
         ),
         Binding("s", "pick_ci", "CIs", tooltip="Pick CI systems", show=False, id="ci.pick"),
@@ -187,6 +203,15 @@ class CIPane(Vertical):
         else:
             self.app.copy_to_clipboard(job.url)
             self.app.say(f"Copied {one_line(job.url, 100)}")
+
+    def action_explain(self) -> None:
+        job = self.selected_job()
+        if job is None:
+            return
+        if not job.verdicts:
+            self.app.say(f"{one_line(job.name, 60)}: no verdict from the history")
+            return
+        self.app.say("\n".join(one_line(v.explanation, 200) for v in job.verdicts))
 
     def action_show_raw(self) -> None:
         job = self.selected_job()
