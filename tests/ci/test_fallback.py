@@ -185,3 +185,8 @@ def test_fallback_never_raises_and_keeps_its_promises(text):
         assert job.duration_s is None or job.duration_s >= 0
     assert all(u.startswith(("http://", "https://")) for u in fb.links)
     assert len(fb.links) <= 20
+
+
+def test_a_remark_in_parentheses_is_not_a_result():
+    assert job_from_line("  - https://review.example.org/c/x/+/1 (config error)") is None
+    assert job_from_line("lint https://ci.example.org/b/1 FAILED (see the log)") is not None

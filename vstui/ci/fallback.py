@@ -153,6 +153,7 @@ _DURATION_TAIL = re.compile(
     r"(?:\bin[ \t]+|\(\s*)((?:\d{1,6}[ \t]*(?:h|hr|hrs|m|min|mins|s|sec|secs)\b[ \t]*){1,3})\)?[ \t]*\Z",
     re.IGNORECASE,
 )
+_ASIDE = re.compile(r"\([^()\n]{0,200}?\s[^()\n]{0,200}?\)")
 _NON_VOTING = re.compile(r"\((?:non[- ]voting|optional)\)", re.IGNORECASE)
 
 
@@ -230,6 +231,8 @@ def job_from_line(line: str) -> Job | None:
         duration = parse_duration(d.group(1))
         if duration is not None:
             rest = rest[: d.start()]
+    if "(" in rest:
+        rest = _ASIDE.sub(" ", rest)  # "(config error)": a remark about the link, not a result
     words = rest.split()
     if len(words) > _MAX_WORDS:
         return None
