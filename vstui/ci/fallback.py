@@ -214,7 +214,8 @@ def job_from_line(line: str) -> Job | None:
     urls = _URL.findall(line)
     if len(urls) != 1:
         return None
-    if not _plausible(line.replace(urls[0], " ", 1).split()):
+    pre = line.replace(urls[0], " ", 1)
+    if not _plausible((_ASIDE.sub(" ", pre) if "(" in pre else pre).split()):
         return None
     url = clean_url(urls[0])
     if url is None:
