@@ -22,7 +22,8 @@ shows a bot as silent:
 * **Links** (when no job was found): the message's http(s) links, so a reviewer can still
   open what the bot pointed at.
 
-Linear in the text: lines are split once, each line is capped, at most `_MAX_LINES` are read.
+Linear in the text: only the first line and the lines holding `://` are read (at most
+`_MAX_LINES` of them, each capped at `_LINE_CAP` characters).
 """
 
 from __future__ import annotations
