@@ -22,8 +22,9 @@ Per server, per CI account (display name or username)::
 Without a headline match the jobs decide (FAILURE when a voting job did not succeed). When
 the format finds nothing in a message, the built-in families and the fallback read it.
 
-Every pattern is compiled by `compile_format_regex`, the one place that does, on RE2 (a
-linear-time engine): no backtracking blow-up whatever the pattern or the message.
+Every pattern is compiled by `vstui.userformats.compile_format_regex`, the one place that
+does (the config check shares it), on RE2, a linear-time engine: no backtracking blow-up
+whatever the pattern or the message.
 """
 
 from __future__ import annotations
