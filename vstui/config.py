@@ -18,6 +18,8 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     bot_patterns = ["(?i)\\bci\\b"]
     ci_aliases = { "Zuul" = ["zuul", "Zuul CI"] }
     default_query = "status:open"
+    max_response_mb = 64                    # cap on one REST answer
+    request_deadline = 60                   # seconds for one whole REST request
 
     [servers.opendev.ci_formats."Corp CI"]  # an in-house CI's format (vstui/ci/userformat.py)
     headline = 'Pipeline (?P<result>passed|failed)'
@@ -126,6 +128,8 @@ class ServerProfile:
     events_log_timezone: str = "UTC"
     keepalive_interval: float = 15.0
     stall_timeout: float = 60.0
+    max_response_mb: float = 64.0  # cap on one REST answer (vstui.gerrit.httpcommon.HttpLimits)
+    request_deadline: float = 60.0  # seconds for one whole REST request, body included
 
     @property
     def rest_url(self) -> str | None:
@@ -278,6 +282,8 @@ _PROFILE_KEYS = [
     "events_log_timezone",
     "keepalive_interval",
     "stall_timeout",
+    "max_response_mb",
+    "request_deadline",
 ]
 _TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui", "history"]
 # [history]: verdict thresholds (vstui.history.verdicts.VerdictRules), name -> (lo, hi, int)
@@ -337,11 +343,16 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         kw["bot_usernames"] = c.str_list(key("bot_usernames"), data["bot_usernames"])
     if "bot_patterns" in data:
         patterns = c.str_list(key("bot_patterns"), data["bot_patterns"])
+        from vstui.saferegex import RegexError, compile_user_regex
+
         for i, pattern in enumerate(patterns):
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                c.bad(f"{key('bot_patterns')}[{i}]", f"is not a valid regular expression: {exc}")
+                compile_user_regex(pattern)
+            except RegexError as exc:
+                c.bad(
+                    f"{key('bot_patterns')}[{i}]",
+                    f"is not a valid regular expression: {exc.reason}",
+                )
         kw["bot_patterns"] = patterns
     if "ci_aliases" in data:
         aliases = data["ci_aliases"]
@@ -381,6 +392,14 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
     if "stall_timeout" in data:
         kw["stall_timeout"] = c.number(
             key("stall_timeout"), data["stall_timeout"], 1, 86400, integer=False
+        )
+    if "max_response_mb" in data:
+        kw["max_response_mb"] = c.number(
+            key("max_response_mb"), data["max_response_mb"], 1, 65536, integer=False
+        )
+    if "request_deadline" in data:
+        kw["request_deadline"] = c.number(
+            key("request_deadline"), data["request_deadline"], 1, 3600, integer=False
         )
     if not (kw.get("url") or kw.get("ssh_host")) and "url" not in data and "ssh_host" not in data:
         c.bad(f"[{table}]", "needs at least url (REST) or ssh_host (event stream)")
@@ -478,6 +497,10 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError([f"{file}: not UTF-8 text ({exc.reason})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{file}: invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{file}: invalid TOML: nested too deeply"]) from None
+    except (ValueError, MemoryError) as exc:  # e.g. an integer of 5,000 digits
+        raise ConfigError([f"{file}: invalid TOML: {str(exc)[:120]}"]) from None
     return parse_config(data, file)
 
 

@@ -24,8 +24,6 @@ OVERALLS = frozenset(
     }
 )
 KEYS = ("headline", "job", "results")
-MAX_PATTERN_LENGTH = 4096
-MAX_MEM = 8 << 20
 
 
 class FormatError(ValueError):
@@ -35,38 +33,15 @@ class FormatError(ValueError):
 def compile_format_regex(pattern: object, what: str) -> Any:
     """Compile a user pattern on a linear-time engine; FormatError (one line) if unusable.
 
-    The one place user-format patterns are compiled: it uses `vstui.saferegex` (RE2, shared
-    with every other user pattern) when that module exists, else RE2 directly with the same
-    limits, so swapping engines touches nothing else.
+    The one place user-format patterns are compiled: `vstui.saferegex` (RE2), shared with
+    every other user-supplied pattern.
     """
-    try:
-        from vstui.saferegex import compile_user_regex  # type: ignore[import-not-found]
-    except ImportError:
-        return _compile_re2(pattern, what)
+    from vstui.saferegex import RegexError, compile_user_regex
+
     try:
         return compile_user_regex(pattern, what=what)
-    except ValueError as exc:
+    except RegexError as exc:
         raise FormatError(str(exc)) from None
-
-
-def _compile_re2(pattern: object, what: str) -> Any:
-    import re2  # type: ignore[import-untyped]
-
-    if not isinstance(pattern, str):
-        raise FormatError(f"{what}: expected a string, got {type(pattern).__name__}")
-    if len(pattern) > MAX_PATTERN_LENGTH:
-        raise FormatError(f"{what}: pattern longer than {MAX_PATTERN_LENGTH} characters")
-    options = re2.Options()
-    options.log_errors = False  # RE2 would print parse errors on stderr, under the TUI
-    options.max_mem = MAX_MEM
-    try:
-        return re2.compile(pattern.replace("\\Z", "\\z"), options=options)
-    except re2.error as exc:
-        raw = exc.args[0] if exc.args else exc
-        msg = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-        raise FormatError(f"{what}: bad regex {pattern[:80]!r}: {msg} (RE2 syntax)") from None
-    except (ValueError, TypeError, OverflowError, MemoryError) as exc:
-        raise FormatError(f"{what}: bad regex {pattern[:80]!r}: {exc}") from None
 
 
 def _groups(rx: Any) -> frozenset[str]:

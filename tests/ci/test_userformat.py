@@ -229,3 +229,48 @@ def test_odd_text_never_raises_through_a_user_format():
         {"author": {"name": "X"}, "message": "Patch Set 1:\n\nab\ud800 OK\nfoo OK"}, rules
     )
     assert [(j.name, j.result) for j in r.jobs] == [("foo", "OK")] and r.overall == "SUCCESS"
+
+
+def test_explain_reaches_the_worker_processes(tmp_path):
+    import subprocess
+
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG)
+    lines = [
+        {
+            "id": str(i),
+            "author": {"name": "Corp Checker"},
+            "message": "Patch Set 1:\n\nPipeline passed\n",
+        }
+        for i in range(5)
+    ] + [
+        {
+            "id": "z",
+            "author": {"name": "Acme Robot"},
+            "message": "Patch Set 1:\n\nAll checks passed.\n",
+        }
+    ]
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "vstui",
+            "--config",
+            str(path),
+            "parse",
+            "--server",
+            "corp",
+            "--explain",
+            "--jobs",
+            "2",
+        ],
+        input="\n".join(json.dumps(x) for x in lines),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["0", "1", "2", "3", "4", "z"]
+    assert [o["explain"]["decided_by"] for o in out] == ["user-format"] * 5 + ["fallback"]

@@ -6,11 +6,12 @@ Pure data: the UI toggles fields and re-applies; the state is saved per server b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
+
+from vstui.saferegex import RegexError, SafeRegex, compile_user_regex
 
 
 class FilterableJob(Protocol):
@@ -53,25 +54,26 @@ class CIFilter:
     hide_failing_elsewhere: bool = False
 
     @cached_property
-    def pattern(self) -> re.Pattern[str] | None:
-        """The compiled regex (case-insensitive), or None when empty or invalid."""
+    def _compiled(self) -> SafeRegex | RegexError | None:
         if not self.regex:
             return None
         try:
-            return re.compile(self.regex, re.IGNORECASE)
-        except re.error:
-            return None
+            # The user's pattern, also as saved in the filter state: linear-time engine.
+            return compile_user_regex(self.regex, ignore_case=True, what="CI filter")
+        except RegexError as exc:
+            return exc
+
+    @property
+    def pattern(self) -> SafeRegex | None:
+        """The compiled regex (case-insensitive), or None when empty or invalid."""
+        compiled = self._compiled
+        return compiled if isinstance(compiled, SafeRegex) else None
 
     @property
     def regex_error(self) -> str | None:
-        """Why the regex does not compile, or None."""
-        if not self.regex:
-            return None
-        try:
-            re.compile(self.regex)
-        except re.error as exc:
-            return f"bad regex {self.regex!r}: {exc}"
-        return None
+        """Why the regex cannot be used (one line), or None."""
+        compiled = self._compiled
+        return str(compiled) if isinstance(compiled, RegexError) else None
 
     @property
     def active(self) -> bool:

@@ -9,6 +9,7 @@ from vstui.config import ConfigError, ServerProfile, resolve_credentials
 from vstui.core.session import ReviewSession
 from vstui.core.stream_source import StreamSource
 from vstui.gerrit.models import Event
+from vstui.sanitize import without_userinfo
 
 if TYPE_CHECKING:  # imported lazily: paramiko and the CI parser stay off the startup path
     from os import PathLike
@@ -88,7 +89,7 @@ def open_session(profile: ServerProfile, *, history: HistoryStore | None = None)
         profile.name,
         rest,
         stream_source_for(profile),
-        web_url=profile.rest_url or "",
+        web_url=without_userinfo(profile.rest_url or ""),
         default_query=profile.default_query,
         bot_rules=bot_rules_for(profile),
         history=history,

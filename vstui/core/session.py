@@ -366,6 +366,17 @@ class ReviewSession:
                     in_order.update(added)
                 else:
                     order.extend(added)
+                if page and not added and more:
+                    # A server that ignores `S=` sends the same page forever: stop here
+                    # instead of "loading" for ever.
+                    log.warning("%s: a query page repeated known changes; stopped", self.server)
+                    self.listener.error(
+                        f"{self.server}: the server sent the same changes again (it ignores "
+                        f"S=); showing the first {len(order)}"
+                    )
+                    for _start, _size, ahead in pending:
+                        ahead.cancel()
+                    pending.clear()
                 if partial_results is not None and added:
                     partial_results(added)
                 if pending:

@@ -28,7 +28,7 @@ from vstui.core.ci_filter import CIFilter
 from vstui.core.filter_state import FilterStateStore
 from vstui.core.status import StreamStatus
 from vstui.core.views import ChangeListItem, ChangeView
-from vstui.sanitize import is_safe_url, one_line
+from vstui.sanitize import is_safe_url, one_line, redact_secrets, url_host_warning
 from vstui.ui.commands import ActionCommands, ChangeCommands
 from vstui.ui.keymap import build_keymap
 from vstui.ui.screens.change import ChangeScreen
@@ -385,7 +385,7 @@ class VstuiApp(App[int]):
 
         The same error repeated within `REPEAT_QUIET` seconds (a server that stays down
         while events keep arriving) is shown once, not once per retry."""
-        text = one_line(message, 300)
+        text = one_line(redact_secrets(message), 300)
         if severity == "error":
             now = time.monotonic()
             if text == self._last_error[0] and now - self._last_error[1] < self.REPEAT_QUIET:
@@ -403,7 +403,23 @@ class VstuiApp(App[int]):
                 severity="warning",
             )
             return
-        self.open_url(url)
+        warning = url_host_warning(url)
+        if warning is None:
+            self.open_url(url)
+            return
+        # The link is not what it looks like: say where it really goes before opening it.
+        from vstui.ui.screens.confirm import ConfirmScreen
+
+        question = Text()
+        question.append(f"Open this {one_line(what, 60)}?\n\n", style="bold")
+        question.append(one_line(redact_secrets(url), 200) + "\n\n")
+        question.append(warning[0].upper() + warning[1:] + ".", style="bold")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_url(url)
+
+        self.push_screen(ConfirmScreen(question), answered)
 
     def open_web(self, number: int) -> None:
         if self.session is not None:

@@ -13,15 +13,18 @@ def setup_logging() -> Path | None:
     """Log to a file under the user log dir: anything on stderr would corrupt the screen."""
     import platformdirs
 
+    from vstui.private_files import create_private_file, private_dir
+    from vstui.sanitize import RedactingFormatter
+
     try:
-        directory = Path(platformdirs.user_log_dir("vstui"))
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "vstui.log"
+        directory = private_dir(Path(platformdirs.user_log_dir("vstui")))
+        path = create_private_file(directory / "vstui.log")
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         logging.getLogger().addHandler(logging.NullHandler())
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Passwords in configured URLs never reach the file, not even inside a traceback.
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
