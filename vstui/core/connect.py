@@ -31,6 +31,7 @@ def bot_rules_for(profile: ServerProfile) -> BotRules:
             human_names=[a for a in profile.human_accounts if isinstance(a, str)],
             human_usernames=[a for a in profile.human_accounts if isinstance(a, str)],
             ci_aliases={ci: list(names) for ci, names in profile.ci_aliases.items()},
+            ci_formats=profile.ci_formats,
         )
     except ValueError as exc:
         raise ConfigError([f"server {profile.name!r}: {exc}"]) from None
