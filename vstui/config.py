@@ -25,6 +25,10 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     key = "5"
     title = "Cinder open"
     query = "project:openstack/cinder status:open"
+    [servers.opendev.ci_formats."Corp CI"]  # an in-house CI's format (vstui/ci/userformat.py)
+    headline = 'Pipeline (?P<result>passed|failed)'
+    job = '^(?P<name>[\\w.-]+): (?P<result>OK|KO) (?P<url>https?://\\S+)'
+    results = { OK = "SUCCESS", KO = "FAILURE" }
 
     [keys]      # binding id -> key (validated by the TUI)
     [filters]   # passed to the TUI as-is
@@ -133,6 +137,7 @@ class ServerProfile:
     bot_patterns: tuple[str, ...] = ()
     human_accounts: tuple[int | str, ...] = ()
     ci_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ci_formats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     default_query: str = "status:open"
     events_log_timezone: str = "UTC"
     keepalive_interval: float = 15.0
@@ -141,6 +146,9 @@ class ServerProfile:
     dashboards: tuple[tuple[str, str, str], ...] = ()
     max_response_mb: float = 64.0  # cap on one REST answer (vstui.gerrit.httpcommon.HttpLimits)
     request_deadline: float = 60.0  # seconds for one whole REST request, body included
+    # Read CI logs through a mirror: `scheme://host/path` as `<log_mirror><scheme>/<host>/path`
+    # (the demo points it at the emulator, which serves every CI run's log there).
+    log_mirror: str | None = None
 
     @property
     def rest_url(self) -> str | None:
@@ -290,6 +298,7 @@ _PROFILE_KEYS = [
     "bot_patterns",
     "human_accounts",
     "ci_aliases",
+    "ci_formats",
     "default_query",
     "events_log_timezone",
     "keepalive_interval",
@@ -297,6 +306,7 @@ _PROFILE_KEYS = [
     "dashboards",
     "max_response_mb",
     "request_deadline",
+    "log_mirror",
 ]
 _DASHBOARD_KEYS = ["key", "title", "query"]
 _TOP_KEYS = [
@@ -409,6 +419,18 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
                 str(ci): c.str_list(f"{key('ci_aliases')}.{ci}", members)
                 for ci, members in aliases.items()
             }
+    if "ci_formats" in data:
+        formats = data["ci_formats"]
+        if not isinstance(formats, dict):
+            c.bad(key("ci_formats"), 'must be a table of CI accounts: ["CI account"] headline/job')
+        else:
+            from vstui.userformats import all_problems
+
+            problems = list(all_problems(formats))
+            for problem in problems:
+                c.bad(f"[{table}]", problem)
+            if not problems:
+                kw["ci_formats"] = {str(k): dict(v) for k, v in formats.items()}
     if "events_log_timezone" in data:
         tz = c.string(
             key("events_log_timezone"), data["events_log_timezone"], what="an IANA time zone name"
@@ -437,6 +459,13 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         kw["request_deadline"] = c.number(
             key("request_deadline"), data["request_deadline"], 1, 3600, integer=False
         )
+    if "log_mirror" in data:
+        mirror = c.string(key("log_mirror"), data["log_mirror"], what="an http(s) URL")
+        if mirror is not None:
+            if urlsplit(mirror).scheme not in ("http", "https") or not urlsplit(mirror).hostname:
+                c.bad(key("log_mirror"), f"must be an http:// or https:// URL, got {mirror!r}")
+            else:
+                kw["log_mirror"] = mirror
     if not (kw.get("url") or kw.get("ssh_host")) and "url" not in data and "ssh_host" not in data:
         c.bad(f"[{table}]", "needs at least url (REST) or ssh_host (event stream)")
     clean = {k: v for k, v in kw.items() if v is not None}

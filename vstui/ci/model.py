@@ -81,6 +81,8 @@ class CIReport:
     labels the message set, as (label, value) pairs; `vote` gives them as a dict.
     `pipeline` is the Zuul pipeline when the message names one (check, gate, experimental).
     `recheck_hints` are the recheck commands the CI advertises ("run-NEC Cinder CI").
+    `links` are the message's links when it has no job lines (from the generic fallback), so
+    a bot's report is never empty of something to open.
     """
 
     ci_name: str
@@ -95,6 +97,7 @@ class CIReport:
     author_username: str | None = None
     recheck_hints: tuple[str, ...] = ()
     order: int = 0  # position in the input, breaks date ties
+    links: tuple[str, ...] = ()  # the message's http(s) links when no job line was found
 
     @property
     def vote(self) -> dict[str, int]:

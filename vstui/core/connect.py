@@ -31,6 +31,7 @@ def bot_rules_for(profile: ServerProfile) -> BotRules:
             human_names=[a for a in profile.human_accounts if isinstance(a, str)],
             human_usernames=[a for a in profile.human_accounts if isinstance(a, str)],
             ci_aliases={ci: list(names) for ci, names in profile.ci_aliases.items()},
+            ci_formats=profile.ci_formats,
         )
     except ValueError as exc:
         raise ConfigError([f"server {profile.name!r}: {exc}"]) from None
@@ -84,7 +85,7 @@ def open_session(profile: ServerProfile, *, history: HistoryStore | None = None)
     from vstui.gerrit.rest import GerritRestClient
 
     rest = GerritRestClient.from_profile(profile)
-    return ReviewSession(
+    session = ReviewSession(
         profile.name,
         rest,
         stream_source_for(profile),
@@ -93,3 +94,5 @@ def open_session(profile: ServerProfile, *, history: HistoryStore | None = None)
         bot_rules=bot_rules_for(profile),
         history=history,
     )
+    session.log_mirror = profile.log_mirror
+    return session
