@@ -56,9 +56,9 @@ def test_a_pending_recheck_shows_the_last_result_with_a_marker():
     assert label == "▾ Cisco CI  ·  1 job · recheck pending ↻"
 
 
-def test_job_rows_dim_the_repeated_ci_name_and_no_voting():
-    cells = job_row(replace(JOB, voting=False), now=0.0).cells
-    assert cells[0].parts == (("Cisco CI", "muted"),) and cells[3].parts == (("no", "muted"),)
+def test_job_rows_dim_the_pipeline_and_no_voting():
+    cells = job_row(replace(JOB, voting=False, pipeline="check"), now=0.0).cells
+    assert cells[0].parts == (("check", "muted"),) and cells[3].parts == (("no", "muted"),)
     assert job_row(JOB, now=0.0).cells[3] == "yes"
 
 

@@ -55,6 +55,8 @@ class BotRules:
     human_usernames: frozenset[str] = frozenset()
     aliases: Mapping[str, str] = field(default_factory=dict)
     heuristics: bool = True
+    bot_account_ids: frozenset[int] = frozenset()
+    human_account_ids: frozenset[int] = frozenset()
 
     @classmethod
     def from_config(
@@ -67,6 +69,8 @@ class BotRules:
         human_usernames: Iterable[str] = (),
         ci_aliases: Mapping[str, Iterable[str]] | None = None,
         heuristics: bool = True,
+        bot_account_ids: Iterable[int] = (),
+        human_account_ids: Iterable[int] = (),
     ) -> BotRules:
         """Build rules from config lists. A bad regex raises ValueError naming it."""
         patterns = []
@@ -89,26 +93,54 @@ class BotRules:
             human_usernames=frozenset(_norm(n) for n in human_usernames),
             aliases=aliases,
             heuristics=heuristics,
+            bot_account_ids=frozenset(bot_account_ids),
+            human_account_ids=frozenset(human_account_ids),
         )
 
-    def decide(self, name: str | None, username: str | None) -> bool | None:
+    def decide(
+        self, name: str | None, username: str | None, account_id: object = None
+    ) -> bool | None:
         """True/False when a rule names this account, None when no rule applies."""
+        ruled = self.decide_by_account(name, username, account_id)
+        return ruled if ruled is not None else self.decide_by_name(name, username)
+
+    def decide_by_account(
+        self, name: str | None, username: str | None, account_id: object = None
+    ) -> bool | None:
+        """Rules that name the account itself (username, account id) or a human override.
+
+        A bot found here is a bot by account evidence: a display name can be chosen by
+        anyone, a username or an account id cannot."""
         if not (
             self.human_names
             or self.human_usernames
-            or self.bot_names
             or self.bot_usernames
+            or self.bot_account_ids
+            or self.human_account_ids
             or self.aliases
-            or self.bot_patterns
         ):
             return None
         n = _norm(name) if name else ""
         u = _norm(username) if username else ""
-        if (n and n in self.human_names) or (u and u in self.human_usernames):
+        aid = _account_id(account_id)
+        if (
+            (n and n in self.human_names)
+            or (u and u in self.human_usernames)
+            or (aid is not None and aid in self.human_account_ids)
+        ):
             return False
-        if (n and n in self.bot_names) or (u and u in self.bot_usernames):
+        if (u and u in self.bot_usernames) or (aid is not None and aid in self.bot_account_ids):
             return True
-        if (n and n in self.aliases) or (u and u in self.aliases):
+        if u and u in self.aliases:
+            return True
+        return None
+
+    def decide_by_name(self, name: str | None, username: str | None) -> bool | None:
+        """Rules over the display name (and name patterns): bot noise, not a CI's identity."""
+        if not (self.bot_names or self.aliases or self.bot_patterns):
+            return None
+        n = _norm(name) if name else ""
+        if (n and n in self.bot_names) or (n and n in self.aliases):
             return True
         for pattern in self.bot_patterns:
             if (name and pattern.search(name)) or (username and pattern.search(username)):
@@ -130,6 +162,20 @@ class BotRules:
 
 
 DEFAULT_RULES = BotRules()
+
+
+def _account_id(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+#: Classification reasons that rest on account evidence (see `BotRules.decide_by_account`).
+ACCOUNT_EVIDENCE = frozenset({"service-user", "tag", "rule-account", "no-author"})
 
 # ----------------------------------------------------------------- name heuristics
 # Words only CI accounts use. Case matters for CI/CQ: "Ci" is a given name, "CI" is not.
@@ -231,6 +277,7 @@ _NO_AUTHOR = Classification(True, "no-author")
 _SERVICE_USER = Classification(True, "service-user")
 _TAG = Classification(True, "tag")
 _RULE_BOT = Classification(True, "rule")
+_RULE_ACCOUNT_BOT = Classification(True, "rule-account")
 _RULE_HUMAN = Classification(False, "rule")
 _NAME_BOT = Classification(True, "name")
 _NAME_HUMAN = Classification(False, "name")
@@ -253,7 +300,8 @@ def classify(
         tags = ()
     name = _str(getattr(author, "name", None)) or _str(getattr(author, "display_name", None))
     username = _str(getattr(author, "username", None))
-    return classify_fields(name, username, tags, tag, message, rules)
+    account_id = getattr(author, "account_id", None) or getattr(author, "_account_id", None)
+    return classify_fields(name, username, tags, tag, message, rules, account_id)
 
 
 def classify_fields(
@@ -263,8 +311,9 @@ def classify_fields(
     tag: str | None,
     message: str | None,
     rules: BotRules | None = None,
+    account_id: object = None,
 ) -> Classification:
-    """`classify` for an author given as its fields (name, username, account tags)."""
+    """`classify` for an author given as its fields (name, username, account tags, id)."""
     if account_tags and "SERVICE_USER" in account_tags:
         return _SERVICE_USER
     if tag and isinstance(tag, str):
@@ -275,7 +324,10 @@ def classify_fields(
             # Only tools set tags (Gerrit Trigger's "jenkins-gerrit-trigger", scripts).
             return _TAG
     if rules is not None:
-        ruled = rules.decide(name, username)
+        ruled = rules.decide_by_account(name, username, account_id)
+        if ruled is not None:
+            return _RULE_ACCOUNT_BOT if ruled else _RULE_HUMAN
+        ruled = rules.decide_by_name(name, username)
         if ruled is not None:
             return _RULE_BOT if ruled else _RULE_HUMAN
         if not rules.heuristics:

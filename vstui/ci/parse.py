@@ -41,9 +41,23 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
-from vstui.ci.classify import BotRules, Classification, classify, classify_fields
+from vstui.ci.classify import (
+    ACCOUNT_EVIDENCE,
+    BotRules,
+    Classification,
+    classify,
+    classify_fields,
+)
 from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration, result_word
-from vstui.ci.model import CIReport, Job, RecheckRequest, fast_constructor, new_job, new_report
+from vstui.ci.model import (
+    CIReport,
+    Job,
+    RecheckRequest,
+    account_key,
+    fast_constructor,
+    new_job,
+    new_report,
+)
 from vstui.ci.recheck import detect_recheck, extract_recheck_hints
 
 # ------------------------------------------------------------------------- votes
@@ -796,6 +810,7 @@ def parse_message(
     msg_id = msg_id if isinstance(msg_id, str) else None
     if author is None:
         return _parse(None, None, (), False, tag, text, date, patch_set, msg_id, rules, order)
+    account_id = getattr(author, "account_id", None)
     name = _attr_str(author, "name") or _attr_str(author, "display_name")
     username = _attr_str(author, "username")
     tags = getattr(author, "tags", None) or ()
@@ -806,7 +821,9 @@ def parse_message(
     if isinstance(real_tags, (list, tuple, frozenset, set)) and "SERVICE_USER" in real_tags:
         # A service account posted on someone's behalf: the text is the automation's.
         tags = (*tags, "SERVICE_USER")
-    return _parse(name, username, tags, True, tag, text, date, patch_set, msg_id, rules, order)
+    return _parse(
+        name, username, tags, True, tag, text, date, patch_set, msg_id, rules, order, account_id
+    )
 
 
 def _parse(
@@ -821,9 +838,12 @@ def _parse(
     msg_id: str | None,
     rules: BotRules | None,
     order: int,
+    account_id: Any = None,
 ) -> MessageResult:
     if has_author:
-        verdict: Classification = classify_fields(name, username, account_tags, tag, text, rules)
+        verdict: Classification = classify_fields(
+            name, username, account_tags, tag, text, rules, account_id
+        )
     else:
         verdict = classify(None, tag, text, rules)
     if not verdict.is_bot:
@@ -866,6 +886,8 @@ def _parse(
         username,
         hints,
         order,
+        account_key(account_id, username, name) if has_author else None,
+        verdict.reason in ACCOUNT_EVIDENCE,
     )
     return _new_message_result(
         True,
@@ -954,7 +976,7 @@ def parse_record(
             raise RecordError("missing field 'message'")
         raise RecordError("field 'message' must be a string")
     author_raw = get("author")
-    name = username = None
+    name = username = account_id = None
     tags: Any = ()
     if author_raw is not None:
         if type(author_raw) is not dict and not isinstance(author_raw, Mapping):
@@ -965,6 +987,7 @@ def parse_record(
             raise RecordError("field 'author.tags' must be a list of strings")
         name = aget("name")
         username = aget("username")
+        account_id = aget("_account_id")
         if name is not None and type(name) is not str:
             _check_str(name, "author.name")
         if username is not None and type(username) is not str:
@@ -989,5 +1012,16 @@ def parse_record(
         _check_str(msg_id, "id")
     date = parse_gerrit_timestamp(date_raw) if date_raw else None
     return _parse(
-        name, username, tags, author_raw is not None, tag, text, date, ps, msg_id, rules, order
+        name,
+        username,
+        tags,
+        author_raw is not None,
+        tag,
+        text,
+        date,
+        ps,
+        msg_id,
+        rules,
+        order,
+        account_id if type(account_id) is int else None,
     )

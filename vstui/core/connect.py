@@ -10,7 +10,8 @@ from vstui.core.stream_source import StreamSource
 
 
 def bot_rules_for(profile: ServerProfile) -> Any:
-    """`vstui.ci.BotRules` from the profile's lists (account ids are not names: skipped)."""
+    """`vstui.ci.BotRules` from the profile's lists: integers in `bot_accounts` and
+    `human_accounts` are account ids (account evidence), strings are names."""
     from vstui.ci.classify import BotRules
 
     try:
@@ -21,6 +22,8 @@ def bot_rules_for(profile: ServerProfile) -> Any:
             human_names=[a for a in profile.human_accounts if isinstance(a, str)],
             human_usernames=[a for a in profile.human_accounts if isinstance(a, str)],
             ci_aliases={ci: list(names) for ci, names in profile.ci_aliases.items()},
+            bot_account_ids=[a for a in profile.bot_accounts if isinstance(a, int)],
+            human_account_ids=[a for a in profile.human_accounts if isinstance(a, int)],
         )
     except ValueError as exc:
         raise ConfigError([f"server {profile.name!r}: {exc}"]) from None

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from vstui.core.views import CICounts, CIJobItem, MessageItem
+from vstui.core.views import CIJobItem, MessageItem
 
 # "Patch Set 3: Code-Review+2 Verified-1" (Gerrit's first line of a review message).
 _PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):[ \t]*([^\n]*)(?:\n|$)")
@@ -98,37 +98,6 @@ def message_item(message: Any, is_bot: bool, ci_name: str | None = None) -> Mess
 _FAILING = frozenset({"failure", "unstable", "canceled"})
 
 
-def ci_counts(runs: Iterable[Any]) -> CICounts:
-    """Counts over every CI's current run on a patch set, the way the CI table shows them:
-    each job by its latest result (a run without job lines counts once, as voting), also for
-    CIs with a recheck pending, which `pending` counts once each."""
-    passing = failing_voting = failing_non_voting = running = other = pending = 0
-    for run in runs:
-        if run.pending:
-            pending += 1
-        units = [(j.status, j.voting) for j in run.jobs] or [(run.current.status, True)]
-        for status, voting in units:
-            if status == "success":
-                passing += 1
-            elif status in _FAILING:
-                if voting:
-                    failing_voting += 1
-                else:
-                    failing_non_voting += 1
-            elif status == "running":
-                running += 1
-            else:
-                other += 1
-    return CICounts(
-        passing=passing,
-        failing_voting=failing_voting,
-        failing_non_voting=failing_non_voting,
-        running=running,
-        other=other,
-        pending=pending,
-    )
-
-
 def verification_text(job: Any) -> str:
     """The verify-status fields behind a row, one per line (what `v` shows)."""
     lines = [f"name: {job.name}", f"result: {job.result}"]
@@ -144,25 +113,37 @@ def verification_text(job: Any) -> str:
 def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobItem]:
     """One row per current job of every CI on a patch set, sorted by CI then job name.
 
-    A run that listed no jobs (a bare "Build failed.") becomes one `(overall)` row, so every
-    CI that reported is visible. Keys are made unique within a CI (`name #2`).
+    A CI is one group whatever pipelines it ran (each row says its pipeline); a job current
+    in two pipelines shows once per pipeline (`docs (gate)`). A run that listed no jobs (a
+    bare "Build failed.") becomes one `(overall)` row, so every CI that reported is visible.
+    Keys are made unique within a CI (`name #2`).
     """
     items: list[CIJobItem] = []
     for run in results.runs:
-        report = run.current
         ci = run.label
-        message = messages_by_id.get(report.message_id or "")
-        message_text = getattr(message, "message", "") if message is not None else ""
-        seen: dict[str, int] = {}
-        jobs: Sequence[Any] = run.jobs
-        if not jobs:
-            items.append(_overall_item(run, report, ci, message_text))
+        accounts = tuple(run.accounts) if len(run.accounts) > 1 else ()
+        current: Sequence[Any] = run.current_jobs
+        if not current:
+            report = run.current
+            message = messages_by_id.get(report.message_id or "")
+            text = getattr(message, "message", "") if message is not None else ""
+            items.append(_overall_item(run, report, ci, text, accounts))
             continue
-        for job in jobs:
+        counts: dict[str, int] = {}
+        for cj in current:
+            name = cj.job.name or "(unnamed job)"
+            counts[name] = counts.get(name, 0) + 1
+        seen: dict[str, int] = {}
+        for index, cj in enumerate(current):
+            job, report = cj.job, cj.report
             name = job.name or "(unnamed job)"
+            if counts[name] > 1 and report.pipeline:
+                name = f"{name} ({report.pipeline})"
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:
                 name = f"{name} #{seen[name]}"
+            message = messages_by_id.get(report.message_id or "")
+            message_text = getattr(message, "message", "") if message is not None else ""
             from_comment = job.source == "comment"
             items.append(
                 CIJobItem(
@@ -180,16 +161,20 @@ def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobI
                     raw_text=message_text
                     if from_comment and message_text
                     else verification_text(job),
-                    history=run.reruns,
+                    history=run.reruns_of(index),
                     status=job.status,
-                    pending=run.pending,
+                    pending=run.job_pending(index),
+                    pipeline=report.pipeline,
+                    accounts=accounts,
                 )
             )
     items.sort(key=lambda i: (i.ci_name.casefold(), i.name.casefold()))
     return items
 
 
-def _overall_item(run: Any, report: Any, ci: str, message_text: str) -> CIJobItem:
+def _overall_item(
+    run: Any, report: Any, ci: str, message_text: str, accounts: tuple[str, ...]
+) -> CIJobItem:
     status = report.status
     return CIJobItem(
         ci_name=ci,
@@ -207,6 +192,8 @@ def _overall_item(run: Any, report: Any, ci: str, message_text: str) -> CIJobIte
         history=run.reruns,
         status=status,
         pending=run.pending,
+        pipeline=report.pipeline,
+        accounts=accounts,
     )
 
 

@@ -32,7 +32,6 @@ from typing import Any, Protocol
 import msgspec
 
 from vstui.core.present import (
-    ci_counts,
     ci_job_items,
     index_messages,
     label_vote,
@@ -370,7 +369,8 @@ class ReviewSession:
             return None
         if entry.results is None:
             return None
-        return ci_counts(entry.results.for_patch_set(ps).runs)
+        summary: CICounts = entry.results.for_patch_set(ps).summary
+        return summary
 
     async def load_summaries(self, numbers: Sequence[int]) -> None:
         """Fetch messages and verify-status for `numbers` so their CI summary can be shown."""

@@ -10,28 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from vstui.ci.model import Summary
 
-@dataclass(frozen=True, slots=True)
-class CICounts:
-    """Summary of a patch set's current CI results: jobs by their latest result.
 
-    `pending` counts the CIs asked to run again (a recheck) that have not answered yet; their
-    jobs still count by their last result, as the CI table shows them (with a ↻ marker).
-    """
-
-    passing: int = 0
-    failing_voting: int = 0
-    failing_non_voting: int = 0
-    running: int = 0
-    other: int = 0
-    pending: int = 0
-
-    @property
-    def total(self) -> int:
-        """Jobs counted (pending CIs are not extra jobs)."""
-        return (
-            self.passing + self.failing_voting + self.failing_non_voting + self.running + self.other
-        )
+#: A patch set's CI counts, in jobs, as the list row shows them. The very `Summary` that
+#: `vstui.ci.results` computes (the only code that counts results): the list, the CI pane
+#: and every CLI read the same numbers. `pending` counts jobs awaiting a recheck's answer.
+CICounts = Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +61,9 @@ class CIJobItem:
     # How the result reads: success, failure, unstable, canceled, running, skipped, unknown.
     status: str = "unknown"
     pending: bool = False  # a recheck of this CI is waiting for its answer
+    pipeline: str | None = None  # the pipeline of the run this result came in
+    # The accounts this CI reported from, when more than one (merged by config).
+    accounts: tuple[str, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:
