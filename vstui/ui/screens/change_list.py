@@ -38,10 +38,38 @@ class ChangeListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # description: the footer's short word; tooltip: the help screen's wording.
         Binding("enter,o", "open_change", "Open", tooltip="Open change", id="list.open"),
-        Binding("slash", "edit_query", "Query", tooltip="Edit query", id="list.query"),
+        # priority: handled by the app in key order, before the next key is routed, so that
+        # every key of a burst ("/owner:jb" pasted, a laggy link) lands in the box and none
+        # fires a list binding ("o" open, "w" web, "q" quit).
+        Binding(
+            "slash",
+            "edit_query",
+            "Query",
+            tooltip="Edit query",
+            priority=True,
+            id="list.query",
+        ),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("w", "open_web", "Web", tooltip="Open in web UI", id="list.web"),
-        Binding("escape", "cancel_query", "Cancel query edit", show=False, id="list.cancel_query"),
+        # While the box is open, enter and escape close it in key order too: focus is back
+        # on the list before the next key is routed, and the box applies what was typed
+        # before them (its own queue) once it has taken those keys.
+        Binding(
+            "escape",
+            "close_query(False)",
+            "Cancel query edit",
+            show=False,
+            priority=True,
+            id="list.cancel_query",
+        ),
+        Binding(
+            "enter",
+            "close_query(True)",
+            "Run the query",
+            show=False,
+            priority=True,
+            id="list.submit_query",
+        ),
     ]
 
     # While pages of a long query arrive, new rows are handed to the table at most this
@@ -246,21 +274,36 @@ class ChangeListScreen(Screen[None]):
         box = self.query_input
         box.value = self.app.current_query
         box.add_class("editing")
-        box.focus()
+        # Now, not `box.focus()` (deferred with call_later): the keys after "/" are routed
+        # to whatever has focus when the app takes them from its queue.
+        self.set_focus(box)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel_query":
-            return self.query_input.has_class("editing")
+        if action == "close_query":
+            return self.is_current and self.focused is self.query_input
+        if action == "edit_query":
+            # While the box is open "/" is a character of the query (the binding has
+            # priority, so it must step aside: False lets the key through to the box).
+            return not self.query_input.has_class("editing") and self.is_current
         return True
 
-    def action_cancel_query(self) -> None:
+    def action_close_query(self, submit: bool) -> None:
         box = self.query_input
         box.remove_class("editing")
-        self.table.focus()
+        self.set_focus(self.table)
+        if submit:
+            # After the keys the box has not taken yet ("/abc⏎" in one burst).
+            box.call_later(self._submit_query)
+
+    def action_cancel_query(self) -> None:
+        self.action_close_query(False)
+
+    def _submit_query(self) -> None:
+        query = self.query_input.value.strip()
+        if query:
+            self.app.run_query(query)
 
     @on(Input.Submitted, "#query")
     def _query_submitted(self, event: Input.Submitted) -> None:
-        query = event.value.strip()
-        self.action_cancel_query()
-        if query:
-            self.app.run_query(query)
+        # Only if enter reached the box anyway (the priority binding was remapped away).
+        self.action_close_query(True)
