@@ -107,3 +107,42 @@ async def test_keys_after_escape_or_enter_in_the_same_burst_reach_the_list(
         await pilot.pause()
         assert app.focused is screen.table and app.current_query == "status:open"
         assert screen.query_input.value == "status:open" and app.is_running
+
+
+async def open_change(pilot: Any, app: VstuiApp, number: int) -> ChangeScreen:
+    screen = list_screen(app)
+    await wait_until(pilot, lambda: not screen.loading_changes and number in screen._order)
+    assert screen.table.move_cursor_to_key(number)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, ChangeScreen))
+    change = app.screen
+    assert isinstance(change, ChangeScreen)
+    await wait_until(pilot, lambda: change.view is not None and change.view.loaded)
+    await pilot.pause()
+    return change
+
+
+def votes_shown(change: ChangeScreen) -> str:
+    return str(change.query_one("#change-votes").render())
+
+
+async def test_header_votes_name_their_voters_and_follow_live_events(
+    review_world: tuple[Any, World], make_app: Any
+):
+    fg, world = review_world
+    reviewer = fg.store.account(fg.info["default_account"])
+    gorka = fg.store.create_account("geguileo", "Gorka Eguileor")
+    app = make_app(fg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.stream_status.state == "live")
+        change = await open_change(pilot, app, world.change)
+        assert f"Code-Review: +1 {reviewer.name}" in votes_shown(change)
+        assert "Verified: -1 Cisco CI" in votes_shown(change)
+        fg.store.post_review(world.change, 1, gorka, message="No.", labels={"Code-Review": -1})
+        want = f"Code-Review: +1 {reviewer.name}, -1 Gorka Eguileor"
+        await wait_until(pilot, lambda: want in votes_shown(change))  # no `r` pressed
+        assert "Verified: -1 Cisco CI" in votes_shown(change)
+        assert change.view is not None and [lv.text for lv in change.view.labels] == [
+            want,
+            "Verified: -1 Cisco CI",
+        ]

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from vstui.core.views import CIJobItem, MessageItem
+from vstui.core.views import CIJobItem, LabelVotes, MessageItem, Vote
 
 # "Patch Set 3: Code-Review+2 Verified-1" (Gerrit's first line of a review message).
 _PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):[ \t]*([^\n]*)(?:\n|$)")
@@ -50,17 +50,45 @@ def label_vote(labels: Mapping[str, Any], name: str) -> str:
     return f"{value:+d}" if value else ""
 
 
-def votes_line(labels: Mapping[str, Any]) -> str:
-    """`Code-Review: +2 -1 · Verified: +1` over every label that has non-zero votes."""
-    parts = []
+def label_votes(labels: Mapping[str, Any]) -> tuple[LabelVotes, ...]:
+    """Every label's non-zero votes with their voters, labels by name, votes strongest first.
+
+    From the approvals (DETAILED_LABELS) when the server sent them, else from the summary
+    accounts LABELS gives (`rejected`, `approved`, `disliked`, `recommended`)."""
+    out = []
     for name in sorted(labels):
-        values = sorted(
-            (a.value for a in getattr(labels[name], "approvals", ()) or () if a.value),
-            reverse=True,
-        )
-        if values:
-            parts.append(f"{name}: " + " ".join(f"{v:+d}" for v in values))
-    return " · ".join(parts)
+        label = labels[name]
+        votes = [
+            Vote(a.value, _voter(getattr(a, "by", None)))
+            for a in getattr(label, "approvals", ()) or ()
+            if a.value
+        ]
+        if not votes:
+            values = [v for v in (getattr(label, "values", None) or {}) if isinstance(v, int)]
+            low, high = (min(values), max(values)) if values else (-2, 2)
+            for attr, value in (
+                ("approved", high),
+                ("recommended", 1),
+                ("disliked", -1),
+                ("rejected", low),
+            ):
+                account = getattr(label, attr, None)
+                if account is not None and value:
+                    votes.append(Vote(value, _voter(account)))
+        if votes:
+            votes.sort(key=lambda v: (-v.value, v.voter.casefold()))
+            out.append(LabelVotes(name, tuple(votes)))
+    return tuple(out)
+
+
+def _voter(account: Any) -> str:
+    label = getattr(account, "label", None) if account is not None else None
+    return label if isinstance(label, str) and label else "someone"
+
+
+def votes_line(labels: Mapping[str, Any]) -> str:
+    """`Code-Review: +2 Sean McGinnis, -1 Gorka Eguileor · Verified: +1 Zuul`."""
+    return " · ".join(lv.text for lv in label_votes(labels))
 
 
 def split_review_message(text: str) -> tuple[int | None, str, str]:

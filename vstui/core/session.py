@@ -35,6 +35,7 @@ from vstui.core.present import (
     ci_job_items,
     index_messages,
     label_vote,
+    label_votes,
     message_item,
     votes_line,
 )
@@ -61,6 +62,8 @@ log = logging.getLogger(__name__)
 # which the summary fetch asks for.
 LIST_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS")
 SUMMARY_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS", "CURRENT_REVISION", "MESSAGES")
+# An open change's refresh keeps who voted (the header shows every vote with its voter).
+OPEN_OPTIONS = (*SUMMARY_OPTIONS, "DETAILED_LABELS")
 DETAIL_OPTIONS = ("ALL_REVISIONS", "DETAILED_LABELS", "DETAILED_ACCOUNTS")
 # Changes per batched `change:A OR change:B ...` query (keeps the URL well under 8 KB).
 CHUNK = 40
@@ -471,6 +474,7 @@ class ReviewSession:
             patch_sets=numbers,
             shown_patch_set=shown,
             votes=votes_line(change.labels),
+            labels=label_votes(change.labels),
             messages=messages,
             jobs=jobs,
             web_url=self.web_url_for(number),
@@ -599,11 +603,14 @@ class ReviewSession:
             light = [n for n in numbers if n not in self._visible and n not in self._open]
         else:
             full, light = list(numbers), []
+        opened = [n for n in full if n in self._open]
+        summary = [n for n in full if n not in self._open]
         changed: set[int] = set()
         returned: set[int] = set()
         entries: list[ChangeEntry] = []
         for chunk_numbers, options in (
-            *((c, SUMMARY_OPTIONS) for c in _chunks(full, CHUNK)),
+            *((c, OPEN_OPTIONS) for c in _chunks(opened, CHUNK)),
+            *((c, SUMMARY_OPTIONS) for c in _chunks(summary, CHUNK)),
             *((c, LIST_OPTIONS) for c in _chunks(light, CHUNK)),
         ):
             ors = " OR ".join(f"change:{n}" for n in chunk_numbers)
@@ -612,7 +619,7 @@ class ReviewSession:
             for change in changes:
                 entry = self.store.put_change(self.server, change)
                 returned.add(change.number)
-                if options is SUMMARY_OPTIONS:
+                if options is not LIST_OPTIONS:
                     entry.messages = change.messages
                     entries.append(entry)
                 else:

@@ -85,6 +85,31 @@ class MessageItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Vote:
+    """One account's vote on a label."""
+
+    value: int
+    voter: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.value:+d} {self.voter}"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelVotes:
+    """A label's non-zero votes with who cast them, strongest first (+2, +1, -1, -2 ...)."""
+
+    label: str
+    votes: tuple[Vote, ...]
+
+    @property
+    def text(self) -> str:
+        """`Code-Review: +2 Sean McGinnis, -1 Gorka Eguileor`."""
+        return f"{self.label}: " + ", ".join(v.text for v in self.votes)
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeView:
     """Everything the change screen shows for one patch set of one change."""
 
@@ -97,11 +122,12 @@ class ChangeView:
     work_in_progress: bool
     patch_sets: tuple[int, ...]
     shown_patch_set: int | None
-    votes: str  # "Code-Review: +1 -1 · Verified: +1"
+    votes: str  # "Code-Review: +1 Sean McGinnis, -1 Gorka Eguileor · Verified: +1 Zuul"
     messages: tuple[MessageItem, ...]  # human and bot, oldest first
     jobs: tuple[CIJobItem, ...]  # current result per job on the shown patch set, by CI then job
     web_url: str = ""
     loaded: bool = True
+    labels: tuple[LabelVotes, ...] = ()  # the votes, with voters (what `votes` says)
 
     @property
     def latest_patch_set(self) -> int | None:

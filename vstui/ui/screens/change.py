@@ -18,6 +18,7 @@ from vstui.ui.screens.confirm import ConfirmScreen
 from vstui.ui.widgets.ci_pane import CIPane
 from vstui.ui.widgets.discussion_pane import DiscussionPane
 from vstui.ui.widgets.status_bar import BottomBar
+from vstui.ui.widgets.votes import Votes
 
 if TYPE_CHECKING:
     from vstui.ui.app import VstuiApp
@@ -49,9 +50,6 @@ def header_lines(view: ChangeView) -> Text:
         text.append(f"patch set {view.shown_patch_set} of {latest}", style="bold")
         if view.shown_patch_set != latest:
             text.append(" (not the latest)", style="yellow")
-    if view.votes:
-        text.append("\n")
-        text.append_text(safe_line(view.votes, style="dim"))
     return text
 
 
@@ -59,7 +57,7 @@ class ChangeScreen(Screen[None]):
     HELP_TITLE = "Change"
     AUTO_FOCUS = "#ci-table"
     DEFAULT_CSS: ClassVar[str] = """
-    ChangeScreen #change-header { height: auto; max-height: 3; padding: 0 1; background: $primary-background; }
+    ChangeScreen #change-header { height: auto; max-height: 2; padding: 0 1; background: $primary-background; }
     ChangeScreen #panes { layout: horizontal; height: 1fr; }
     ChangeScreen #panes.stacked { layout: vertical; }
     ChangeScreen #panes DiscussionPane { width: 2fr; }
@@ -108,6 +106,7 @@ class ChangeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"{self.number} loading…"), id="change-header")
+        yield Votes(id="change-votes")
         with Container(id="panes"):
             yield DiscussionPane(id="discussion-pane")
             yield CIPane(self.app.load_filter(), id="ci-pane")
@@ -142,6 +141,7 @@ class ChangeScreen(Screen[None]):
             return
         self.view = view
         self.query_one("#change-header", Static).update(header_lines(view))
+        self.query_one("#change-votes", Votes).show(view.labels, loaded=view.loaded)
         self.discussion_pane.set_messages(view.messages, loaded=view.loaded)
         self.ci_pane.set_jobs(view.jobs, loaded=view.loaded)
 
