@@ -426,6 +426,8 @@ async def test_the_footer_shows_the_focused_areas_main_keys(
         await wait_until(pilot, lambda: "Hide failing NV" in footer_text(app))
         on_ci = footer_text(app)
         assert "Failing" in on_ci and "Recheck" in on_ci and "Query" not in on_ci
-        await pilot.press("tab")  # the discussion: its keys, not the CI pane's
-        await wait_until(pilot, lambda: "Hide failing NV" not in footer_text(app))
+        assert "Open log" in on_ci
+        await pilot.press("tab")  # the discussion: its keys, not the CI table's
+        await wait_until(pilot, lambda: "Open log" not in footer_text(app))
         assert "Raw" in footer_text(app) and "Back" in footer_text(app)
+        assert "Failing" in footer_text(app)  # the filter keys work from here too

@@ -146,3 +146,125 @@ async def test_header_votes_name_their_voters_and_follow_live_events(
             want,
             "Verified: -1 Cisco CI",
         ]
+
+
+async def test_ci_filter_keys_work_from_the_discussion_pane(
+    review_world: tuple[Any, World], make_app: Any
+):
+    from vstui.ui.screens.ci_picker import CIPickerScreen
+
+    fg, world = review_world
+    app = make_app(fg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        change = await open_change(pilot, app, world.change)
+        pane = change.ci_pane
+        change.set_focus(change.discussion_pane.view)
+        await pilot.pause()
+        for key, flag in (("f", "failing_only"), ("n", "hide_non_voting")):
+            await pilot.press(key)
+            assert getattr(pane.ci_filter, flag), key
+            assert app.focused is change.discussion_pane.view  # focus stays where it was
+        await pilot.press("x")
+        assert pane.ci_filter.hide_failing_non_voting
+        await pilot.press("c")
+        assert pane.ci_filter == type(pane.ci_filter)()
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, CIPickerScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is change)
+        change.set_focus(change.discussion_pane.view)
+        await pilot.pause()
+        burst(app, "/pep8\r")  # j/k/v/g of the discussion must not fire meanwhile
+        await wait_until(pilot, lambda: pane.ci_filter.regex == "pep8")
+        assert {j.name for j in pane.shown_jobs} == {"cinder-pep8"}
+        assert app.screen is change
+
+
+async def test_discussion_cursor_selects_any_message_for_v(
+    review_world: tuple[Any, World], make_app: Any
+):
+    from vstui.ui.screens.raw import RawScreen
+
+    fg, world = review_world
+    app = make_app(fg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        change = await open_change(pilot, app, world.change)
+        view = change.discussion_pane.view
+        change.set_focus(view)
+        await pilot.press("b")  # bots too: three messages
+        assert [m.author for m in view.messages][-1] == "Cisco CI"
+        for steps, author in ((0, "Eric Harney"), (1, "Sean McGinnis"), (2, "Cisco CI")):
+            await pilot.press("g", *["j"] * steps, "v")
+            await wait_until(pilot, lambda: isinstance(app.screen, RawScreen))
+            body = str(app.screen.query_one("#raw-body").render())
+            assert view.cursor_message is not None and view.cursor_message.author == author
+            assert body.strip() == view.cursor_message.text.strip()
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: app.screen is change)
+        await pilot.press("k")
+        assert view.cursor == 1
+
+
+def _bg_256(strip: Any) -> set[Any]:
+    from rich.color import ColorSystem
+
+    return {
+        seg.style.bgcolor.downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+        for seg in strip
+        if seg.style is not None and seg.style.bgcolor is not None and seg.text.strip()
+    }
+
+
+async def test_cursor_rows_differ_from_other_rows_by_background_in_256_colours(
+    review_world: tuple[Any, World], make_app: Any
+):
+    fg, world = review_world
+    app = make_app(fg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        change = await open_change(pilot, app, world.change)
+        table = change.ci_pane.table
+        view = change.discussion_pane.view
+        await pilot.press("b")
+        for focused in (table, view):
+            change.set_focus(focused)
+            await pilot.pause()
+            header = 1  # the table's column header line
+            cursor_y = table.cursor_index - int(table.scroll_y) + header
+            other_y = next(
+                i + header
+                for i, row in enumerate(table.rows)
+                if i != table.cursor_index and not row.group
+            )
+            cursor_bg = _bg_256(table.render_line(cursor_y))
+            assert cursor_bg and cursor_bg.isdisjoint(_bg_256(table.render_line(other_y))), (
+                f"table cursor ({'focused' if focused is table else 'blurred'})"
+            )
+            cursor_bg = _bg_256(view.render_line(0))  # the first message is selected
+            body_bg = _bg_256(view.render_line(1))
+            assert cursor_bg and cursor_bg.isdisjoint(body_bg), (
+                f"discussion cursor ({'focused' if focused is view else 'blurred'})"
+            )
+
+
+async def test_a_change_still_loading_says_so_in_each_pane(
+    review_world: tuple[Any, World], make_app: Any, monkeypatch: pytest.MonkeyPatch
+):
+    fg, world = review_world
+    app = make_app(fg)
+    # Neither the list's summaries nor the change's detail ever arrive.
+    monkeypatch.setattr(app, "load_change", lambda number: None)
+    monkeypatch.setattr(app, "load_summaries", lambda numbers: None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = list_screen(app)
+        await wait_until(pilot, lambda: not screen.loading_changes and world.change in screen._order)
+        assert screen.table.move_cursor_to_key(world.change)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChangeScreen))
+        change = app.screen
+        assert isinstance(change, ChangeScreen)
+        await pilot.pause()
+        assert "loading" in str(change.discussion_pane.border_title).lower()
+        assert "human message" not in str(change.discussion_pane.border_title)
+        assert "loading" in str(change.ci_pane.border_title).lower()
+        # the votes the list already knew are shown (with their voters) meanwhile
+        assert "Verified: -1 Cisco CI" in votes_shown(change)

@@ -65,7 +65,8 @@ def label_votes(labels: Mapping[str, Any]) -> tuple[LabelVotes, ...]:
         ]
         if not votes:
             values = [v for v in (getattr(label, "values", None) or {}) if isinstance(v, int)]
-            low, high = (min(values), max(values)) if values else (-2, 2)
+            strong = 2 if name == "Code-Review" else 1  # as `label_vote` reads LABELS
+            low, high = (min(values), max(values)) if values else (-strong, strong)
             for attr, value in (
                 ("approved", high),
                 ("recommended", 1),

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from vstui.core.views import ChangeView
 from vstui.ui.safe_text import safe_line
@@ -92,6 +92,37 @@ class ChangeScreen(Screen[None]):
             id="change.toggle_bots",
         ),
         Binding("R", "recheck", "Recheck", tooltip="Post 'recheck'", id="change.recheck"),
+        # The CI filter keys work whichever pane has focus (ids kept from the CI pane).
+        Binding(
+            "f", "ci('toggle', 'failing_only')", "Failing", tooltip="Failing only", id="ci.failing_only"
+        ),
+        Binding(
+            "n",
+            "ci('toggle', 'hide_non_voting')",
+            "Voting only",
+            tooltip="Hide non-voting",
+            id="ci.hide_non_voting",
+        ),
+        Binding(
+            "x",
+            "ci('toggle', 'hide_failing_non_voting')",
+            "Hide failing NV",
+            tooltip="Hide failing non-voting",
+            id="ci.hide_failing_non_voting",
+        ),
+        # priority: the keys after "/" go to the regex box even in a burst (see the list).
+        Binding(
+            "slash",
+            "ci('edit_regex')",
+            "Regex",
+            tooltip="Regex over CI and job names",
+            priority=True,
+            id="ci.regex",
+        ),
+        Binding("s", "ci('pick_ci')", "CIs", tooltip="Pick CI systems", show=False, id="ci.pick"),
+        Binding(
+            "c", "ci('clear_filters')", "Clear", tooltip="Clear filters", show=False, id="ci.clear"
+        ),
         Binding("w", "open_web", "Web", tooltip="Open in web UI", show=False, id="change.web"),
         Binding("r", "reload", "Reload", tooltip="Reload change", show=False, id="change.reload"),
     ]
@@ -148,6 +179,16 @@ class ChangeScreen(Screen[None]):
     @on(CIPane.FilterChanged)
     def _filter_changed(self, event: CIPane.FilterChanged) -> None:
         self.app.save_filter(event.ci_filter)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "ci" and parameters[:1] == ("edit_regex",):
+            # "/" typed into a box is a character (the binding has priority: step aside).
+            return self.is_current and not isinstance(self.focused, Input)
+        return True
+
+    def action_ci(self, name: str, *args: str) -> None:
+        """A CI filter key, from whichever pane: the CI pane owns the filter."""
+        getattr(self.ci_pane, f"action_{name}")(*args)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -3,6 +3,10 @@
 Each message is a header line (author · date · patch set · votes) followed by its text
 wrapped to the pane width. Lines are built once per (messages, width) and only the visible
 ones are turned into strips, so 300 long messages open as fast as 3.
+
+A message cursor (up/down, j/k) selects one message, its header drawn with the cursor
+background like a table row; `v` on the pane opens the selected message. Page keys scroll
+by lines, and the cursor follows to the first message on screen when it scrolls away.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from textual.strip import Strip
 
 from vstui.core.views import MessageItem
 from vstui.sanitize import one_line, strip_control
+from vstui.ui.widgets.virtual_table import cursor_strip
 
 
 class _Line(NamedTuple):
@@ -83,6 +88,8 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         & > .discussion--bot { color: $text-muted; text-style: italic; }
         & > .discussion--bot-body { color: $text-muted; }
         & > .discussion--empty { color: $text-muted; text-style: italic; }
+        & > .discussion--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+        & > .discussion--cursor-blurred { background: $block-cursor-blurred-background; }
     }
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -90,14 +97,16 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         "discussion--bot",
         "discussion--bot-body",
         "discussion--empty",
+        "discussion--cursor",
+        "discussion--cursor-blurred",
     }
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "scroll_up", "Scroll up", show=False, id="discussion.up"),
-        Binding("down,j", "scroll_down", "Scroll down", show=False, id="discussion.down"),
+        Binding("up,k", "cursor(-1)", "Previous message", show=False, id="discussion.up"),
+        Binding("down,j", "cursor(1)", "Next message", show=False, id="discussion.down"),
         Binding("pageup", "page_up", "Page up", show=False, id="discussion.page_up"),
         Binding("pagedown,space", "page_down", "Page down", show=False, id="discussion.page_down"),
-        Binding("home,g", "scroll_home", "Top", show=False, id="discussion.top"),
-        Binding("end,G", "scroll_end", "Bottom", show=False, id="discussion.bottom"),
+        Binding("home,g", "first", "First message", show=False, id="discussion.top"),
+        Binding("end,G", "last", "Last message", show=False, id="discussion.bottom"),
     ]
 
     def __init__(self, *, empty_text: str = "No messages", id: str | None = None) -> None:
@@ -106,19 +115,36 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         self._lines: list[_Line] = []
         self._wrapped_for = -1
         self._tz: tzinfo | None = None
+        self._starts: list[int] = []  # line index of each message's header
+        self.cursor = 0  # index into `messages`
         self.empty_text = empty_text
 
     @property
     def messages(self) -> Sequence[MessageItem]:
         return self._messages
 
+    @property
+    def cursor_message(self) -> MessageItem | None:
+        """The selected message (what `v` opens)."""
+        if 0 <= self.cursor < len(self._messages):
+            return self._messages[self.cursor]
+        return None
+
     def set_messages(self, messages: Sequence[MessageItem], tz: tzinfo | None = None) -> None:
-        """Replace the messages, keeping the scroll position unless it was at the end."""
+        """Replace the messages, keeping the scroll position unless it was at the end, and
+        the cursor on the same message (by id) when it is still shown."""
         at_end = self.scroll_y >= self.max_scroll_y and self._lines
+        selected = self.cursor_message
         self._messages = list(messages)
         self._tz = tz
         self._wrapped_for = -1
         self._rewrap()
+        index = next(
+            (i for i, m in enumerate(self._messages) if selected and m.id == selected.id), None
+        )
+        if index is not None:
+            self.cursor = index
+        self.cursor = min(self.cursor, max(0, len(self._messages) - 1))
         if at_end:
             self.scroll_to(y=self.max_scroll_y, animate=False, force=True)
         self.refresh()
@@ -129,23 +155,82 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._wrapped_for = width
         lines: list[_Line] = []
+        starts: list[int] = []
         for n, item in enumerate(self._messages):
+            starts.append(len(lines))
             lines.append(_Line(0, header_text(item, self._tz), n))
             body = strip_control(item.text).strip("\n")
             lines.extend(_Line(1, "  " + text, n) for text in _wrap(body, width - 2))
             lines.append(_Line(2, "", n))
         self._lines = lines
+        self._starts = starts
         self.virtual_size = Size(width, len(lines))
 
     def on_resize(self, event: events.Resize) -> None:
         self._rewrap()
 
     def message_at_top(self) -> MessageItem | None:
-        """The message whose lines are at the top of the view (what `v` shows)."""
+        """The message whose lines are at the top of the view."""
         if not self._lines:
             return None
         index = min(int(self.scroll_y), len(self._lines) - 1)
         return self._messages[self._lines[index].message]
+
+    # ----------------------------------------------------------------- the cursor
+
+    def move_cursor(self, index: int) -> None:
+        """Select message `index` and scroll its header (and as much of it as fits) into view."""
+        if not self._messages:
+            return
+        index = max(0, min(index, len(self._messages) - 1))
+        self.cursor = index
+        start = self._starts[index] if index < len(self._starts) else 0
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._lines)
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if start < top:
+            self.scroll_to(y=start, animate=False, force=True)
+        elif end > top + height:
+            self.scroll_to(y=min(start, end - height), animate=False, force=True)
+        self.refresh()
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(self.cursor + step)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+        self.scroll_home(animate=False)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._messages) - 1)
+        self.scroll_end(animate=False)
+
+    def action_page_up(self) -> None:
+        super().action_page_up()
+        self.call_after_refresh(self._follow_scroll)
+
+    def action_page_down(self) -> None:
+        super().action_page_down()
+        self.call_after_refresh(self._follow_scroll)
+
+    def _follow_scroll(self) -> None:
+        """After a page scroll, keep the cursor on a message that is on screen."""
+        if not self._lines:
+            return
+        top = int(self.scroll_y)
+        height = max(1, self.scrollable_content_region.height)
+        start = self._starts[self.cursor] if self.cursor < len(self._starts) else 0
+        if top <= start < top + height:
+            return
+        on_screen = [i for i, s in enumerate(self._starts) if top <= s < top + height]
+        self.cursor = on_screen[0] if on_screen else self._lines[min(top, len(self._lines) - 1)].message
+        self.refresh()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -168,6 +253,10 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         if line.kind == 0:
             name = "discussion--bot" if is_bot else "discussion--author"
             style = base + self.get_component_rich_style(name)
+            if line.message == self.cursor:
+                cursor = "discussion--cursor" if self.has_focus else "discussion--cursor-blurred"
+                strip = Strip([Segment(line.text, style)]).adjust_cell_length(width, base)
+                return cursor_strip(strip, self.get_component_rich_style(cursor))
         elif is_bot:
             style = base + self.get_component_rich_style("discussion--bot-body")
         return Strip([Segment(line.text, style)]).adjust_cell_length(width, base)

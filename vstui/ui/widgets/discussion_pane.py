@@ -33,6 +33,7 @@ class DiscussionPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.show_bots = False
+        self.loaded = False
         self._all: tuple[MessageItem, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -44,9 +45,9 @@ class DiscussionPane(Vertical):
 
     def set_messages(self, messages: Sequence[MessageItem], *, loaded: bool = True) -> None:
         self._all = tuple(messages)
+        self.loaded = loaded
         self._refresh()
-        if loaded:
-            self.view.empty_text = "No human messages yet"
+        self.view.empty_text = "No human messages yet" if loaded else "Loading messages…"
 
     def toggle_bots(self) -> None:
         self.show_bots = not self.show_bots
@@ -58,11 +59,14 @@ class DiscussionPane(Vertical):
         bots = sum(1 for m in self._all if m.is_bot)
         humans = len(self._all) - bots
         hint = "shown, b hides" if self.show_bots else "hidden, b shows"
+        if not self.loaded and not self._all:
+            self.border_title = Text("Discussion — loading messages…")
+            return
         self.border_title = Text(
             f"Discussion — {humans} human message{'s' if humans != 1 else ''} · {bots} from bots ({hint})"
         )
 
     def action_show_raw(self) -> None:
-        item = self.view.message_at_top()
+        item = self.view.cursor_message
         if item is not None:
             self.app.push_screen(RawScreen(header_text(item, self.app.tz), item.text))
