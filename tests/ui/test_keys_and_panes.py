@@ -268,3 +268,49 @@ async def test_a_change_still_loading_says_so_in_each_pane(
         assert "loading" in str(change.ci_pane.border_title).lower()
         # the votes the list already knew are shown (with their voters) meanwhile
         assert "Verified: -1 Cisco CI" in votes_shown(change)
+
+
+async def test_rows_arriving_above_the_view_are_announced_not_scrolled_in_silently(
+    review_world: tuple[Any, World], make_app: Any
+):
+    fg, world = review_world
+    owner = fg.store.account("eharney")
+    for i in range(20):
+        fg.store.create_change("openstack/cinder", owner, f"Filler change {i}")
+    app = make_app(fg)
+    async with app.run_test(size=(120, 14)) as pilot:
+        await wait_until(pilot, lambda: app.stream_status.state == "live")
+        screen = list_screen(app)
+        await wait_until(pilot, lambda: not screen.loading_changes and len(screen._order) == 22)
+        table = screen.table
+        top = screen._order[0]
+        assert table.cursor_key == top and not screen.new_above
+        new = fg.store.create_change("openstack/cinder", owner, "Arrives while I read").number
+        await wait_until(pilot, lambda: new in screen._order)
+        await pilot.pause()
+        assert screen._order[0] == new
+        assert table.cursor_key == top and table.cursor_index - int(table.scroll_y) == 0
+        assert screen.new_above == {new}
+        title = str(screen.query_one("#list-title").render())
+        assert "1 new above" in title
+        await pilot.press("g")  # to the top: the new row is seen, the note goes
+        await wait_until(pilot, lambda: not screen.new_above)
+        assert "new above" not in str(screen.query_one("#list-title").render())
+
+
+async def test_help_on_the_list_explains_the_ci_column_symbols(
+    review_world: tuple[Any, World], make_app: Any
+):
+    from vstui.ui.screens.help import HelpScreen
+
+    fg, _world = review_world
+    app = make_app(fg)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = list_screen(app)
+        await wait_until(pilot, lambda: not screen.loading_changes)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        table = app.screen.query_one("#help-table")
+        legend = {row.cells[0]: row.cells[1] for row in table.rows if isinstance(row.key, tuple) and row.key[0] == "legend"}
+        assert set(legend) >= set("✓✗!…↻")
+        assert all("jobs" in legend[s] for s in "✓✗!…↻")  # one unit for every symbol

@@ -34,7 +34,7 @@ from vstui.ui.keymap import build_keymap
 from vstui.ui.screens.change import ChangeScreen
 from vstui.ui.screens.change_list import ChangeListScreen
 from vstui.ui.screens.first_run import FirstRunScreen
-from vstui.ui.screens.help import HelpScreen, _area_name, collect_help
+from vstui.ui.screens.help import HelpScreen, _area_name, collect_help, collect_legend
 from vstui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -398,7 +398,7 @@ class VstuiApp(App[int]):
             if isinstance(title, str):
                 area = title
                 break
-        self.push_screen(HelpScreen(collect_help(screen), area))
+        self.push_screen(HelpScreen(collect_help(screen), area, collect_legend(screen)))
 
     def title_text(self) -> Text:
         return Text(f"vstui · {one_line(self.server_label)}")

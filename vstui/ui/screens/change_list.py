@@ -88,6 +88,9 @@ class ChangeListScreen(Screen[None]):
         self._last_append = 0.0
         self._append_timer: Timer | None = None
         self._title: Text | None = None
+        # Rows that arrived above the top of the view since the reviewer last saw the top:
+        # the table keeps the cursor row where it is on screen, so the title says so.
+        self.new_above: set[int] = set()
         self.loading_changes = True
         self.failed = False
 
@@ -126,6 +129,8 @@ class ChangeListScreen(Screen[None]):
         else:
             count = len(self._order)
             title.append(f" · {count} change" + ("" if count == 1 else "s"))
+        if self.new_above:
+            title.append(f" · {len(self.new_above)} new above ↑ (g: top)", style="bold")
         if title != self._title:
             self._title = title
             self.query_one("#list-title", Static).update(title, layout=False)
@@ -149,6 +154,7 @@ class ChangeListScreen(Screen[None]):
         self._items = {item.number: item for item in items}
         self._rows = {item.number: change_row(item, now, tz) for item in items}
         self._order = [item.number for item in items]
+        self.new_above.clear()
         self.loading_changes = not done
         self.table.empty_text = "Loading changes…" if not done else "No changes match this query"
         self._show_all_rows()
@@ -160,7 +166,18 @@ class ChangeListScreen(Screen[None]):
         if self._append_timer is not None:
             self._append_timer.stop()
             self._append_timer = None
-        self.table.set_rows([self._rows[n] for n in self._order])
+        table = self.table
+        above_before = set(self._keys_above())
+        table.set_rows([self._rows[n] for n in self._order])
+        above = self._keys_above()
+        if not self.loading_changes:
+            self.new_above |= set(above) - above_before
+        self.new_above &= set(above)
+
+    def _keys_above(self) -> list[object]:
+        """Keys of the rows hidden above the top of the view."""
+        table = self.table
+        return [row.key for row in table.rows[: int(table.scroll_y)]]
 
     def append_changes(self, items: Sequence[ChangeListItem]) -> None:
         """Another page of the query arrived: rows are built now, while the next loads, and
@@ -251,6 +268,9 @@ class ChangeListScreen(Screen[None]):
 
     @on(VirtualTable.Scrolled, "#changes")
     def _scrolled(self, event: VirtualTable.Scrolled) -> None:
+        if self.new_above:
+            self.new_above &= set(self._keys_above())  # seen once they scroll into view
+            self.update_title()
         if self.loading_changes:
             # The list itself first: summaries start once every page is in.
             return
