@@ -24,7 +24,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 SEED_CHANGE = 381272
-RECHECK_CHANGE = 380967  # a failing CI asked to run again: results shown with the ↻ mark
+RECHECK_CHANGE = 380929  # failing jobs; the shot asks for a recheck: results marked ↻
 # 2026-03-02 12:00 UTC: the demo world is anchored here so every run draws the same world.
 FIXED_TIME = datetime(2026, 3, 2, 12, 0, tzinfo=UTC).timestamp()
 SIZES = {"wide": (120, 40), "narrow": (80, 24)}
@@ -88,6 +88,17 @@ async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> N
     await pilot.pause()
 
 
+async def recheck_pending(pilot: Pilot) -> None:
+    """RECHECK_CHANGE after `R` (recheck, confirmed) and `f`: every failing job keeps its
+    last result, marked ↻ until the CI answers (the demo's CIs answer nothing on their own)."""
+    await change_ready(pilot, RECHECK_CHANGE)
+    screen: Any = pilot.app.screen
+    await pilot.press("R", "y")
+    await wait_for(pilot, lambda: any(j.pending for j in screen.ci_pane.jobs))
+    await pilot.press("f")
+    await pilot.pause()
+
+
 async def help_ready(pilot: Pilot) -> None:
     """The change screen with the help for the CI results pane on top."""
     from vstui.ui.screens.help import HelpScreen
@@ -101,7 +112,7 @@ async def help_ready(pilot: Pilot) -> None:
 SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "change-list": list_ready,
     "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
-    "change-ci-failing-only": lambda pilot: change_ready(pilot, RECHECK_CHANGE, "f"),
+    "change-ci-failing-only": recheck_pending,
     "help": help_ready,
 }
 
