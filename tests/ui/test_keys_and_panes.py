@@ -256,7 +256,9 @@ async def test_a_change_still_loading_says_so_in_each_pane(
     monkeypatch.setattr(app, "load_summaries", lambda numbers: None)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = list_screen(app)
-        await wait_until(pilot, lambda: not screen.loading_changes and world.change in screen._order)
+        await wait_until(
+            pilot, lambda: not screen.loading_changes and world.change in screen._order
+        )
         assert screen.table.move_cursor_to_key(world.change)
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ChangeScreen))
@@ -273,7 +275,7 @@ async def test_a_change_still_loading_says_so_in_each_pane(
 async def test_rows_arriving_above_the_view_are_announced_not_scrolled_in_silently(
     review_world: tuple[Any, World], make_app: Any
 ):
-    fg, world = review_world
+    fg, _world = review_world
     owner = fg.store.account("eharney")
     for i in range(20):
         fg.store.create_change("openstack/cinder", owner, f"Filler change {i}")
@@ -311,6 +313,10 @@ async def test_help_on_the_list_explains_the_ci_column_symbols(
         await pilot.press("question_mark")
         await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
         table = app.screen.query_one("#help-table")
-        legend = {row.cells[0]: row.cells[1] for row in table.rows if isinstance(row.key, tuple) and row.key[0] == "legend"}
+        legend = {
+            row.cells[0]: row.cells[1]
+            for row in table.rows
+            if isinstance(row.key, tuple) and row.key[0] == "legend"
+        }
         assert set(legend) >= set("✓✗!…↻")
         assert all("jobs" in legend[s] for s in "✓✗!…↻")  # one unit for every symbol

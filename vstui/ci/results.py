@@ -118,9 +118,7 @@ def build_change_results(
     ci_names_by_ps: dict[int | None, set[str]] = {}
     results: list[PatchSetResults] = []
     for ps in sorted(numbers, key=lambda n: (n is None, n or 0)):
-        entries = [
-            _entry(key, labels[key], reps) for key, reps in by_ps.get(ps, {}).items()
-        ]
+        entries = [_entry(key, labels[key], reps) for key, reps in by_ps.get(ps, {}).items()]
         runs = _runs_for_patch_set(
             ps,
             entries,
@@ -380,9 +378,7 @@ def _pending_request(
     for req in requests:
         if not _targets(req, entry, entries, rules):
             continue
-        answers = [
-            r for r in entry.reports if req.pipeline is None or r.pipeline == req.pipeline
-        ]
+        answers = [r for r in entry.reports if req.pipeline is None or r.pipeline == req.pipeline]
         if entry.current.source != "comment":
             answers.append(entry.current)
         if not any(_answered(r, req) for r in answers):
@@ -438,9 +434,7 @@ def summarize(runs: Iterable[CIRun], not_reported: Iterable[str] = ()) -> Summar
             continue
         units: tuple[tuple[str, bool, bool], ...]
         if run.jobs:
-            units = tuple(
-                (j.status, j.voting, run.job_pending(i)) for i, j in enumerate(run.jobs)
-            )
+            units = tuple((j.status, j.voting, run.job_pending(i)) for i, j in enumerate(run.jobs))
         else:
             units = ((run.current.status, True, False),)
         for status, voting, waiting in units:

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from vstui.ci.model import Summary
 
-
 #: A patch set's CI counts, in jobs, as the list row shows them. The very `Summary` that
 #: `vstui.ci.results` computes (the only code that counts results): the list, the CI pane
 #: and every CLI read the same numbers. `pending` counts jobs awaiting a recheck's answer.

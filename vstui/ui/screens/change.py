@@ -94,7 +94,11 @@ class ChangeScreen(Screen[None]):
         Binding("R", "recheck", "Recheck", tooltip="Post 'recheck'", id="change.recheck"),
         # The CI filter keys work whichever pane has focus (ids kept from the CI pane).
         Binding(
-            "f", "ci('toggle', 'failing_only')", "Failing", tooltip="Failing only", id="ci.failing_only"
+            "f",
+            "ci('toggle', 'failing_only')",
+            "Failing",
+            tooltip="Failing only",
+            id="ci.failing_only",
         ),
         Binding(
             "n",

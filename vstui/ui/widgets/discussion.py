@@ -223,7 +223,9 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         if top <= start < top + height:
             return
         on_screen = [i for i, s in enumerate(self._starts) if top <= s < top + height]
-        self.cursor = on_screen[0] if on_screen else self._lines[min(top, len(self._lines) - 1)].message
+        self.cursor = (
+            on_screen[0] if on_screen else self._lines[min(top, len(self._lines) - 1)].message
+        )
         self.refresh()
 
     def _on_focus(self, event: events.Focus) -> None:
