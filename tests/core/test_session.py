@@ -249,3 +249,35 @@ async def test_demo_seed_1_change_381049_shows_jenkins_once_with_its_current_res
         assert ci.failing_non_voting == sum(1 for j in view.jobs if j.failing)
     finally:
         await session.close()
+
+
+async def test_an_ordinary_account_named_like_a_ci_does_not_replace_its_results(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    """Over the emulator (account ids and SERVICE_USER tags as Gerrit sends them): a human
+    who set their display name to "Cisco CI" posts a green report; Cisco CI's own results,
+    log links included, stay what the service account reported."""
+    fg, world = review_world
+    mallory = fg.store.create_account("mallory", "Cisco CI")
+    fg.store.post_review(
+        world.change,
+        1,
+        mallory,
+        message="Build succeeded (check pipeline).\n\n"
+        + "".join(
+            f"- {job} http://evil.example/{job}/ : SUCCESS in 1m 00s\n"
+            for (_ci, job) in world.jobs
+            if _ci == "Cisco CI"
+        ),
+    )
+    session = session_for(fg, tmp_path, stream=False)
+    try:
+        await session.load_change(world.change)
+        view = session.change_view(world.change)
+        assert view is not None
+        assert {j.key: (j.failing, j.voting) for j in view.jobs} == world.jobs
+        assert {j.url for j in view.jobs if j.ci_name == "Cisco CI"} == {
+            url for key, url in world.urls.items() if key[0] == "Cisco CI"
+        }
+    finally:
+        await session.close()

@@ -4,7 +4,12 @@ Public API (what the UI and the `vstui parse` command use):
 
 * `build_change_results(messages, verifications=..., rules=...)` → `ChangeResults`: every
   message classified (`MessageResult`) and, per patch set, `PatchSetResults` with one `CIRun`
-  per CI (current `CIReport`, history, pending) and a `Summary`.
+  per CI and a `Summary` (the one count of a patch set's results, in jobs).
+  A CI is its reporting account (`CIRun.ci`: `#<account id>`, `@<username>`, `alias:<name>`,
+  `vs:<reporter>`); `CIRun.current_jobs` gives each current job as a `CurrentJob` keyed by
+  (CI, pipeline, job) with the report it came in; `CIRun.history` holds the earlier runs,
+  `reruns_of(i)` a job's replaced results; `pending` / `pending_pipeline` / `job_pending(i)`
+  the recheck state.
 * `parse_message(msg, rules)` / `parse_record(dict, rules)` → `MessageResult`;
   `parse_text(text)` → `ParsedText` (overall, votes, jobs) for a bot's text.
 * `classify(author, tag, text, rules)` → `Classification`; `BotRules.from_config(...)`.
@@ -15,7 +20,16 @@ Never imports Textual, httpx, paramiko or `vstui.gerrit`.
 """
 
 from vstui.ci.classify import BotRules, Classification, classify
-from vstui.ci.model import CIReport, CIRun, Job, PatchSetResults, RecheckRequest, Summary
+from vstui.ci.model import (
+    CIReport,
+    CIRun,
+    CurrentJob,
+    Job,
+    PatchSetResults,
+    RecheckRequest,
+    Summary,
+    account_key,
+)
 from vstui.ci.parse import MessageResult, ParsedText, parse_message, parse_record, parse_text
 from vstui.ci.recheck import detect_recheck
 from vstui.ci.results import ChangeResults, build_change_results, classify_messages, summarize
@@ -27,12 +41,14 @@ __all__ = [
     "CIRun",
     "ChangeResults",
     "Classification",
+    "CurrentJob",
     "Job",
     "MessageResult",
     "ParsedText",
     "PatchSetResults",
     "RecheckRequest",
     "Summary",
+    "account_key",
     "build_change_results",
     "classify",
     "classify_messages",

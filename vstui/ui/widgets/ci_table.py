@@ -123,6 +123,10 @@ class CIResultsTable(VirtualTable):
     """Rows are keyed by (CI name, job name); group headers by ("ci", CI name)."""
 
     HELP_TITLE = "CI results"
+    HELP_LEGEND = (
+        ("▾", "CI results: one group per CI (the reporting account), whatever its pipelines"),
+        ("↻", "CI results: a recheck of this CI is pending; the job keeps its last result"),
+    )
     DEFAULT_CSS: ClassVar[str] = """
     CIResultsTable { height: 1fr; }
     """
