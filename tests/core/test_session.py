@@ -281,3 +281,50 @@ async def test_an_ordinary_account_named_like_a_ci_does_not_replace_its_results(
         }
     finally:
         await session.close()
+
+
+async def test_list_counts_follow_a_recheck_answered_live(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    """With the stream on: Cisco CI fails cinder-docs in a report naming no pipeline, a
+    human rechecks, Cisco CI passes it in check. The visible row's counts (the same numbers
+    as the CI pane) drop the old failure and the recheck mark."""
+    fg, world = review_world
+    session = session_for(fg, tmp_path)
+    recorder = Recorder()
+    cisco = fg.store.account("cisco-ci")
+    human = fg.store.account(fg.info["default_account"])
+    try:
+        await session.start(recorder)
+        await recorder.wait_for(lambda: "live" in recorder.states)
+        await session.run_query("status:open")
+        session.set_visible([world.change])
+
+        def docs_line(result: str) -> str:
+            return f"- cinder-docs http://logs.example.org/docs/ : {result} in 2m 00s\n"
+
+        def counts() -> Any:
+            return session.list_items([world.change])[0].ci
+
+        steps = [
+            (cisco, "Build failed.\n\n" + docs_line("FAILURE"), lambda c: c.failing_voting == 2),
+            (human, "recheck", lambda c: c.pending == 7 and c.failing_voting == 0),
+            (
+                cisco,
+                "Build succeeded (check pipeline).\n\n" + docs_line("SUCCESS"),
+                lambda c: c.pending == 2 and c.failing_voting == 1,
+            ),
+        ]
+        for who, text, expected in steps:
+            fg.store.post_review(world.change, 1, who, message=text)
+            await recorder.wait_for(lambda e=expected: counts() is not None and e(counts()))
+        view = session.change_view(world.change)
+        assert view is not None
+        docs = [j for j in view.jobs if j.name == "cinder-docs"]
+        assert [(j.result, j.pending, j.history) for j in docs] == [("SUCCESS", False, 1)]
+        ci = counts()
+        assert ci.passing == sum(1 for j in view.jobs if j.status == "success" and not j.pending)
+        assert ci.failing_voting == sum(1 for j in view.jobs if j.failing and j.voting)
+        assert ci.pending == sum(1 for j in view.jobs if j.pending) == 2  # vs-ci: no answer
+    finally:
+        await session.close()
