@@ -8,6 +8,7 @@ notification, and the session reaches the UI only through messages posted to the
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import time
@@ -22,7 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from vstui.core.ci_filter import CIFilter
 from vstui.core.filter_state import FilterStateStore
@@ -167,7 +168,10 @@ class VstuiApp(App[int]):
         # A filter being saved must reach the disk before the process goes.
         saving = [w for w in self.workers if w.group == "state"]
         if saving:
-            await self.workers.wait_for_complete(saving)
+            # Shutdown may already have marked them cancelled (a filter toggled just before
+            # quitting): their thread still finishes the write, waiting must not raise.
+            with contextlib.suppress(WorkerCancelled):
+                await self.workers.wait_for_complete(saving)
         if self.session is not None:
             await self.session.close()
 
