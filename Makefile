@@ -24,11 +24,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
 screenshots: $(STAMP)
-	$(BIN)/python -m vstui.ui.screenshots screenshots
+	$(BIN)/python -m tests.ui.screenshots screenshots
 
+# ruff, mypy --strict on the headless packages ([tool.mypy] files), and the import-layer
+# contracts of DESIGN.md ([tool.importlinter] in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

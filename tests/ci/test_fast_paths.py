@@ -25,7 +25,7 @@ from tests.ci.test_robustness import ci_text
 from vstui.ci import parse as P
 from vstui.ci.fields import _PAIRS, _PLAIN_URL, _TRAILING, clean_url, jenkins_job_name, url_is_safe
 from vstui.ci.model import CIReport, Job, fast_constructor, new_job, new_report
-from vstui.ci.parse import MessageResult, parse_gerrit_timestamp
+from vstui.ci.parse import MessageResult
 from vstui.sanitize import is_safe_url
 
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -101,33 +101,6 @@ def _reference_job_name(url: str | None) -> str | None:
     return unquote(name) if "%" in name else name
 
 
-def _reference_timestamp(value: str | None) -> datetime | None:
-    if not value or not isinstance(value, str) or len(value) < 19:
-        return None
-    s = value.strip()
-    if len(s) < 19 or s[4] != "-" or s[7] != "-" or s[10] not in " T" or s[13] != ":":
-        return None
-    try:
-        micro = 0
-        frac = s[20:].rstrip("Z") if len(s) > 20 and s[19] == "." else ""
-        if frac:
-            if not frac.isdigit():
-                return None
-            micro = int(frac[:6].ljust(6, "0"))
-        return datetime(
-            int(s[0:4]),
-            int(s[5:7]),
-            int(s[8:10]),
-            int(s[11:13]),
-            int(s[14:16]),
-            int(s[17:19]),
-            micro,
-            tzinfo=UTC,
-        )
-    except ValueError:
-        return None
-
-
 # ------------------------------------------------------------------------------- URLs
 @settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(any_url)
@@ -191,40 +164,6 @@ def test_clean_url_matches_reference(raw):
 @example("x/job/://h/job/y")
 def test_jenkins_job_name_matches_reference(url):
     assert jenkins_job_name(url) == _reference_job_name(url)
-
-
-# -------------------------------------------------------------------------- timestamps
-@SETTINGS
-@given(
-    st.one_of(
-        st.from_regex(
-            r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}", fullmatch=True
-        ),
-        st.builds(
-            lambda y, mo, d, h, mi, s, ns: (
-                f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{s:02d}.{ns:09d}"
-            ),
-            st.integers(0, 9999),
-            st.integers(0, 13),
-            st.integers(0, 32),
-            st.integers(0, 25),
-            st.integers(0, 61),
-            st.integers(0, 61),
-            st.integers(0, 999_999_999),
-        ),
-        st.text(alphabet="0123456789-: .TZ+٣", max_size=32),
-    )
-)
-@example("2017-08-30 20:04:36.000000000")
-@example("2017-08-30 24:00:00.000000000")
-@example("2016-02-29 23:59:59.999999999")
-@example("2017-02-29 00:00:00.000000000")
-@example("٢٠١٧-08-30 20:04:36.000000000")
-@example("2017-08-30T20:04:36.000000000")
-def test_timestamp_fast_path_matches_reference(value):
-    got = parse_gerrit_timestamp(value)
-    assert got == _reference_timestamp(value)
-    assert got is None or got.tzinfo is UTC
 
 
 # ------------------------------------------------------------------ possessive regexes

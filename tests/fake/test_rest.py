@@ -83,7 +83,7 @@ def test_change_id_forms_all_resolve(world: dict[str, Any]) -> None:
     ]
     for form in forms:
         info = http.json("GET", f"/changes/{form}")
-        assert (info["_number"], info["id"]) == (c.number, f"openstack/cinder~{c.number}")
+        assert (info["_number"], info["id"]) == (c.number, f"openstack%2Fcinder~{c.number}")
     for bad in ("99999", "nope~1", "I" + "0" * 40):
         status, _h, body = http.request("GET", f"/changes/{bad}")
         assert (status, body.decode()) == (404, f"Not found: {bad}\n")

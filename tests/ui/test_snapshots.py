@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from vstui.ui import screenshots
+from tests.ui import screenshots
 
 SIZES = [(120, 40), (80, 24)]
 

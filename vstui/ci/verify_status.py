@@ -181,5 +181,4 @@ def merge_with_comments(
             left.append(row)
     if not changed:
         return comment_report, left
-    source = "comment+verify-status"
-    return replace(comment_report, jobs=tuple(jobs), source=source), left
+    return replace(comment_report, jobs=tuple(jobs), source="comment+verify-status"), left

@@ -104,7 +104,8 @@ class CIFilter:
 
     def toggled(self, name: str) -> CIFilter:
         """A copy with the boolean field `name` flipped."""
-        return replace(self, **{name: not getattr(self, name)})
+        flipped: Any = not getattr(self, name)
+        return replace(self, **{name: flipped})
 
     def with_(self, **changes: Any) -> CIFilter:
         return replace(self, **changes)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from vstui.config import ConfigError, ServerProfile, resolve_credentials
 from vstui.core.session import ReviewSession
 from vstui.core.stream_source import StreamSource
+from vstui.gerrit.models import Event
+
+if TYPE_CHECKING:  # imported lazily: paramiko and the CI parser stay off the startup path
+    from vstui.ci.classify import BotRules
+    from vstui.gerrit.stream import ConnectionState, EventStream
 
 
-def bot_rules_for(profile: ServerProfile) -> Any:
+def bot_rules_for(profile: ServerProfile) -> BotRules:
     """`vstui.ci.BotRules` from the profile's lists: integers in `bot_accounts` and
     `human_accounts` are account ids (account evidence), strings are names."""
     from vstui.ci.classify import BotRules
@@ -42,7 +48,9 @@ def stream_source_for(profile: ServerProfile) -> StreamSource | None:
         # Checked now so a missing password variable is a startup error, not a silent gap.
         resolve_credentials(profile)
 
-    def make(on_event: Any, on_state: Any) -> Any:
+    def make(
+        on_event: Callable[[Event], None], on_state: Callable[[ConnectionState], None]
+    ) -> EventStream:
         # The same wiring as `vstui watch` (strict host keys, backfill client, real-server
         # backfill delay), imported here so paramiko loads in the source's helper thread.
         from vstui.gerrit.connect import ServerConnection

@@ -9,6 +9,7 @@ import os
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 from vstui.core.ci_filter import CIFilter
 
@@ -30,13 +31,13 @@ class FilterStateStore:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path if path is not None else default_state_path()
-        self._data: dict[str, dict] | None = None
+        self._data: dict[str, dict[str, Any]] | None = None
         self._lock = threading.Lock()  # saves may come from worker threads
 
-    def _read(self) -> dict[str, dict]:
+    def _read(self) -> dict[str, dict[str, Any]]:
         if self._data is not None:
             return self._data
-        data: dict[str, dict] = {}
+        data: dict[str, dict[str, Any]] = {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:

@@ -26,8 +26,8 @@ import contextlib
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
@@ -49,11 +49,17 @@ from vstui.gerrit.models import (
     ChangeDeleted,
     ChangeEvent,
     ChangeMerged,
+    ChangeMessage,
     ChangeRestored,
     DroppedOutput,
     Event,
     PatchsetCreated,
+    Verification,
 )
+
+if TYPE_CHECKING:  # the CI parser loads in a worker thread, off the first paint
+    from vstui.ci.classify import BotRules
+    from vstui.ci.results import ChangeResults
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +175,7 @@ class ReviewSession:
         *,
         web_url: str = "",
         default_query: str = "status:open",
-        bot_rules: Any = None,
+        bot_rules: BotRules | None = None,
         store: ChangeStore | None = None,
         batch_interval: float = 0.1,
         clock: Callable[[], float] = time.time,
@@ -209,7 +215,12 @@ class ReviewSession:
             self.listener = listener
         if self.events is not None:
             loop = asyncio.get_running_loop()
-            self.events.set_wakeup(lambda: loop.call_soon_threadsafe(self._wake.set))
+            wake = self._wake.set
+
+            def wakeup() -> None:  # called from the stream thread
+                loop.call_soon_threadsafe(wake)
+
+            self.events.set_wakeup(wakeup)
             self.events.start()
             self._tasks.append(asyncio.create_task(self._drain_loop(), name="vstui-drain"))
         self._tasks.append(asyncio.create_task(self._refresh_loop(), name="vstui-refresh"))
@@ -639,7 +650,7 @@ class ReviewSession:
                     entry = self.store.put_change(self.server, change)
                     entry.messages = messages
                     entries.append(entry)
-        fetches = []
+        fetches: list[Awaitable[None]] = []
         for entry in entries:
             patch_sets = {entry.current_patch_set} | self._open.get(entry.number, set())
             fetches.extend(self._fetch_verifications(entry, ps) for ps in patch_sets if ps)
@@ -727,7 +738,11 @@ def _inputs_of(entry: ChangeEntry) -> tuple[int, tuple[tuple[int, int], ...]]:
     return (id(entry.messages), rows)
 
 
-def _build_results(messages: Any, verifications: Any, rules: Any) -> Any:
+def _build_results(
+    messages: Sequence[ChangeMessage],
+    verifications: Mapping[int, Sequence[Verification]],
+    rules: BotRules | None,
+) -> ChangeResults:
     from vstui.ci.results import build_change_results
 
     return build_change_results(messages, verifications=verifications, rules=rules)

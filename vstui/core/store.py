@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vstui.gerrit.models import Change, ChangeMessage, Verification
+
+if TYPE_CHECKING:  # vstui.ci loads lazily, off the first paint
+    from vstui.ci.results import ChangeResults
+    from vstui.core.views import ChangeListItem
 
 ChangeKey = tuple[str, int]
 
@@ -25,9 +29,9 @@ class ChangeEntry:
     change: Change
     messages: tuple[ChangeMessage, ...] | None = None
     verifications: dict[int, tuple[Verification, ...]] = field(default_factory=dict)
-    results: Any = None  # vstui.ci.results.ChangeResults, recomputed after each fetch
+    results: ChangeResults | None = None  # recomputed after each fetch
     version: int = 0  # bumped by every change to the entry
-    list_item: Any = None  # (version, ChangeListItem) cached by the session
+    list_item: tuple[int, ChangeListItem] | None = None  # (version, item) cached by the session
     detail_loaded: bool = False  # every patch set and message fetched (the change screen)
 
     @property

@@ -13,9 +13,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from vstui.core.status import StreamStatus
+from vstui.core.status import StreamState, StreamStatus
 from vstui.gerrit.models import Event
 
 # `vstui.gerrit.stream.StreamState` values (compared by value: importing that module here
@@ -26,8 +26,9 @@ _STATES = {"connecting", "live", "reconnecting", "backfilling", "error", "stoppe
 def status_from_state(state: Any, now: float) -> StreamStatus:
     """The client's `ConnectionState` as the status bar shows it."""
     value = getattr(state.state, "value", "error")
+    known = cast(StreamState, value if value in _STATES else "error")
     return StreamStatus(
-        state=value if value in _STATES else "error",
+        state=known,
         detail=state.detail,
         retry_at=now + state.retry_in if state.retry_in is not None else None,
         count=state.count,

@@ -193,6 +193,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch(head=True)
 
     def _read_body(self) -> bytes:
+        if (self.headers.get("Transfer-Encoding") or "").strip().lower() == "chunked":
+            return self._read_chunked()
         length = self.headers.get("Content-Length")
         if not length:
             return b""
@@ -203,6 +205,26 @@ class _Handler(BaseHTTPRequestHandler):
         if n < 0 or n > _MAX_BODY:
             raise RestError(413, "Request Entity Too Large")
         return self.rfile.read(n)
+
+    def _read_chunked(self) -> bytes:
+        """A chunked request body (git sends large fetch negotiations this way)."""
+        parts: list[bytes] = []
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            try:
+                size = int(line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise RestError(400, "Bad Request") from None
+            if size == 0:
+                while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            total += size
+            if size < 0 or total > _MAX_BODY:
+                raise RestError(413, "Request Entity Too Large")
+            parts.append(self.rfile.read(size))
+            self.rfile.readline(1024)  # the CRLF after each chunk
 
     def _dispatch(self, head: bool = False) -> None:
         owner = self.server.owner
@@ -218,7 +240,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, resp: HttpResponse, head: bool) -> None:
         body = resp.body
         headers = dict(resp.headers)
-        if len(body) >= _GZIP_MIN and "gzip" in (self.headers.get("Accept-Encoding") or "").lower():
+        packs = (resp.content_type or "").startswith("application/x-git")  # already packed
+        accepts = "gzip" in (self.headers.get("Accept-Encoding") or "").lower()
+        if len(body) >= _GZIP_MIN and accepts and not packs:
             body = gzip.compress(body, compresslevel=1)
             headers["Content-Encoding"] = "gzip"
             headers["Vary"] = "Accept-Encoding"

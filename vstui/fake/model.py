@@ -6,7 +6,11 @@ seconds or REST timestamp strings.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+ZERO_SHA = "0" * 40
+ACCOUNT_TEMPLATE_RE = re.compile(r"<GERRIT_ACCOUNT_(\d+)>")
 
 SERVICE_USERS = "Service Users"
 ADMINISTRATORS = "Administrators"
@@ -242,3 +246,13 @@ class Change:
 def change_ref(number: int, ps: int | str) -> str:
     """`refs/changes/<last two digits>/<number>/<ps or meta>`."""
     return f"refs/changes/{number % 100:02d}/{number}/{ps}"
+
+
+def account_template(account: Account) -> str:
+    """How Gerrit stores an account mention in a change message."""
+    return f"<GERRIT_ACCOUNT_{account.account_id}>"
+
+
+def private_viewers(change: Change) -> set[int]:
+    """Who may see a private change: its owner, reviewers and CCs."""
+    return {change.owner.account_id, *change.reviewers}

@@ -7,7 +7,8 @@ prefix, else a message search). Precedence: NOT > AND > OR.
 
 Operators: status: (open|pending|new|merged|abandoned|closed), is: (open|closed|merged|
 abandoned|new|wip|private|reviewed|owner|reviewer|cc|submittable|mergeable|watched|starred),
-project:, projects: (prefix), branch:, owner:, reviewer:, cc:, change:, topic:, hashtag:,
+project:, projects: (prefix), branch:, owner:, reviewer:, cc:, change:, conflicts: (matches
+nothing: no mergeability data), topic:, hashtag:,
 commit:, message:, comment:, age:, after:/since:, before:/until:, label:, limit:.
 Results: newest-updated first, only changes the caller may see.
 """
@@ -22,9 +23,10 @@ from typing import TYPE_CHECKING
 
 from vstui.fake.errors import QueryError
 from vstui.fake.model import Account, Change
+from vstui.fake.view import QueryResult
 
 if TYPE_CHECKING:
-    from vstui.fake.store import GerritStore, QueryResult
+    from vstui.fake.view import StoreView
 
 DEFAULT_LIMIT = 500  # the queryLimit capability's default
 
@@ -52,7 +54,7 @@ _TOKEN = re.compile(
 
 
 class _Parser:
-    def __init__(self, store: GerritStore, account: Account | None, q: str) -> None:
+    def __init__(self, store: StoreView, account: Account | None, q: str) -> None:
         self.store = store
         self.account = account
         self.q = q
@@ -260,6 +262,12 @@ class _Parser:
             return lambda c: c.change_id.startswith(value)
         raise QueryError(f"Invalid change format: {value}")
 
+    def _op_conflicts(self, value: str) -> Predicate:
+        # Changes whose files conflict with `value`'s. The emulator's patch sets carry no
+        # mergeability, so none conflict; the operand is still checked like change:'s.
+        self._op_change(value)
+        return lambda c: False
+
     def _op_topic(self, value: str) -> Predicate:
         if value == "":
             return lambda c: not c.topic
@@ -454,7 +462,7 @@ def parse_date(value: str) -> float:
 
 
 def compile_query(
-    store: GerritStore, q: str, account: Account | None = None
+    store: StoreView, q: str, account: Account | None = None
 ) -> tuple[Predicate, int | None]:
     """Parse `q` into a predicate and its `limit:` (the smallest one given)."""
     parser = _Parser(store, account, q)
@@ -463,7 +471,7 @@ def compile_query(
 
 
 def run_query(
-    store: GerritStore,
+    store: StoreView,
     q: str,
     account: Account | None,
     *,
@@ -472,8 +480,6 @@ def run_query(
     no_limit: bool = False,
 ) -> QueryResult:
     """Evaluate `q` (caller holds the store lock): newest-updated first, paged."""
-    from vstui.fake.store import QueryResult
-
     pred, q_limit = compile_query(store, q, account)
     # `n`/limit and `limit:` both apply; the queryLimit capability (500) caps them unless
     # the caller asked for --no-limit.

@@ -11,12 +11,21 @@ from __future__ import annotations
 import time as _time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
 
 from vstui.fake.errors import BadRequest
-from vstui.fake.model import Account, Change, ChangeMessage, LabelType, PatchSet, Verification
+from vstui.fake.model import (
+    ACCOUNT_TEMPLATE_RE,
+    Account,
+    Change,
+    ChangeMessage,
+    LabelType,
+    PatchSet,
+    Verification,
+)
 
 if TYPE_CHECKING:
-    from vstui.fake.store import GerritStore
+    from vstui.fake.view import StoreView
 
 # ListChangesOption names Gerrit accepts; the emulator renders the ones marked in
 # RENDERED_OPTIONS and accepts (ignores) the rest, as a server without that data would.
@@ -54,6 +63,45 @@ def parse_options(values: Iterable[str]) -> frozenset[str]:
                 raise BadRequest(f'"{v.strip()}" is not a valid value for "-o"')
             out.add(name)
     return frozenset(out)
+
+
+def url_encode(text: str) -> str:
+    """Java's URLEncoder (Gerrit's Url.encode): `/` -> %2F, space -> +, `~` -> %7E."""
+    return quote_plus(text, safe="*").replace("~", "%7E")
+
+
+def download_urls(store: StoreView, project: str, viewer: Account | None) -> dict[str, str]:
+    """The download-commands plugin's schemes for `project`, name -> fetch URL.
+
+    `anonymous http` for everyone; `http` and `ssh` (auth required) only for a signed-in
+    viewer, with the viewer's username in the URL as the plugin writes it.
+    """
+    base = store.canonical_url
+    out = {"anonymous http": f"{base}{project}"}
+    if viewer is not None:
+        scheme, _, rest = base.partition("://")
+        user = quote(viewer.username, safe="")
+        out["http"] = f"{scheme}://{user}@{rest}{project}"
+        if store.ssh_url:
+            scheme, _, rest = store.ssh_url.partition("://")
+            out["ssh"] = f"{scheme}://{user}@{rest}{project}"
+    return out
+
+
+def fetch_info(urls: dict[str, str], ref: str, commands: bool) -> dict[str, Any]:
+    """RevisionInfo.fetch: scheme -> FetchInfo (url, ref[, commands])."""
+    out: dict[str, Any] = {}
+    for name, url in urls.items():
+        info: dict[str, Any] = {"url": url, "ref": ref}
+        if commands:
+            info["commands"] = {
+                "Checkout": f"git fetch {url} {ref} && git checkout FETCH_HEAD",
+                "Cherry Pick": f"git fetch {url} {ref} && git cherry-pick FETCH_HEAD",
+                "Format Patch": f"git fetch {url} {ref} && git format-patch -1 --stdout FETCH_HEAD",
+                "Pull": f"git pull {url} {ref}",
+            }
+        out[name] = info
+    return out
 
 
 def timestamp(t: float) -> str:
@@ -98,9 +146,8 @@ def _value_key(v: int) -> str:
     return " 0" if v == 0 else f"{v:+d}"
 
 
-def render_template(store: GerritStore, text: str) -> str:
+def render_template(store: StoreView, text: str) -> str:
     """Replace `<GERRIT_ACCOUNT_n>` with `Name <email>` as AccountTemplateUtil does."""
-    from vstui.fake.store import _TEMPLATE_RE
 
     def sub(m: Any) -> str:
         acct = store.account(int(m.group(1)))
@@ -108,19 +155,17 @@ def render_template(store: GerritStore, text: str) -> str:
             return f"Unrecognized Gerrit Account {m.group(1)}"
         return f"{acct.name} <{acct.email}>" if acct.email else acct.name
 
-    return _TEMPLATE_RE.sub(sub, text)
+    return ACCOUNT_TEMPLATE_RE.sub(sub, text)
 
 
 def change_message_info(
-    store: GerritStore,
+    store: StoreView,
     msg: ChangeMessage,
     *,
     replace_templates: bool,
     detailed: bool = True,
 ) -> dict[str, Any]:
     """ChangeMessageInfo. `/messages` replaces templates; ChangeInfo.messages keeps them."""
-    from vstui.fake.store import _TEMPLATE_RE
-
     d: dict[str, Any] = {"id": msg.id}
     if msg.tag:
         d["tag"] = msg.tag
@@ -130,7 +175,7 @@ def change_message_info(
         d["real_author"] = account_info(msg.real_author, detailed)
     d["date"] = timestamp(msg.date)
     d["message"] = render_template(store, msg.message) if replace_templates else msg.message
-    ids = dict.fromkeys(int(i) for i in _TEMPLATE_RE.findall(msg.message))
+    ids = dict.fromkeys(int(i) for i in ACCOUNT_TEMPLATE_RE.findall(msg.message))
     if ids:
         accts = [store.account(i) for i in ids]
         d["accounts_in_message"] = [account_info(a, detailed) for a in accts if a is not None]
@@ -202,6 +247,7 @@ def revision_info(
     detailed: bool,
     commit: bool,
     files: bool,
+    fetch: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     d: dict[str, Any] = {
         "kind": ps.kind,
@@ -209,7 +255,7 @@ def revision_info(
         "created": timestamp(ps.created_on),
         "uploader": account_info(ps.uploader, detailed),
         "ref": ps.ref,
-        "fetch": {},
+        "fetch": fetch or {},
     }
     if commit:
         d["commit"] = _commit_info(change, ps)
@@ -219,7 +265,7 @@ def revision_info(
 
 
 def _labels(
-    store: GerritStore,
+    store: StoreView,
     change: Change,
     *,
     detailed_labels: bool,
@@ -285,7 +331,7 @@ def _labels(
 
 
 def change_info(
-    store: GerritStore,
+    store: StoreView,
     change: Change,
     options: Iterable[str] = (),
     viewer: Account | None = None,
@@ -297,8 +343,10 @@ def change_info(
     detailed = "DETAILED_ACCOUNTS" in opts
     with store.lock:
         d: dict[str, Any] = {
-            "id": f"{change.project}~{change.number}",
-            "triplet_id": f"{change.project}~{change.branch}~{change.change_id}",
+            "id": f"{url_encode(change.project)}~{change.number}",
+            "triplet_id": (
+                f"{url_encode(change.project)}~{url_encode(change.branch)}~{change.change_id}"
+            ),
             "project": change.project,
             "branch": change.branch,
         }
@@ -372,6 +420,8 @@ def change_info(
             current = change.current
             d["current_revision"] = current.revision
             shown = change.patch_sets if all_revs else [current]
+            urls = download_urls(store, change.project, viewer)
+            commands = "DOWNLOAD_COMMANDS" in opts
             d["revisions"] = {
                 ps.revision: revision_info(
                     change,
@@ -379,6 +429,7 @@ def change_info(
                     detailed=detailed,
                     commit="ALL_COMMITS" in opts or ("CURRENT_COMMIT" in opts and ps is current),
                     files="ALL_FILES" in opts or ("CURRENT_FILES" in opts and ps is current),
+                    fetch=fetch_info(urls, ps.ref, commands),
                 )
                 for ps in shown
             }

@@ -11,11 +11,11 @@ from __future__ import annotations
 import time as _time
 from typing import TYPE_CHECKING, Any
 
-from vstui.fake import gson
+from vstui.fake import gson, render_rest
 from vstui.fake.model import Account, Approval, Change, PatchSet
 
 if TYPE_CHECKING:
-    from vstui.fake.store import GerritStore
+    from vstui.fake.view import StoreView
 
 
 def account_attr(account: Account, *, with_id: bool = False) -> dict[str, Any]:
@@ -117,7 +117,7 @@ QUERY_OPTIONS = (
 
 
 def query_row(
-    store: GerritStore,
+    store: StoreView,
     change: Change,
     *,
     current_patch_set: bool = False,
@@ -192,17 +192,15 @@ def query_row(
         return d
 
 
-def render_template(store: GerritStore, text: str) -> str:
-    from vstui.fake.render_rest import render_template as _render
-
-    return _render(store, text)
+def render_template(store: StoreView, text: str) -> str:
+    return render_rest.render_template(store, text)
 
 
 def _approvals_of(change: Change, ps_number: int) -> list[Approval]:
     return sorted(change.approvals.get(ps_number, {}).values(), key=lambda a: a.granted)
 
 
-def _submit_record(store: GerritStore, change: Change) -> dict[str, Any]:
+def _submit_record(store: StoreView, change: Change) -> dict[str, Any]:
     project = store.project(change.project)
     if change.status != "NEW":
         status = "CLOSED"

@@ -4,7 +4,10 @@ Covered: `/config/server/version`, `/config/server/verify-status~config`, `/acco
 and `/accounts/{id}`, `/changes/` (query, several `q`, paging, `o=` options),
 `/changes/{id}` and `/detail`, `/messages` and `/messages/{id}`, revisions
 (`/review` GET and POST, `/commit`), `/abandon`, `/restore`, `/submit`, verify-status
-`verifications` (GET and POST), and the events-log servlet. Errors carry Gerrit's texts:
+`verifications` (GET and POST), and the events-log servlet; `/projects/`, `/config/server/info`,
+`/accounts/?q=` and `/accounts/{id}/name` (rest_projects); creating projects, accounts and
+changes, change edits and rebase (rest_admin); git over smart HTTP (git_serve) and the
+commit-msg hook at `/tools/hooks/commit-msg`. Errors carry Gerrit's texts:
 `Not found: <id>`, `Authentication required`, `Invalid application/json in request`,
 args4j's `"--x" is not a valid option` for unknown query parameters, ...
 """
@@ -17,6 +20,7 @@ import time
 from typing import Any
 from urllib.parse import unquote
 
+from vstui.fake import git_serve, hooks, rest_admin, rest_projects
 from vstui.fake import render_rest as rr
 from vstui.fake.cmdline import java_parse_int
 from vstui.fake.errors import GerritError
@@ -109,6 +113,10 @@ class RestApi:
             trailing_slash = False
         seg = [unquote(s) for s in raw_segments]
         try:
+            if git_serve.is_git_path(req.path):
+                return git_serve.http(self.store, req)
+            if seg == ["tools", "hooks", "commit-msg"] and req.method in ("GET", "HEAD"):
+                return HttpResponse(200, hooks.COMMIT_MSG.encode(), "application/octet-stream")
             if seg[:3] == ["plugins", "events-log", "events"]:
                 return self.events_log(req)
             if req.method not in ("GET", "HEAD") and req.account is None:
@@ -120,8 +128,14 @@ class RestApi:
                 return self._config(req, seg[1:])
             if top == "accounts":
                 return self._accounts(req, seg[1:])
+            if top == "projects":
+                if len(seg) == 2 and req.method == "PUT":
+                    return rest_admin.create_project(self.store, req, seg[1])
+                return rest_projects.projects(self.store, req, seg[1:])
             if top == "changes":
                 if len(seg) == 1 or (len(seg) == 2 and seg[1] == ""):
+                    if req.method == "POST":
+                        return rest_admin.create_change(self.store, req)
                     return self.query_changes(req)
                 return self._change(req, seg[1], seg[2:], trailing_slash)
             raise RestError(404, "Not Found")
@@ -144,6 +158,8 @@ class RestApi:
         _check_params(req, frozenset())
         if view == "version":
             return json_response(self.version, pretty=_pretty(req))
+        if view == "info":
+            return rest_projects.server_info(self.store, req)
         if view == "verify-status~config":
             return json_response(_VERIFY_STATUS_CONFIG, pretty=_pretty(req))
         raise RestError(404, f"Not found: {view}")
@@ -151,6 +167,14 @@ class RestApi:
     # -- /accounts ---------------------------------------------------------------------
 
     def _accounts(self, req: HttpRequest, seg: list[str]) -> HttpResponse:
+        if not seg or seg == [""]:
+            self._method(req, "GET")
+            return rest_projects.query_accounts(self.store, req)
+        if len(seg) == 1 and req.method == "PUT":
+            return rest_admin.create_account(self.store, req, seg[0])
+        if len(seg) == 2 and seg[1] == "name":
+            account = self.store.resolve_account(seg[0], req.account)
+            return rest_projects.account_name(self.store, req, account)
         if len(seg) != 1 or not seg[0]:
             raise RestError(404, "Not Found")
         self._method(req, "GET")
@@ -210,6 +234,13 @@ class RestApi:
             return self._change_info(req, change, options)
         if view == "messages":
             return self._messages(req, change, seg[1:])
+        if view == "rebase" and len(seg) == 1:
+            self._method(req, "POST")
+            _read_json(req)
+            self.store.rebase(change, req.account)
+            return self._change_info(req, change, frozenset({"CURRENT_REVISION"}))
+        if view in ("edit", "edit:publish"):
+            return rest_admin.change_edit(self.store, req, change, view, seg[1:])
         if view == "revisions":
             if len(seg) == 1:
                 raise RestError(404, "Not Found")
@@ -279,6 +310,10 @@ class RestApi:
             return json_response({"status": "MERGED"}, pretty=_pretty(req))
         if view in ("verify-status~verifications", "verifications"):
             return self._verifications(req, change, ps)
+        if view in ("comments", "drafts", "robotcomments"):
+            # The emulator keeps no inline comments: an empty map, as for a change without.
+            self._method(req, "GET")
+            return json_response({}, pretty=_pretty(req))
         raise RestError(404, f"Not found: {view}")
 
     def _post_review(self, req: HttpRequest, change: Change, ps: PatchSet) -> HttpResponse:

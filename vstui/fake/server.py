@@ -135,6 +135,8 @@ class FakeGerrit:
         )
         self._http.start()
         self.store.canonical_url = self._http.url
+        ssh_host = f"[{self.host}]" if ":" in self.host else self.host
+        self.store.ssh_url = f"ssh://{ssh_host}:{self._ssh.port}/"
         self.info = self._build_info()
         self._write_known_hosts()
         self._scheduler = FaultScheduler(self.faults, self.drop_stream_sessions, self.stall_streams)

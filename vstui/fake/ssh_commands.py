@@ -16,7 +16,7 @@ from typing import Any
 
 import paramiko
 
-from vstui.fake import cmdline
+from vstui.fake import cmdline, git_serve
 from vstui.fake import render_ssh as rs
 from vstui.fake.cmdline import Option, UsageError
 from vstui.fake.errors import GerritError, QueryError
@@ -163,6 +163,10 @@ class GerritSshCommands:
         name, rest = argv[0], argv[1:]
         if name == "gerrit":
             return self._dispatch(req, "gerrit", _GERRIT_COMMANDS, rest, self._gerrit_command)
+        if name in ("git-upload-pack", "git-receive-pack"):
+            return git_serve.ssh(self.store, req, name, rest)
+        if name == "scp":
+            return git_serve.scp_hook(req, rest)
         if name == "verify-status":
             return self._dispatch(
                 req, "verify-status", _VERIFY_STATUS_COMMANDS, rest, self._verify_status_command

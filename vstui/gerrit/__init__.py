@@ -14,7 +14,7 @@ Modules:
 - `rest`: `GerritRestClient` (async; `fetch_query_page` returns one undecoded page for callers
   that pipeline and decode off their loop) and `GerritSyncClient` (the stream's backfill).
 - `stream`: `EventStream` (thread; exactly-once, in-order delivery across reconnects),
-  `ConnectionState`/`StreamState`, `EventQueue` (thread-safe hand-off), `Backoff`.
+  `ConnectionState`/`StreamState`, `Backoff`.
 - `ssh`: `resolve_target` (~/.ssh/config like ssh) and `connect_transport` (strict host keys).
 - `dedupe`: the content-multiset matching behind exactly-once delivery.
 - `errors`: typed errors, each one readable line naming the server and what to do.

@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vstui.config import (
     ConfigError,
@@ -28,6 +28,9 @@ from vstui.config import (
 )
 from vstui.gerrit.models import Event
 from vstui.gerrit.ssh import SSHTarget, resolve_target
+
+if TYPE_CHECKING:  # paramiko loads with the stream, not with this module
+    from vstui.gerrit.stream import ConnectionState, EventStream
 
 __all__ = ["InfoFileError", "ServerConnection"]
 
@@ -96,10 +99,13 @@ class ServerConnection:
         """The emulator described by an info file (or its dict), logged in as `account`
         (default: its `default_account`). Writes `state_dir/known_hosts` with the recorded
         host key line; the caller owns `state_dir` (a temp dir is fine)."""
-        if not isinstance(info, Mapping):
+        data: Mapping[str, Any]
+        if isinstance(info, Mapping):
+            data = info
+        else:
             path = Path(info)
             try:
-                info = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(path.read_text(encoding="utf-8"))
             except FileNotFoundError:
                 raise InfoFileError(
                     f"{path}: no such file (start 'vstui fake-gerrit --info-file {path}')"
@@ -107,11 +113,11 @@ class ServerConnection:
             except (OSError, ValueError) as exc:
                 raise InfoFileError(f"{path}: not a fake-gerrit info file ({exc})") from None
         try:
-            ssh = info["ssh"]
+            ssh = data["ssh"]
             host, port, line = str(ssh["host"]), int(ssh["port"]), str(ssh["known_hosts_line"])
-            url = str(info["http"]["url"])
-            accounts = {a["username"]: a for a in info["accounts"]}
-            user = account or info.get("default_account")
+            url = str(data["http"]["url"])
+            accounts = {a["username"]: a for a in data["accounts"]}
+            user = account or data.get("default_account")
         except (KeyError, TypeError, ValueError) as exc:
             raise InfoFileError(f"not a fake-gerrit info file (missing {exc})") from None
         if not user or user not in accounts:
@@ -170,10 +176,10 @@ class ServerConnection:
         self,
         *,
         on_event: Callable[[Event], None],
-        on_state: Callable[[Any], None] | None = None,
+        on_state: Callable[[ConnectionState], None] | None = None,
         subscribe: Sequence[str] = (),
         **kwargs: Any,
-    ) -> Any:
+    ) -> EventStream:
         """An `EventStream` (not started) with backfill over this server's REST URL.
 
         kwargs override the stream options (stall_timeout, backoff, exit_on_initial_failure,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, Union
 
 import msgspec
@@ -47,6 +47,7 @@ from vstui.gerrit.models import (
     UnknownEvent,
     Verification,
 )
+from vstui.timestamps import parse_timestamp
 
 __all__ = [
     "XSSI_PREFIX",
@@ -74,7 +75,10 @@ class EventDecodeError(ValueError):
     """A stream line that is not a JSON object (not UTF-8, not JSON, or a non-object value)."""
 
 
-_EVENT_DECODER = msgspec.json.Decoder(Union[tuple(EVENT_TYPES.values())], strict=False)  # type: ignore[valid-type]  # noqa: UP007
+_EVENT_DECODER: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    Union[tuple(EVENT_TYPES.values())],  # noqa: UP007
+    strict=False,
+)
 _ANY_DECODER = msgspec.json.Decoder()
 _force = msgspec.structs.force_setattr
 
@@ -96,7 +100,7 @@ def decode_event(data: bytes | str, *, source: str = "stream") -> Event:
         raise EventDecodeError(f"expected bytes or str, got {type(data).__name__}")
     line = line.strip()
     try:
-        event = _EVENT_DECODER.decode(line)
+        event: Event = _EVENT_DECODER.decode(line)
     except msgspec.ValidationError:
         event = _decode_slow(line)
     except msgspec.DecodeError as exc:
@@ -217,11 +221,7 @@ def _tolerant(value: Any, tp: Any) -> Any:
             raise _Bad
         return number
     if tp is datetime:
-        if isinstance(value, str):
-            parsed = parse_timestamp(value)
-        else:
-            seconds = _int_or_none(value)
-            parsed = None if seconds is None else _epoch(seconds)
+        parsed = parse_timestamp(value)
         if parsed is None:
             raise _Bad
         return parsed
@@ -243,7 +243,6 @@ def _tolerant_struct(value: dict[str, Any], cls: type[msgspec.Struct]) -> Any:
 # --------------------------------------------------------------------------- scalars
 
 _INT_MAX = 2**63
-_MICROSECOND = timedelta(microseconds=1)
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -262,56 +261,6 @@ def _int_or_none(value: Any) -> int | None:
         except ValueError:
             return None
     return None
-
-
-def _epoch(seconds: int) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(seconds, UTC)
-    except (OverflowError, OSError, ValueError):
-        return None
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """A Gerrit timestamp as an aware UTC datetime, or None when it cannot be read.
-
-    Accepts REST's `"2013-02-21 11:16:36.775000000"` (UTC, 9 fraction digits), ISO 8601 with
-    `T`/`Z`/offsets, epoch seconds (int or numeric string), and the verify-status docs' old
-    `"15 Mar 2016 08:10:41"` form.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        seconds = _int_or_none(value)
-        return None if seconds is None else _epoch(seconds)
-    if not isinstance(value, str) or not 8 <= len(value) <= 64:
-        return None
-    text = value.strip()
-    if text.isdigit():
-        return _epoch(int(text))
-    if text.endswith("z"):
-        text = text[:-1] + "Z"
-    main, dot, frac = text.partition(".")
-    tail = ""
-    round_up = False
-    if dot:
-        digits = len(frac) - len(frac.lstrip("0123456789"))
-        frac, tail = frac[:digits], frac[digits:]
-        # datetime takes at most 6 fraction digits; Gerrit sends 9. Rounded on the 7th, as
-        # msgspec does (the typed REST path, `rest_wire`, parses with it).
-        round_up = len(frac) > 6 and frac[6] >= "5"
-        text = f"{main}.{frac[:6].ljust(6, '0')}{tail}" if frac else main + tail
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = datetime.strptime(text, "%d %b %Y %H:%M:%S")
-        except ValueError:
-            return None
-    try:
-        parsed = parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-        return parsed + _MICROSECOND if round_up else parsed
-    except OverflowError:  # "0001-01-01T00:00:00+01:00", "9999-12-31 23:59:59.9999995"
-        return None
 
 
 def _str(value: Any) -> str | None:
@@ -585,7 +534,7 @@ def decode_change(
     body: bytes, *, server: str = "gerrit", what: str = "GET change"
 ) -> Change | None:
     """A Get Change / Get Change Detail body -> `Change` (None if it is not an object)."""
-    return _decode_body(
+    change: Change | None = _decode_body(
         body,
         server,
         what,
@@ -595,6 +544,7 @@ def decode_change(
         _wire.Converter.change,
         _change_raw,
     )
+    return change
 
 
 def decode_messages(
@@ -636,7 +586,7 @@ def decode_verifications(
 def _decode_body(body: bytes, server: str, what: str, how: Any, *args: Any) -> Any:
     try:
         return how(strip_xssi(body), *args)
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         raise _not_json(body, server, what) from None
 
 

@@ -47,10 +47,11 @@ class RetryPolicy:
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
         if retry_after:
             try:
-                return min(self.max_delay, max(0.0, float(retry_after)))
+                return float(min(self.max_delay, max(0.0, float(retry_after))))
             except ValueError:
                 pass
-        return min(self.max_delay, self.base_delay * 2**attempt) * random.uniform(0.5, 1.5)
+        backoff = min(self.max_delay, self.base_delay * 2.0**attempt)
+        return backoff * random.uniform(0.5, 1.5)
 
 
 def server_label(base_url: str) -> str:

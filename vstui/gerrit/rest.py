@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -204,7 +204,7 @@ class GerritRestClient(_Base):
         method: str,
         path: str,
         *,
-        params: list[tuple[str, str]] | None = None,
+        params: Sequence[tuple[str, str]] | None = None,
         json: Any = None,
     ) -> httpx.Response:
         """One request with the concurrency limit and retries; returns a 2xx response."""
@@ -214,7 +214,9 @@ class GerritRestClient(_Base):
             attempt += 1
             try:
                 async with self._limit:
-                    response = await self._client.request(method, url, params=params, json=json)
+                    response = await self._client.request(
+                        method, url, params=list(params or ()), json=json
+                    )
                     body = await response.aread()
             except httpx.HTTPError as exc:
                 if attempt < self.retry.attempts and self._should_retry(method, exc):
@@ -458,7 +460,7 @@ class GerritSyncClient(_Base):
         while True:
             attempt += 1
             try:
-                response = self._client.request(method, url, params=params)
+                response = self._client.request(method, url, params=list(params or ()))
             except httpx.HTTPError as exc:
                 if attempt < self.retry.attempts and self._should_retry(method, exc):
                     self._sleep(self.retry.delay(attempt - 1))

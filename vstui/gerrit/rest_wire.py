@@ -189,7 +189,7 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def _account_id(info: _AccountInfo | _ApprovalInfo) -> int | None:
     account_id = info.account_id
-    return info.event_account_id if account_id is UNSET else account_id  # type: ignore[return-value]
+    return info.event_account_id if isinstance(account_id, UnsetType) else account_id
 
 
 # --------------------------------------------------------------------------- converters
@@ -351,7 +351,7 @@ class Converter:
             is_private=info.is_private,
             hashtags=info.hashtags,
             reviewers={
-                state: tuple(map(account, accounts))  # type: ignore[misc]
+                state: tuple(a for a in map(account, accounts) if a is not None)
                 for state, accounts in info.reviewers.items()
             }
             if info.reviewers

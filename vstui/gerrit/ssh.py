@@ -24,6 +24,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import paramiko
 
@@ -111,7 +112,8 @@ def resolve_target(
     keys: list[Path] = []
     if key_file is not None:
         keys.append(key_file.expanduser())
-    for item in entry.get("identityfile", []) or []:  # type: ignore[union-attr]
+    identity_files: Any = entry.get("identityfile") or []
+    for item in identity_files:
         path = Path(str(item)).expanduser()
         if path not in keys:
             keys.append(path)
@@ -281,14 +283,14 @@ def _auth(target: SSHTarget, transport: paramiko.Transport) -> None:
             tried.append(f"agent ({len(agent_keys)} keys)")
     for path in target.key_files:
         try:
-            key = paramiko.PKey.from_path(str(path))
+            file_key = paramiko.PKey.from_path(str(path))
         except paramiko.PasswordRequiredException:
             skipped.append(f"{path} (passphrase-protected: add it to ssh-agent)")
             continue
         except (OSError, paramiko.SSHException, ValueError) as exc:
             skipped.append(f"{path} ({type(exc).__name__})")
             continue
-        if _try_key(transport, target.user, key):
+        if _try_key(transport, target.user, file_key):
             return
         tried.append(str(path))
     if not transport.is_active():

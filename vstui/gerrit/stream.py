@@ -66,7 +66,6 @@ from vstui.gerrit.ssh import SSHTarget, connect_transport
 __all__ = [
     "Backoff",
     "ConnectionState",
-    "EventQueue",
     "EventStream",
     "StreamState",
     "synthesize_change_updated",
@@ -121,7 +120,7 @@ class ConnectionState:
             return f"error: {self.detail}"
         if self.state is StreamState.CONNECTING and self.detail:
             return f"connecting to {self.detail}"
-        return self.state.value
+        return str(self.state.value)
 
 
 @dataclass(frozen=True)
@@ -133,7 +132,7 @@ class Backoff:
 
     def delay(self, failures: int) -> float:
         base = min(self.maximum, self.initial * 2 ** max(0, failures - 1))
-        return base * random.uniform(0.5, 1.5)
+        return float(base) * random.uniform(0.5, 1.5)
 
 
 class _Interrupted(Exception):
@@ -635,44 +634,6 @@ class EventStream:
             if self._wanted(event):
                 out.append(event)
         return out
-
-
-class EventQueue:
-    """A thread-safe hand-off between an `EventStream` and a consumer on another thread.
-
-        queue = EventQueue(wakeup=lambda: loop.call_soon_threadsafe(flag.set))
-        stream = conn.event_stream(on_event=queue.put, on_state=queue.put_state)
-        ...
-        events = queue.drain()       # everything delivered so far, in order
-        state = queue.state          # the latest ConnectionState
-
-    `wakeup` (optional, any thread) is called after each put so the consumer need not poll.
-    """
-
-    def __init__(self, wakeup: Callable[[], None] | None = None) -> None:
-        self._lock = threading.Lock()
-        self._events: list[Event] = []
-        self._wakeup = wakeup
-        self.state = ConnectionState(StreamState.STOPPED)
-
-    def set_wakeup(self, wakeup: Callable[[], None] | None) -> None:
-        self._wakeup = wakeup
-
-    def put(self, event: Event) -> None:
-        with self._lock:
-            self._events.append(event)
-        if self._wakeup is not None:
-            self._wakeup()
-
-    def put_state(self, state: ConnectionState) -> None:
-        self.state = state
-        if self._wakeup is not None:
-            self._wakeup()
-
-    def drain(self) -> list[Event]:
-        with self._lock:
-            events, self._events = self._events, []
-        return events
 
 
 def synthesize_change_updated(change: Any, updated: int) -> Event:

@@ -1,6 +1,6 @@
 """Regenerate the README screenshots from the real app on the demo world.
 
-    python -m vstui.ui.screenshots screenshots      (what `make screenshots` runs)
+    python -m tests.ui.screenshots screenshots      (what `make screenshots` runs)
 
 Starts the emulator with the seed world at a fixed clock and no activity (so the SVGs only
 change when the UI does), connects exactly as `vstui demo` does (temporary config, real SSH
