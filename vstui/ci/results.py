@@ -24,6 +24,7 @@ Input messages are anything shaped like the Gerrit client's `ChangeMessage` (see
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -216,6 +217,11 @@ class _Entry:
     def pipeline(self) -> str | None:
         return self.current.pipeline
 
+    @functools.cached_property
+    def hints(self) -> frozenset[str]:
+        """The recheck commands this CI advertised on the patch set."""
+        return frozenset(h for r in self.reports for h in r.recheck_hints)
+
 
 def _compatible(a: str | None, b: str | None) -> bool:
     """A report that names no pipeline is a run of whichever pipeline its CI runs."""
@@ -226,41 +232,64 @@ def _entry(key: str, name: str, reports: list[CIReport]) -> _Entry:
     """Current jobs: the newest result per (pipeline, job) over the CI's reports; each with
     how many earlier results of it were replaced (a "started" notice is not a run)."""
     reports = sorted(reports, key=lambda r: r.order)
-    live: list[tuple[Job | None, CIReport, int]] = []
+    # Current entries in arrival order: seq -> (job or None for a jobless report, its
+    # report, earlier results replaced). Indexed by job name so that a CI's thousand reports
+    # cost what their jobs cost, not reports x current jobs.
+    live: dict[int, tuple[Job | None, CIReport, int]] = {}
+    by_name: dict[str | None, list[int]] = {}
+    jobless: list[int] = []
+    seq = 0
+
+    def replaced(seqs: list[int], pipe: str | None) -> tuple[list[int], list[int]]:
+        """(kept, gone) among `seqs` for a new report of pipeline `pipe`."""
+        kept, gone = [], []
+        for n in seqs:
+            (gone if _compatible(live[n][1].pipeline, pipe) else kept).append(n)
+        return kept, gone
+
     for rep in reports:
         pipe = rep.pipeline
-        named = {j.name for j in rep.jobs}
-        kept: list[tuple[Job | None, CIReport, int]] = []
+        gone: list[int] = []
+        jobless, dropped = replaced(jobless, pipe)
+        gone += dropped
+        names = {j.name for j in rep.jobs} if rep.jobs else set(by_name)
+        for job_name in names:
+            seqs = by_name.get(job_name)
+            if seqs:
+                by_name[job_name], dropped = replaced(seqs, pipe)
+                gone += dropped
         earlier: dict[str | None, int] = {}
         before = 0
-        for job, old, reruns in live:
-            gone = _compatible(old.pipeline, pipe) and (
-                not rep.jobs or job is None or job.name in named
-            )
-            if not gone:
-                kept.append((job, old, reruns))
-                continue
+        for n in gone:
+            job, old, reruns = live.pop(n)
             count = reruns + (0 if old.overall == "STARTED" else 1)
             if job is None:
                 before = max(before, count)
             else:
                 earlier[job.name] = max(earlier.get(job.name, 0), count)
-        live = kept
         if rep.jobs:
-            live.extend((job, rep, earlier.get(job.name, before)) for job in rep.jobs)
+            for job in rep.jobs:
+                live[seq] = (job, rep, earlier.get(job.name, before))
+                by_name.setdefault(job.name, []).append(seq)
+                seq += 1
         else:
-            live.append((None, rep, max([before, *earlier.values()])))
+            live[seq] = (None, rep, max([before, *earlier.values()]))
+            jobless.append(seq)
+            seq += 1
+    live_entries = list(live.values())
     newest = reports[-1]
-    jobs = tuple(job for job, _, _ in live if job is not None)
-    job_reports = [rep for job, rep, _ in live if job is not None]
-    job_reruns = tuple(n for job, _, n in live if job is not None)
-    still = {id(rep) for _, rep, _ in live}
+    jobs = tuple(job for job, _, _ in live_entries if job is not None)
+    job_reports = [rep for job, rep, _ in live_entries if job is not None]
+    job_reruns = tuple(n for job, _, n in live_entries if job is not None)
+    still = {id(rep) for _, rep, _ in live_entries}
     history = tuple(r for r in reports if id(r) not in still and r.overall != "STARTED")
     if any(r is not newest for r in job_reports):
         overalls = {r.overall for r in job_reports}
         current = replace(newest, jobs=jobs, overall=overalls.pop() if len(overalls) == 1 else None)
+    elif len(jobs) == len(newest.jobs):
+        current = newest  # all of the newest report's jobs, nothing older: the report itself
     else:
-        current = replace(newest, jobs=jobs) if jobs != newest.jobs else newest
+        current = replace(newest, jobs=jobs)
     accounts = tuple(dict.fromkeys(_account_label(r) for r in reports))
     return _Entry(key, name, reports, current, job_reports, history, accounts, list(job_reruns))
 
@@ -375,14 +404,24 @@ def _pending_request(
     """The latest request aimed at this CI that no report of it answered yet: the CI's
     next report (any pipeline; the named one for `check experimental`) clears it."""
     latest: RecheckRequest | None = None
+    # The newest comment report overall and per pipeline (ranks are chronological).
+    last: dict[str | None, int] = {}
+    for r in entry.reports:
+        if r.source == "comment":
+            last[None] = max(last.get(None, -1), r.order)
+            if r.pipeline is not None:
+                last[r.pipeline] = max(last.get(r.pipeline, -1), r.order)
+    others = [r for r in (*entry.reports, entry.current) if r.source != "comment"]
     for req in requests:
         if not _targets(req, entry, entries, rules):
             continue
-        answers = [r for r in entry.reports if req.pipeline is None or r.pipeline == req.pipeline]
-        if entry.current.source != "comment":
-            answers.append(entry.current)
-        if not any(_answered(r, req) for r in answers):
-            latest = req
+        if last.get(req.pipeline, -1) > req.order:
+            continue  # a comment report came after the request
+        if any(
+            _answered(r, req) for r in others if req.pipeline is None or r.pipeline == req.pipeline
+        ):
+            continue
+        latest = req
     return latest
 
 
@@ -396,7 +435,7 @@ def _targets(
         return any(r.pipeline == req.pipeline for r in entry.reports)
     line = normalize_command(req.line)
     # 1. A CI that advertised this exact command owns it.
-    owners = [e for e in entries if any(line in r.recheck_hints for r in e.reports)]
+    owners = [e for e in entries if line in e.hints]
     if owners:
         return any(e is entry for e in owners)
     if req.target is None:
