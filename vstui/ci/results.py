@@ -242,7 +242,8 @@ def _entry(key: str, name: str, reports: list[CIReport]) -> _Entry:
 
     def replaced(seqs: list[int], pipe: str | None) -> tuple[list[int], list[int]]:
         """(kept, gone) among `seqs` for a new report of pipeline `pipe`."""
-        kept, gone = [], []
+        kept: list[int] = []
+        gone: list[int] = []
         for n in seqs:
             (gone if _compatible(live[n][1].pipeline, pipe) else kept).append(n)
         return kept, gone
