@@ -99,3 +99,9 @@ def test_ci_counts_end_under_their_symbols_in_the_header():
             end = symbols[sym] + 1
             cell = plain[end - 4 : end].strip()
             assert cell == (str(value) if value else ""), (sym, plain, header)
+
+
+def test_a_ci_reported_from_several_accounts_names_them_in_its_group():
+    one = replace(JOB, accounts=("oldbot", "newbot"))
+    assert group_label("Storage CI", [one], 1).endswith("reported by oldbot, newbot")
+    assert "reported by" not in group_label("Cisco CI", [JOB], 1)

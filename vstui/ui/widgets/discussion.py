@@ -228,12 +228,6 @@ class DiscussionView(ScrollView, can_focus=True, inherit_bindings=False):
         )
         self.refresh()
 
-    def _on_focus(self, event: events.Focus) -> None:
-        self.refresh()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self.refresh()
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if width - 1 != self._wrapped_for and width > 0:
