@@ -37,6 +37,8 @@ def _norm(s: str) -> str:
 class Classification:
     is_bot: bool
     reason: str  # which signal decided: service-user, tag, rule, name, username, content, default
+    # A bot by account evidence (see `ACCOUNT_EVIDENCE`), not by its display name alone.
+    evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -273,11 +275,11 @@ def name_signal(name: str | None, username: str | None) -> bool | None:
 
 
 # Classifications are immutable and few: share them instead of building one per message.
-_NO_AUTHOR = Classification(True, "no-author")
-_SERVICE_USER = Classification(True, "service-user")
-_TAG = Classification(True, "tag")
+_NO_AUTHOR = Classification(True, "no-author", evidence=True)
+_SERVICE_USER = Classification(True, "service-user", evidence=True)
+_TAG = Classification(True, "tag", evidence=True)
 _RULE_BOT = Classification(True, "rule")
-_RULE_ACCOUNT_BOT = Classification(True, "rule-account")
+_RULE_ACCOUNT_BOT = Classification(True, "rule-account", evidence=True)
 _RULE_HUMAN = Classification(False, "rule")
 _NAME_BOT = Classification(True, "name")
 _NAME_HUMAN = Classification(False, "name")

@@ -95,9 +95,9 @@ class CIReport:
     author_username: str | None = None
     recheck_hints: tuple[str, ...] = ()
     order: int = 0  # position in the input, breaks date ties
-    # The reporting account: `#<account id>`, else `@<username>`, else `~<display name>`
-    # (see `account_key`); None for verify-status reports and Gerrit's own notices.
-    account: str | None = None
+    # The reporting account's id (None when the source did not say, for verify-status
+    # reports and for Gerrit's own notices); `account` is its identity.
+    account_id: int | None = None
     # The account is a bot by account evidence (SERVICE_USER, a tool's message tag, a
     # configured username or account id), not by its display name alone: only such a
     # report may stand for a CI that another account also reports as.
@@ -106,6 +106,14 @@ class CIReport:
     @property
     def vote(self) -> dict[str, int]:
         return dict(self.votes)
+
+    @property
+    def account(self) -> str | None:
+        """The reporting account: `#<account id>`, else `@<username>`, else `~<name>`;
+        None for verify-status rows (they name a reporter, not an account)."""
+        if self.source == "verify-status":
+            return None
+        return account_key(self.account_id, self.author_username, self.ci_name)
 
     @property
     def is_run(self) -> bool:

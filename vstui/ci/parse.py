@@ -42,7 +42,6 @@ from itertools import islice
 from typing import Any
 
 from vstui.ci.classify import (
-    ACCOUNT_EVIDENCE,
     BotRules,
     Classification,
     classify,
@@ -53,7 +52,6 @@ from vstui.ci.model import (
     CIReport,
     Job,
     RecheckRequest,
-    account_key,
     fast_constructor,
     new_job,
     new_report,
@@ -812,6 +810,8 @@ def parse_message(
     if author is None:
         return _parse(None, None, (), False, tag, text, date, patch_set, msg_id, rules, order)
     account_id = getattr(author, "account_id", None)
+    if type(account_id) is not int:
+        account_id = None
     name = _attr_str(author, "name") or _attr_str(author, "display_name")
     username = _attr_str(author, "username")
     tags = getattr(author, "tags", None) or ()
@@ -887,8 +887,8 @@ def _parse(
         username,
         hints,
         order,
-        account_key(account_id, username, name) if has_author else None,
-        verdict.reason in ACCOUNT_EVIDENCE,
+        account_id,
+        verdict.evidence,
     )
     return _new_message_result(
         True,

@@ -154,18 +154,19 @@ def _ci_identities(
     an account with evidence reports as on this change: its message stays bot noise. Two
     CIs with one name are told apart by their accounts in the label.
     """
-    trusted_accounts = {r.account for r in reports if r.trusted}
-    trusted_names = {r.ci_name.casefold() for r in reports if r.account in trusted_accounts}
+    account = {id(r): r.account for r in reports}
+    trusted_accounts = {account[id(r)] for r in reports if r.trusted}
+    trusted_names = {r.ci_name.casefold() for r in reports if account[id(r)] in trusted_accounts}
     authors = {id(m.report): m.author for m in parsed if m.report is not None}
     keys: dict[int, str] = {}
     names: dict[str, str] = {}
     who: dict[str, dict[str, None]] = {}
     for rep in reports:
-        trusted = rep.account in trusted_accounts
+        trusted = account[id(rep)] in trusted_accounts
         if not trusted and rep.ci_name.casefold() in trusted_names:
             continue  # a lookalike of a CI that another account reports as
         alias = _alias_of(authors.get(id(rep)), rep.author_username, rules)
-        key = f"alias:{alias.casefold()}" if alias else rep.account or f"~{rep.ci_name}"
+        key = f"alias:{alias.casefold()}" if alias else account[id(rep)] or f"~{rep.ci_name}"
         keys[id(rep)] = key
         names[key] = rep.ci_name
         who.setdefault(key, {})[_account_label(rep)] = None
