@@ -37,7 +37,9 @@ def _norm(s: str) -> str:
 class Classification:
     is_bot: bool
     reason: str  # which signal decided: service-user, tag, rule, name, username, content, default
-    # A bot by account evidence (see `ACCOUNT_EVIDENCE`), not by its display name alone.
+    # A bot by account evidence (SERVICE_USER, a tool's message tag, a configured username
+    # or account id, Gerrit itself), not by its display name alone: only such an account
+    # may report as a CI that another account also reports as.
     evidence: bool = False
 
 
@@ -175,9 +177,6 @@ def _account_id(value: object) -> int | None:
         return int(value)
     return None
 
-
-#: Classification reasons that rest on account evidence (see `BotRules.decide_by_account`).
-ACCOUNT_EVIDENCE = frozenset({"service-user", "tag", "rule-account", "no-author"})
 
 # ----------------------------------------------------------------- name heuristics
 # Words only CI accounts use. Case matters for CI/CQ: "Ci" is a given name, "CI" is not.
