@@ -3,6 +3,8 @@ result per (CI, pipeline, job) is current, and a lookalike account cannot take a
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.ci._models import JANE, Account, Message, at, human
 from vstui.ci.classify import BotRules
 from vstui.ci.results import build_change_results
@@ -114,3 +116,28 @@ def test_accounts_merged_by_config_show_who_reported():
     (run,) = build_change_results(msgs, rules=rules).for_patch_set(1).runs
     assert run.label == "Storage CI" and run.accounts == ("oldbot", "newbot")
     assert not run.pending and {j.result for j in run.jobs} == {"SUCCESS"}
+
+
+def test_only_account_evidence_makes_a_bot_that_may_stand_for_a_ci():
+    from vstui.ci.classify import classify_fields
+    from vstui.config import ServerProfile
+    from vstui.core.connect import bot_rules_for
+
+    rules = bot_rules_for(
+        ServerProfile(
+            name="t",
+            bot_accounts=(1000040, "Jenkins"),
+            bot_usernames=("zuul",),
+            bot_patterns=("(?i)jenkins",),
+        )
+    )
+    assert rules.bot_account_ids == frozenset({1000040})
+
+    def verdict(name: str, username: str, account_id: int, tags: tuple[str, ...] = ()) -> Any:
+        return classify_fields(name, username, tags, None, "Build succeeded.", rules, account_id)
+
+    assert verdict("Jenkins", "jenkins", 1000040).evidence  # configured account id
+    assert verdict("Zuul", "zuul", 5).evidence  # configured username
+    assert verdict("Someone", "svc", 6, ("SERVICE_USER",)).evidence
+    lookalike = verdict("Jenkins", "mallory", 1000666)  # a configured *name* / pattern
+    assert lookalike.is_bot and not lookalike.evidence
