@@ -20,6 +20,10 @@ from vstui import __version__
 SUBCOMMANDS: dict[str, str] = {
     "demo": "demo",
     "watch": "watch",
+    "checks": "checks",
+    "ci-health": "ci_health",
+    "sync": "sync",
+    "record": "record",
     "parse": "parse",
     "config": "config",
     "fake-gerrit": "fake_gerrit",

@@ -18,6 +18,8 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     bot_patterns = ["(?i)\\bci\\b"]
     ci_aliases = { "Zuul" = ["zuul", "Zuul CI"] }
     default_query = "status:open"
+    max_response_mb = 64                    # cap on one REST answer
+    request_deadline = 60                   # seconds for one whole REST request
 
     [keys]      # binding id -> key (validated by the TUI)
     [filters]   # passed to the TUI as-is
@@ -120,6 +122,8 @@ class ServerProfile:
     events_log_timezone: str = "UTC"
     keepalive_interval: float = 15.0
     stall_timeout: float = 60.0
+    max_response_mb: float = 64.0  # cap on one REST answer (vstui.gerrit.httpcommon.HttpLimits)
+    request_deadline: float = 60.0  # seconds for one whole REST request, body included
 
     @property
     def rest_url(self) -> str | None:
@@ -146,6 +150,7 @@ class Config:
     keys: Mapping[str, str] = field(default_factory=dict)
     filters: Mapping[str, Any] = field(default_factory=dict)
     theme: str | None = None
+    history: Mapping[str, float] = field(default_factory=dict)  # [history] verdict thresholds
 
     def server(self, name: str | None = None) -> ServerProfile:
         """The named profile, else `default_server`, else the only one; ConfigError if none."""
@@ -270,8 +275,16 @@ _PROFILE_KEYS = [
     "events_log_timezone",
     "keepalive_interval",
     "stall_timeout",
+    "max_response_mb",
+    "request_deadline",
 ]
-_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui"]
+_TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui", "history"]
+# [history]: verdict thresholds (vstui.history.verdicts.VerdictRules), name -> (lo, hi, int)
+_HISTORY_KEYS = {
+    "window_days": (0.1, 365.0, False),
+    "min_failed": (1, 100_000, True),
+    "min_ratio": (0.0, 1.0, False),
+}
 _UI_KEYS = ["theme"]
 
 
@@ -323,11 +336,16 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         kw["bot_usernames"] = c.str_list(key("bot_usernames"), data["bot_usernames"])
     if "bot_patterns" in data:
         patterns = c.str_list(key("bot_patterns"), data["bot_patterns"])
+        from vstui.saferegex import RegexError, compile_user_regex
+
         for i, pattern in enumerate(patterns):
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                c.bad(f"{key('bot_patterns')}[{i}]", f"is not a valid regular expression: {exc}")
+                compile_user_regex(pattern)
+            except RegexError as exc:
+                c.bad(
+                    f"{key('bot_patterns')}[{i}]",
+                    f"is not a valid regular expression: {exc.reason}",
+                )
         kw["bot_patterns"] = patterns
     if "ci_aliases" in data:
         aliases = data["ci_aliases"]
@@ -355,6 +373,14 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
     if "stall_timeout" in data:
         kw["stall_timeout"] = c.number(
             key("stall_timeout"), data["stall_timeout"], 1, 86400, integer=False
+        )
+    if "max_response_mb" in data:
+        kw["max_response_mb"] = c.number(
+            key("max_response_mb"), data["max_response_mb"], 1, 65536, integer=False
+        )
+    if "request_deadline" in data:
+        kw["request_deadline"] = c.number(
+            key("request_deadline"), data["request_deadline"], 1, 3600, integer=False
         )
     if not (kw.get("url") or kw.get("ssh_host")) and "url" not in data and "ssh_host" not in data:
         c.bad(f"[{table}]", "needs at least url (REST) or ssh_host (event stream)")
@@ -405,6 +431,17 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         c.unknown("ui", ui, _UI_KEYS)
         if "theme" in ui:
             theme = c.string("[ui] theme", ui["theme"], what="a theme name")
+    history: dict[str, float] = {}
+    raw_history = data.get("history", {})
+    if not isinstance(raw_history, dict):
+        c.bad("history", "must be a table")
+    else:
+        c.unknown("history", raw_history, list(_HISTORY_KEYS))
+        for key, (lo, hi, integer) in _HISTORY_KEYS.items():
+            if key in raw_history:
+                value = c.number(f"[history] {key}", raw_history[key], lo, hi, integer=integer)
+                if value is not None:
+                    history[key] = value
     if c.problems:
         raise ConfigError(c.problems)
     return Config(
@@ -414,6 +451,7 @@ def parse_config(data: Mapping[str, Any], path: Path) -> Config:
         keys=keys,
         filters=dict(filters),
         theme=theme,
+        history=history,
     )
 
 
@@ -440,6 +478,10 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError([f"{file}: not UTF-8 text ({exc.reason})"]) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([f"{file}: invalid TOML: {exc}"]) from None
+    except RecursionError:
+        raise ConfigError([f"{file}: invalid TOML: nested too deeply"]) from None
+    except (ValueError, MemoryError) as exc:  # e.g. an integer of 5,000 digits
+        raise ConfigError([f"{file}: invalid TOML: {str(exc)[:120]}"]) from None
     return parse_config(data, file)
 
 

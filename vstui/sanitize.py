@@ -9,6 +9,7 @@ that markup in it stays inert.
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
@@ -61,3 +62,66 @@ def is_safe_url(url: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+# `scheme://userinfo@`: the userinfo may hold a password (`https://alice:s3cret@host/`).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,30}://)[^/?#@\s]*@")
+
+
+def redact_secrets(text: str) -> str:
+    """`text` with the userinfo of every URL in it replaced by `***`, so a password in a
+    configured URL never reaches a screen, a log or an error message."""
+    if "@" not in text:
+        return text
+    return _USERINFO.sub(r"\1***@", text)
+
+
+def redact_url(url: str | None) -> str:
+    """One URL without its userinfo (`https://***@host/`); "" for None."""
+    return redact_secrets(url or "")
+
+
+def without_userinfo(url: str) -> str:
+    """`url` with no `user:password@` part: for links vstui builds from a configured URL
+    (a browser would keep the password in its history)."""
+    return _USERINFO.sub(r"\1", url)
+
+
+def url_host_warning(url: str) -> str | None:
+    """Why `url` may not go where it seems to, naming the host it really goes to; None when
+    nothing is odd. Shown before opening a link from untrusted text.
+
+    `https://review.example.org@evil.example/` reads like review.example.org but goes to
+    evil.example (the part before `@` is a user name); an internationalized (punycode or
+    non-ASCII) host name can imitate another one."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return "this link is malformed"
+    shown_host = one_line(host, 80)
+    if "@" in parts.netloc:
+        before = one_line(parts.netloc.rpartition("@")[0], 60)
+        return (
+            f"this link goes to {shown_host}, not to {before!r} "
+            "(the part before '@' in a URL is only a user name)"
+        )
+    if not host.isascii() or any(label.startswith("xn--") for label in host.split(".")):
+        try:
+            ascii_form = host.encode("idna").decode("ascii")
+            readable = ascii_form.encode("ascii").decode("idna")
+        except UnicodeError:
+            ascii_form = readable = host
+        return (
+            f"this link goes to an internationalized host name, {one_line(readable, 80)!r} "
+            f"({one_line(ascii_form, 80)}), which can imitate another name"
+        )
+    return None
+
+
+class RedactingFormatter(logging.Formatter):
+    """A log formatter that strips URL userinfo (passwords) from every line, tracebacks
+    included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_secrets(super().format(record))

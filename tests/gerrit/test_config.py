@@ -119,8 +119,11 @@ def test_full_config_round_trip(tmp_path):
         ),
         (
             "colour = 'red'",
-            "colour: unknown key (allowed: default_server, servers, keys, filters, ui)",
+            "colour: unknown key (allowed: default_server, servers, keys, filters, ui, history)",
         ),
+        ("[history]\nmin_ratio = 2", "[history] min_ratio: must be a number from 0 to 1"),
+        ("[history]\nmin_failed = 1.5", "[history] min_failed: must be an integer"),
+        ("[history]\nwindow = 7", "[history] window: unknown key (allowed: window_days"),
         ("[ui]\ntheme = 3", "[ui] theme: must be a theme name, got 3"),
         ("[ui]\nfont = 'x'", "[ui] font: unknown key (allowed: theme)"),
         ("[keys]\nquit = ''", "[keys] quit: must be a key name"),

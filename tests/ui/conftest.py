@@ -37,6 +37,12 @@ def make_app(tmp_path: Path) -> Callable[..., VstuiApp]:
 
     def make(fg: Any, **kw: Any) -> VstuiApp:
         session = session_for(fg, tmp_path, server=kw.pop("server", "test"))
+        if kw.pop("history", False):  # a history file of the test's own (verdicts, H)
+            from vstui.core.session_history import SessionHistory
+            from vstui.history import HistoryStore
+
+            store = HistoryStore(tmp_path / "history.sqlite3")
+            session.history = SessionHistory(store, clock=session.clock)
         kw.setdefault("tz", UTC)
         kw.setdefault("filter_store", FilterStateStore(tmp_path / "filters.json"))
         return VstuiApp(session, **kw)

@@ -5,7 +5,7 @@
 Starts the emulator with the seed world at a fixed clock and no activity (so the SVGs only
 change when the UI does), connects exactly as `vstui demo` does (temporary config, real SSH
 and HTTP on loopback), and drives the app with Textual's pilot: the change list, change
-381272 with `x` applied, change 380967 (a recheck pending) with `f` applied, and the help
+381272 with `x` applied, change 380929 (a recheck asked) with `f` applied, and the help
 screen. The snapshot tests use the same drivers.
 """
 
@@ -68,7 +68,14 @@ async def list_ready(pilot: Pilot) -> None:
 
     await wait_for(pilot, ready)
     await wait_for(pilot, lambda: footer_filled(pilot))
+    await wait_for(pilot, lambda: history_synced(app))
     await pilot.pause()
+
+
+def history_synced(app: Any) -> bool:
+    """The start-up history sync is over (verdicts and health are complete)."""
+    history = getattr(app.session, "history", None)
+    return history is None or history.synced is not None or history.sync_error is not None
 
 
 async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> None:
@@ -82,6 +89,12 @@ async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> N
     await wait_for(pilot, lambda: isinstance(app.screen, ChangeScreen))
     screen = app.screen
     await wait_for(pilot, lambda: screen.view is not None and screen.view.loaded)
+    history = getattr(app.session, "history", None)
+    if history is not None:  # the verdicts of the shown patch set are in
+        await wait_for(
+            pilot, lambda: history.verdicts(number, screen.view.shown_patch_set) is not None
+        )
+        screen.refresh_view()
     await wait_for(pilot, lambda: footer_filled(pilot))
     if keys:
         await pilot.press(*keys)
@@ -89,11 +102,12 @@ async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> N
 
 
 async def recheck_pending(pilot: Pilot) -> None:
-    """RECHECK_CHANGE after `R` (recheck, confirmed) and `f`: every failing job keeps its
-    last result, marked ↻ until the CI answers (the demo's CIs answer nothing on their own)."""
+    """RECHECK_CHANGE after a recheck and `f`: every failing job keeps its last result,
+    marked ↻ until the CI answers (without activity, the demo's CIs answer nothing)."""
     await change_ready(pilot, RECHECK_CHANGE)
     screen: Any = pilot.app.screen
-    await pilot.press("R", "y")
+    # What `R` posts once its dialog is confirmed (the dialog itself has its own tests).
+    pilot.app.post_recheck(RECHECK_CHANGE, screen.view.shown_patch_set, "recheck")
     await wait_for(pilot, lambda: any(j.pending for j in screen.ci_pane.jobs))
     await pilot.press("f")
     await pilot.pause()
@@ -109,11 +123,25 @@ async def help_ready(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def health_ready(pilot: Pilot) -> None:
+    """The CI health screen (`H`) over the seed world's history."""
+    from vstui.ui.screens.health import HealthScreen
+
+    await list_ready(pilot)
+    await pilot.press("H")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HealthScreen))
+    screen: Any = pilot.app.screen
+    await wait_for(pilot, lambda: screen.loaded)
+    await wait_for(pilot, lambda: footer_filled(pilot))
+    await pilot.pause()
+
+
 SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "change-list": list_ready,
     "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
     "change-ci-failing-only": recheck_pending,
     "help": help_ready,
+    "ci-health": health_ready,
 }
 
 
@@ -143,11 +171,14 @@ def demo_world(directory: Path) -> Iterator[Any]:
 
 def make_app(config: Any, state_dir: Path) -> Any:
     """The app exactly as `vstui demo` builds it, with a fixed clock and UTC dates."""
-    from vstui.core.connect import open_session
+    from vstui.core.connect import open_history, open_session
     from vstui.core.filter_state import FilterStateStore
     from vstui.ui.app import VstuiApp
 
-    session = open_session(config.server("demo"))
+    profile = config.server("demo")
+    # A fresh history per app: verdicts come from the world, not from earlier runs.
+    session = open_session(profile, history=open_history(profile, state_dir / "history.sqlite3"))
+    session.clock = lambda: FIXED_TIME
     return VstuiApp(
         session,
         keys=config.keys,

@@ -14,8 +14,8 @@ from vstui.ui.app import VstuiApp
 from vstui.ui.screens.change import ChangeScreen
 from vstui.ui.screens.change_list import ChangeListScreen
 from vstui.ui.screens.ci_picker import CIPickerScreen
-from vstui.ui.screens.confirm import ConfirmScreen
 from vstui.ui.screens.help import HelpScreen
+from vstui.ui.screens.recheck import RecheckScreen
 from vstui.ui.widgets.ci_pane import CIPane
 from vstui.ui.widgets.status_bar import StatusBar
 
@@ -271,22 +271,23 @@ async def test_hostile_text_displays_literally_and_does_nothing(
         assert "\x1b]0;pwned" not in app.export_screenshot()
 
 
-async def test_recheck_posts_after_confirmation(review_world: tuple[Any, World], make_app: Any):
+async def test_recheck_posts_the_dialogs_comment(review_world: tuple[Any, World], make_app: Any):
     fg, world = review_world
     app = make_app(fg)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_change(pilot, app, world.change)
         before = len(fg.store.change(world.change).messages)
         await pilot.press("R")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecheckScreen))
+        await pilot.press("escape")  # cancelled: nothing posted
+        await wait_until(pilot, lambda: not isinstance(app.screen, RecheckScreen))
         await pilot.press("R")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecheckScreen))
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         messages = fg.store.change(world.change).messages
         assert len(messages) == before + 1
-        assert messages[-1].message.endswith("recheck")
+        assert "recheck" in messages[-1].message or "run-" in messages[-1].message
 
 
 async def test_brackets_step_through_patch_sets(review_world: tuple[Any, World], make_app: Any):

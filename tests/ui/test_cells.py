@@ -58,8 +58,18 @@ def test_a_pending_recheck_shows_the_last_result_with_a_marker():
 
 def test_job_rows_dim_the_pipeline_and_no_voting():
     cells = job_row(replace(JOB, voting=False, pipeline="check"), now=0.0).cells
-    assert cells[0].parts == (("check", "muted"),) and cells[3].parts == (("no", "muted"),)
-    assert job_row(JOB, now=0.0).cells[3] == "yes"
+    assert cells[0].parts == (("check", "muted"),) and cells[4].parts == (("no", "muted"),)
+    assert job_row(JOB, now=0.0).cells[4] == "yes"
+    assert job_row(JOB, now=0.0).cells[3] == ""  # no verdict from the history
+
+
+def test_verdict_chips_are_coloured_by_what_they_say():
+    from vstui.history.verdicts import Verdict
+
+    elsewhere = Verdict("failing_elsewhere", "", failed=9, of=12, window_days=7)
+    new = Verdict("new_failure", "", previous="SUCCESS")
+    cell = job_row(replace(JOB, verdicts=(elsewhere, new)), now=0.0).cells[3]
+    assert cell.parts == (("elsewhere 9/12", "muted"), (" new", "error-strong"))
 
 
 def test_list_cells_colour_votes_and_ci_counts():

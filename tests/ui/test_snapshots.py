@@ -67,3 +67,9 @@ def test_help(snap_compare: Any, demo: tuple[Any, Path], size: tuple[int, int]):
     """`?` on the CI results pane lists its bindings and their ids."""
     app = app_for(demo, f"help-{size[0]}")
     assert snap_compare(app, terminal_size=size, run_before=screenshots.help_ready)
+
+
+def test_ci_health_screen(snap_compare: Any, demo: tuple[Any, Path]):
+    """`H`: the seed world's CI profiles (HPE failing, Tegile flaky, Kaminario stopped)."""
+    app = app_for(demo, "health")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.health_ready)

@@ -24,7 +24,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vstui.saferegex import SafeRegex
 
 _WS = re.compile(r"\s+")
 
@@ -54,7 +57,7 @@ class BotRules:
 
     bot_names: frozenset[str] = frozenset()
     bot_usernames: frozenset[str] = frozenset()
-    bot_patterns: tuple[re.Pattern[str], ...] = ()
+    bot_patterns: tuple[SafeRegex, ...] = ()  # linear-time: from users' config
     human_names: frozenset[str] = frozenset()
     human_usernames: frozenset[str] = frozenset()
     aliases: Mapping[str, str] = field(default_factory=dict)
@@ -77,12 +80,14 @@ class BotRules:
         human_account_ids: Iterable[int] = (),
     ) -> BotRules:
         """Build rules from config lists. A bad regex raises ValueError naming it."""
+        from vstui.saferegex import RegexError, compile_user_regex
+
         patterns = []
         for rx in bot_regexes:
             try:
-                patterns.append(re.compile(rx, re.IGNORECASE))
-            except re.error as exc:
-                raise ValueError(f"bad bot regex {rx!r}: {exc}") from None
+                patterns.append(compile_user_regex(rx, ignore_case=True))
+            except RegexError as exc:
+                raise ValueError(f"bad bot regex {exc.pattern!r}: {exc.reason}") from None
         aliases: dict[str, str] = {}
         for ci, accounts in (ci_aliases or {}).items():
             if isinstance(accounts, str):

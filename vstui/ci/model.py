@@ -215,6 +215,9 @@ class CIRun:
     job_reports: tuple[CIReport, ...] = ()
     pending_pipeline: str | None = None  # `check experimental`: only that pipeline waits
     job_reruns: tuple[int, ...] = ()  # per current job: earlier results of it replaced
+    # Every run report of this CI on the patch set as it arrived, oldest first, each with
+    # its own pipeline and jobs (current and replaced ones alike): what a history records.
+    reports: tuple[CIReport, ...] = ()
 
     @property
     def runs(self) -> int:

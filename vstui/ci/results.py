@@ -356,6 +356,7 @@ def _runs_for_patch_set(
                 accounts=entry.accounts,
                 job_reports=tuple(entry.job_reports),
                 job_reruns=tuple(entry.job_reruns),
+                reports=tuple(entry.reports),
             )
         )
     runs.sort(key=lambda r: (r.ci_name.casefold(), r.ci))

@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from vstui.config import ConfigError, default_config_path, load_config, resolve_credentials
-    from vstui.sanitize import one_line
+    from vstui.sanitize import one_line, redact_url
 
     explicit = getattr(args, "config", None)
     if args.action == "path":
@@ -48,8 +48,14 @@ def run(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             auth = f"problem: {exc}"
             warnings += 1
+        if profile.url and "@" in profile.url.partition("://")[2].split("/", 1)[0]:
+            print(
+                f"  {one_line(name)}: warning: the url holds a user name or password; "
+                "set http_user and password_env (or ~/.netrc) instead"
+            )
+            warnings += 1
         print(
-            f"  {one_line(name)}: rest {one_line(profile.rest_url or '-')}, "
+            f"  {one_line(name)}: rest {one_line(redact_url(profile.rest_url) or '-')}, "
             f"ssh {one_line(profile.ssh_target or '-')}, {one_line(auth)}"
         )
         for label, file in (("ssh_key", profile.ssh_key), ("known_hosts", profile.known_hosts)):

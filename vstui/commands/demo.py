@@ -48,6 +48,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="simulated CIs and humans act at about R events/s (default 0.5; 0 = still)",
     )
     parser.add_argument(
+        "--recheck-delay",
+        type=_non_negative_float,
+        default=5.0,
+        metavar="S",
+        help="CIs answer any recheck, yours included, after S seconds (default 5)",
+    )
+    parser.add_argument(
         "--scenario",
         type=_scenario,
         default="seed",
@@ -100,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 activity=args.activity,
                 state_dir=directory / "state",
+                recheck_delay=args.recheck_delay,
             )
             fake.start()
         except (OSError, ValueError) as exc:
@@ -121,6 +129,6 @@ def run(args: argparse.Namespace) -> int:
                 return 1
             from vstui.ui.launch import run_tui
 
-            return run_tui(config, DEMO_SERVER)
+            return run_tui(config, DEMO_SERVER, history_path=directory / "history.sqlite3")
         finally:
             fake.stop()

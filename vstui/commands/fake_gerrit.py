@@ -72,6 +72,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="simulated CIs and humans act at about R events/s (default: 0 = still world)",
     )
     parser.add_argument(
+        "--recheck-delay",
+        type=_non_negative_float,
+        default=3.0,
+        metavar="S",
+        help="CIs answer any recheck (recheck, run-<CI>, <CI>: recheck) after S seconds "
+        "(default 3)",
+    )
+    parser.add_argument(
+        "--no-rechecks",
+        action="store_true",
+        help="CIs never answer rechecks",
+    )
+    parser.add_argument(
         "--drop-ssh-every",
         type=_non_negative_float,
         default=0.0,
@@ -145,6 +158,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             ssh_port=args.ssh_port,
             http_port=args.http_port,
+            recheck_delay=None if args.no_rechecks else args.recheck_delay,
         )
         fg.start()
     except (OSError, ValueError) as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 HELP = "turn change messages (JSON on stdin) into structured CI results (JSON on stdout)"
@@ -73,6 +74,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="add pipeline, job detail text, recheck requests and the deciding signal",
     )
     parser.add_argument("--pretty", action="store_true", help="indent the JSON output")
+    parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="parse in N processes, for big corpora (the output order is kept)",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"expected 1 to 256, got {value}")
+    return value
 
 
 def _error(msg: str) -> None:
@@ -100,42 +118,45 @@ def _rules(args: argparse.Namespace) -> Any:
     )
 
 
-def _read_stdin() -> str:
-    data = sys.stdin.buffer.read()
-    return data.decode("utf-8")
+MAX_RECORD_BYTES = 64 << 20  # one JSON Lines record; a longer line is a per-record error
+CHUNK_RECORDS = 2000  # records handed to a worker at once with --jobs
 
 
-def _split_records(text: str) -> tuple[str, list[tuple[Any, str | None]]]:
-    """(framing, [(record or None, error)]) for one object, an array, or JSON Lines."""
-    stripped = text.strip()
-    if not stripped:
-        raise ValueError("no input: expected a JSON object, an array, or JSON Lines")
-    if stripped[0] == "[":
-        try:
-            value = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"input is not valid JSON: {exc}") from None
-        if not isinstance(value, list):
-            raise ValueError("input is not a JSON array")
-        return "array", [(item, None) for item in value]
+class _Stop(Exception):
+    """The input as a whole cannot be read: one line on stderr, exit 1."""
+
+
+def _decode_error(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, RecursionError):
+        return "not valid JSON (nested too deeply)"
+    text = str(exc).split("\n")[0]
+    if "Integer value out of range" in text or "integer string conversion" in text:
+        return "not valid JSON (a number too large)"
+    return f"not valid JSON ({text})"
+
+
+def _loads(data: bytes) -> Any:
+    """One JSON value; raises ValueError or RecursionError (nothing else) when unreadable.
+
+    msgspec first (several times faster); `json` second, because it also reads what Python's
+    own tools write (lone surrogate escapes, NaN)."""
+    import msgspec
+
     try:
-        value = json.loads(stripped)
-    except json.JSONDecodeError as exc:
-        if "Extra data" not in exc.msg:
-            lines = stripped.split("\n")
-            if len(lines) == 1:
-                raise ValueError(f"input is not valid JSON: {exc}") from None
-    else:
-        return "object", [(value, None)]
-    records: list[tuple[Any, str | None]] = []
-    for lineno, line in enumerate(stripped.split("\n"), 1):
-        if not line.strip():
-            continue
+        return msgspec.json.decode(data)
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError) as fast:
+        if isinstance(fast, UnicodeDecodeError | RecursionError):
+            raise
         try:
-            records.append((json.loads(line), None))
-        except json.JSONDecodeError as exc:
-            records.append((None, f"line {lineno}: not valid JSON ({exc.msg})"))
-    return "lines", records
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            raise fast from None
 
 
 def _record_label(index: int, record: Any) -> str:
@@ -145,57 +166,369 @@ def _record_label(index: int, record: Any) -> str:
     return f"record {index + 1}"
 
 
-def run(args: argparse.Namespace) -> int:
-    from vstui.ci.parse import RecordError, parse_record
+class _Parser:
+    """Per-record work: decode (JSON Lines), parse, encode. Runs in the main process, or in
+    each `--jobs` worker (built once per worker by `_init_worker`)."""
 
+    def __init__(self, rules: Any, details: bool, pretty: bool) -> None:
+        import msgspec
+
+        from vstui.ci.parse import RecordError, parse_record
+
+        self.rules = rules
+        self.details = details
+        self.pretty = pretty
+        self._parse = parse_record
+        self._record_error = RecordError
+        self._encode = msgspec.json.Encoder().encode
+        self._format = msgspec.json.format
+
+    def encode(self, out: dict[str, Any], pretty: bool = False) -> bytes:
+        try:
+            data = self._encode(out)
+        except (UnicodeEncodeError, TypeError, ValueError, OverflowError):
+            # Lone surrogates (read by the `json` fallback) cannot be UTF-8: ASCII escapes.
+            data = json.dumps(out).encode()
+        return self._format(data, indent=2) if pretty else data
+
+    def record(self, index: int, record: Any, errors: list[str]) -> dict[str, Any]:
+        rid = record.get("id") if isinstance(record, dict) else None
+        try:
+            result = self._parse(record, self.rules, order=index)
+            out: dict[str, Any] = {"id": rid}
+            out.update(result.as_dict())
+            if self.details:
+                out.update(_details(result))
+            return out
+        except self._record_error as exc:
+            reason = str(exc)
+        except Exception as exc:  # a parser bug must cost one record, not the whole run
+            reason = f"cannot parse: {type(exc).__name__}"
+        errors.append(f"{_record_label(index, record)}: {reason}")
+        return {"id": rid if isinstance(rid, str) else None, "error": reason}
+
+    def lines(
+        self, start: int, rows: list[tuple[int, bytes | None]]
+    ) -> tuple[bytes, list[str], int]:
+        """JSON Lines: [(lineno, raw line, None when too long)] -> (output, errors, bad).
+
+        The hot loop of a big corpus: the common case (a readable record that parses) is
+        inlined; every other case goes through the same helpers as the other framings."""
+        import msgspec
+
+        errors: list[str] = []
+        out: list[bytes] = []
+        append = out.append
+        fast_decode = msgspec.json.Decoder().decode
+        fast_encode = self._encode
+        parse, rules, details = self._parse, self.rules, self.details
+        for index, (lineno, raw) in enumerate(rows, start):
+            if raw is not None:
+                try:
+                    value = fast_decode(raw)
+                    if type(value) is dict and not details:
+                        result = parse(value, rules, order=index)
+                        answer = {"id": value.get("id")}
+                        answer.update(result.as_dict())
+                        append(fast_encode(answer))
+                        continue
+                except Exception:
+                    pass  # the careful path below says what is wrong
+                try:
+                    value = _loads(raw)
+                except (ValueError, RecursionError) as exc:
+                    reason = f"line {lineno}: {_decode_error(exc)}"
+                else:
+                    append(self.encode(self.record(index, value, errors)))
+                    continue
+            else:
+                reason = f"line {lineno}: longer than {MAX_RECORD_BYTES >> 20} MB"
+            errors.append(f"record {index + 1}: {reason}")
+            append(self.encode({"id": None, "error": reason}))
+        return b"\n".join(out) + b"\n", errors, len(errors)
+
+    def items(self, start: int, values: list[Any]) -> tuple[list[bytes], list[str], int]:
+        """Decoded records (array framing) -> (encoded outputs, errors, bad)."""
+        errors: list[str] = []
+        pretty, encode, record = self.pretty, self.encode, self.record
+        out = []
+        for i, value in enumerate(values, start):
+            if type(value) is bytes:  # an item split from the array, not decoded yet
+                try:
+                    value = _loads(value)
+                except (ValueError, RecursionError) as exc:
+                    reason = _decode_error(exc)
+                    errors.append(f"record {i + 1}: {reason}")
+                    out.append(encode({"id": None, "error": reason}, pretty))
+                    continue
+            out.append(encode(record(i, value, errors), pretty))
+        return out, errors, len(errors)
+
+
+_WORKER: _Parser | None = None
+
+
+def _init_worker(rules: Any, details: bool, pretty: bool) -> None:
+    global _WORKER
+    _WORKER = _Parser(rules, details, pretty)
+
+
+def _work_lines(start: int, rows: list[tuple[int, bytes | None]]) -> tuple[bytes, list[str], int]:
+    assert _WORKER is not None
+    return _WORKER.lines(start, rows)
+
+
+def _work_items(start: int, values: list[Any]) -> tuple[list[bytes], list[str], int]:
+    assert _WORKER is not None
+    return _WORKER.items(start, values)
+
+
+def _input_lines(stream: Any) -> Iterator[tuple[int, bytes | None]]:
+    """(lineno, line) for each non-blank line; line is None when it is longer than the cap
+    (the rest of it is skipped without being held in memory)."""
+    readline = stream.readline
+    limit = MAX_RECORD_BYTES + 1
+    lineno = 0
+    while True:
+        line = readline(limit)
+        if not line:
+            return
+        lineno += 1
+        if len(line) == limit and not line.endswith(b"\n"):
+            while True:
+                more = readline(limit)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield lineno, None
+        elif not line.isspace():
+            yield lineno, line
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+class _Pool:
+    """`--jobs N` worker processes with at most 2N chunks in flight, so memory stays flat
+    however long the input is; results come back in input order."""
+
+    def __init__(self, jobs: int, parser: _Parser) -> None:
+        import multiprocessing
+        from collections import deque
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        ctx = multiprocessing.get_context(method)
+        self.pool = ctx.Pool(jobs, _init_worker, (parser.rules, parser.details, parser.pretty))
+        self.ahead = 2 * jobs
+        self.pending: deque[Any] = deque()
+
+    def submit(self, fn: Any, args: tuple[Any, ...]) -> Iterator[Any]:
+        """Queue one chunk; yields the results that are due, oldest first."""
+        self.pending.append(self.pool.apply_async(fn, args))
+        while len(self.pending) > self.ahead:
+            yield self.pending.popleft().get()
+
+    def drain(self) -> Iterator[Any]:
+        while self.pending:
+            yield self.pending.popleft().get()
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def run(args: argparse.Namespace) -> int:
     try:
         rules = _rules(args)
     except ValueError as exc:
         _error(str(exc))
         return 2
+    import gc
+
+    # Each record allocates many short-lived objects and keeps none: collecting the young
+    # generation every 700 allocations (the default) costs a few % of a big run.
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     try:
-        text = _read_stdin()
-    except UnicodeDecodeError as exc:
-        _error(f"input is not UTF-8: {exc.reason} at byte {exc.start}")
-        return 1
+        return _run(args, rules)
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
+def _run(args: argparse.Namespace, rules: Any) -> int:
+    jobs = int(getattr(args, "jobs", 1) or 1)
+    parser = _Parser(rules, args.details, args.pretty)
+    stdin = sys.stdin.buffer
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    rows = _input_lines(stdin)
     try:
-        framing, records = _split_records(text)
-    except ValueError as exc:
+        first = next(rows, None)
+        if first is None:
+            raise _Stop("no input: expected a JSON object, an array, or JSON Lines")
+        lineno, line = first
+        if line is not None and line.lstrip().startswith(b"["):
+            return _run_array(parser, line + stdin.read(), jobs, out)
+        second = next(rows, None)
+        if line is not None and second is None:
+            return _run_object(parser, line, out)
+        if line is not None and not _is_json(line) and not _is_record(second):
+            # Neither line is a record: perhaps one pretty-printed object (read whole, as
+            # documented). JSON Lines with a bad first line still stream.
+            whole = b"\n" * (lineno - 1) + line
+            if second is not None:
+                whole += b"\n" * (second[0] - lineno - 1) + (second[1] or b"")
+            whole += stdin.read()
+            try:
+                _loads(whole)
+            except (ValueError, RecursionError):
+                lines = whole.split(b"\n")
+                if sum(1 for text in lines if text.strip()) > 1:
+                    numbered = ((n, t) for n, t in enumerate(lines, 1) if t.strip())
+                    return _run_lines(parser, numbered, jobs, out)
+            return _run_object(parser, whole, out)
+        return _run_lines(parser, _chain(first, second, rows), jobs, out)
+    except _Stop as exc:
         _error(str(exc))
         return 1
 
-    outputs: list[dict[str, Any]] = []
-    bad = 0
-    for index, (record, read_error) in enumerate(records):
-        rid = record.get("id") if isinstance(record, dict) else None
-        if read_error is not None:
-            _error(f"record {index + 1}: {read_error}")
-            outputs.append({"id": None, "error": read_error})
-            bad += 1
-            continue
-        try:
-            result = parse_record(record, rules, order=index)
-        except RecordError as exc:
-            _error(f"{_record_label(index, record)}: {exc}")
-            outputs.append({"id": rid if isinstance(rid, str) else None, "error": str(exc)})
-            bad += 1
-            continue
-        out: dict[str, Any] = {"id": rid}
-        out.update(result.as_dict())
-        if args.details:
-            out.update(_details(result))
-        outputs.append(out)
 
-    indent = 2 if args.pretty else None
-    write = sys.stdout.write
-    if framing == "object":
-        write(json.dumps(outputs[0], ensure_ascii=False, indent=indent) + "\n")
-    elif framing == "array":
-        write(json.dumps(outputs, ensure_ascii=False, indent=indent) + "\n")
+def _is_json(data: bytes) -> bool:
+    try:
+        _loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _is_record(row: tuple[int, bytes | None] | None) -> bool:
+    """A JSON Lines record: one line holding a whole JSON object."""
+    if row is None or row[1] is None:
+        return False
+    try:
+        return isinstance(_loads(row[1]), dict)
+    except (ValueError, RecursionError):
+        return False
+
+
+def _chain(first: Any, second: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    if second is not None:
+        yield second
+    yield from rest
+
+
+def _run_object(parser: _Parser, data: bytes, out: Any) -> int:
+    try:
+        value = _loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise _Stop(f"input is {_decode_error(exc)}") from None
+    errors: list[str] = []
+    result = parser.record(0, value, errors)
+    for line in errors:
+        _error(line)
+    out.write(parser.encode(result, parser.pretty) + b"\n")
+    out.flush()
+    return 1 if errors else 0
+
+
+def _array_values(data: bytes) -> list[Any]:
+    """The array's items. They are split, not decoded, here (msgspec `Raw`): one bad item
+    (a 5,000-digit number) then fails only its own record."""
+    import msgspec
+
+    try:
+        return [bytes(raw) for raw in msgspec.json.decode(data, type=list[msgspec.Raw])]
+    except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+        pass
+    try:
+        decoded = _loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise _Stop(f"input is {_decode_error(exc)}") from None
+    if not isinstance(decoded, list):
+        raise _Stop("input is not a JSON array")
+    return decoded
+
+
+def _run_array(parser: _Parser, data: bytes, jobs: int, out: Any) -> int:
+    """Array framing: the input is read whole (JSON Lines is the streaming framing)."""
+    values = _array_values(data)
+    pretty = parser.pretty
+    sep, head, tail = (b",\n", b"[\n", b"\n]\n") if pretty else (b", ", b"[", b"]\n")
+    bad = 0
+    wrote = False
+
+    def emit(chunk: tuple[list[bytes], list[str], int]) -> None:
+        nonlocal bad, wrote
+        encoded, errors, n_bad = chunk
+        for line in errors:
+            _error(line)
+        bad += n_bad
+        for item in encoded:
+            if pretty:
+                item = b"  " + item.replace(b"\n", b"\n  ")
+            out.write(sep + item if wrote else head + item)
+            wrote = True
+
+    if jobs > 1 and len(values) > CHUNK_RECORDS:
+        pool = _Pool(jobs, parser)
+        try:
+            for start in range(0, len(values), CHUNK_RECORDS):
+                part = values[start : start + CHUNK_RECORDS]
+                for done in pool.submit(_work_items, (start, part)):
+                    emit(done)
+            for done in pool.drain():
+                emit(done)
+        finally:
+            pool.close()
     else:
-        for out in outputs:
-            write(json.dumps(out, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
+        emit(parser.items(0, values))
+    out.write(tail if wrote else b"[]\n")
+    out.flush()
+    return 1 if bad else 0
+
+
+def _run_lines(parser: _Parser, rows: Iterable[Any], jobs: int, out: Any) -> int:
+    """JSON Lines, streamed in constant memory; output in input order."""
+    bad = 0
+
+    def emit(chunk: tuple[bytes, list[str], int]) -> None:
+        nonlocal bad
+        data, errors, n_bad = chunk
+        bad += n_bad
+        out.write(data)
+        if errors:
+            out.flush()  # the output so far, then what went wrong
+            for line in errors:
+                _error(line)
+
+    index = 0
+    if jobs > 1:
+        pool = _Pool(jobs, parser)
+        try:
+            for chunk in _chunks(rows, CHUNK_RECORDS):
+                for done in pool.submit(_work_lines, (index, chunk)):
+                    emit(done)
+                index += len(chunk)
+            for done in pool.drain():
+                emit(done)
+        finally:
+            pool.close()
+    else:
+        # Small chunks: the output keeps flowing for a slow producer, per-call costs stay low.
+        for chunk in _chunks(rows, 64):
+            emit(parser.lines(index, chunk))
+            index += len(chunk)
+    out.flush()
     return 1 if bad else 0
 
 

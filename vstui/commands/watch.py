@@ -61,7 +61,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"vstui watch: {one_line(message)}", file=sys.stderr, flush=True)
         return 1
 
+    from vstui.sanitize import RedactingFormatter
+
     logging.basicConfig(level=logging.WARNING, format="vstui watch: %(message)s")
+    for handler in logging.getLogger().handlers:  # no password from a URL on stderr
+        handler.setFormatter(RedactingFormatter("vstui watch: %(message)s"))
     logging.getLogger("paramiko").setLevel(logging.CRITICAL)  # we report failures ourselves
     logging.getLogger("httpx").setLevel(logging.WARNING)
 

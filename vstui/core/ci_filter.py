@@ -6,11 +6,12 @@ Pure data: the UI toggles fields and re-applies; the state is saved per server b
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
+
+from vstui.saferegex import RegexError, SafeRegex, compile_user_regex
 
 
 class FilterableJob(Protocol):
@@ -29,6 +30,12 @@ class FilterableJob(Protocol):
 J = TypeVar("J", bound=FilterableJob)
 
 
+def _failing_elsewhere(job: FilterableJob) -> bool:
+    return any(
+        getattr(v, "kind", None) == "failing_elsewhere" for v in getattr(job, "verdicts", ())
+    )
+
+
 @dataclass(frozen=True)
 class CIFilter:
     """Which CI results to show. The default shows everything.
@@ -43,27 +50,30 @@ class CIFilter:
     hide_failing_non_voting: bool = False
     regex: str = ""
     ci_names: frozenset[str] = field(default_factory=frozenset)  # empty: every CI
+    # hide failures the history says are failing on other changes too (not this change's)
+    hide_failing_elsewhere: bool = False
 
     @cached_property
-    def pattern(self) -> re.Pattern[str] | None:
-        """The compiled regex (case-insensitive), or None when empty or invalid."""
+    def _compiled(self) -> SafeRegex | RegexError | None:
         if not self.regex:
             return None
         try:
-            return re.compile(self.regex, re.IGNORECASE)
-        except re.error:
-            return None
+            # The user's pattern, also as saved in the filter state: linear-time engine.
+            return compile_user_regex(self.regex, ignore_case=True, what="CI filter")
+        except RegexError as exc:
+            return exc
+
+    @property
+    def pattern(self) -> SafeRegex | None:
+        """The compiled regex (case-insensitive), or None when empty or invalid."""
+        compiled = self._compiled
+        return compiled if isinstance(compiled, SafeRegex) else None
 
     @property
     def regex_error(self) -> str | None:
-        """Why the regex does not compile, or None."""
-        if not self.regex:
-            return None
-        try:
-            re.compile(self.regex)
-        except re.error as exc:
-            return f"bad regex {self.regex!r}: {exc}"
-        return None
+        """Why the regex cannot be used (one line), or None."""
+        compiled = self._compiled
+        return str(compiled) if isinstance(compiled, RegexError) else None
 
     @property
     def active(self) -> bool:
@@ -77,6 +87,8 @@ class CIFilter:
         if self.hide_failing_non_voting and job.failing and not job.voting:
             return False
         if self.ci_names and job.ci_name not in self.ci_names:
+            return False
+        if self.hide_failing_elsewhere and job.failing and _failing_elsewhere(job):
             return False
         pattern = self.pattern
         return pattern is None or bool(pattern.search(job.ci_name) or pattern.search(job.name))
@@ -95,6 +107,8 @@ class CIFilter:
             parts.append("hide non-voting")
         if self.hide_failing_non_voting and not self.hide_non_voting:
             parts.append("hide failing non-voting")
+        if self.hide_failing_elsewhere:
+            parts.append("hide failing elsewhere")
         if self.regex:
             parts.append(f"/{self.regex}/" + (" (invalid)" if self.pattern is None else ""))
         if self.ci_names:
@@ -117,6 +131,7 @@ class CIFilter:
             "hide_failing_non_voting": self.hide_failing_non_voting,
             "regex": self.regex,
             "ci_names": sorted(self.ci_names),
+            "hide_failing_elsewhere": self.hide_failing_elsewhere,
         }
 
     @classmethod
@@ -133,6 +148,7 @@ class CIFilter:
             failing_only=flag("failing_only"),
             hide_non_voting=flag("hide_non_voting"),
             hide_failing_non_voting=flag("hide_failing_non_voting"),
+            hide_failing_elsewhere=flag("hide_failing_elsewhere"),
             regex=regex if isinstance(regex, str) else "",
             ci_names=frozenset(n for n in names if isinstance(n, str))
             if isinstance(names, list)

@@ -9,10 +9,14 @@ from vstui.config import ConfigError, ServerProfile, resolve_credentials
 from vstui.core.session import ReviewSession
 from vstui.core.stream_source import StreamSource
 from vstui.gerrit.models import Event
+from vstui.sanitize import without_userinfo
 
 if TYPE_CHECKING:  # imported lazily: paramiko and the CI parser stay off the startup path
+    from os import PathLike
+
     from vstui.ci.classify import BotRules
     from vstui.gerrit.stream import ConnectionState, EventStream
+    from vstui.history.store import HistoryStore
 
 
 def bot_rules_for(profile: ServerProfile) -> BotRules:
@@ -61,8 +65,25 @@ def stream_source_for(profile: ServerProfile) -> StreamSource | None:
     return StreamSource(make)
 
 
-def open_session(profile: ServerProfile) -> ReviewSession:
-    """A session for `profile` (not started). Raises ConfigError for unusable settings."""
+def open_history(
+    profile: ServerProfile, path: str | PathLike[str] | None = None
+) -> HistoryStore | None:
+    """The profile's `HistoryStore` (None, logged, when the file cannot be used: the TUI
+    then works without verdicts)."""
+    import logging
+
+    from vstui.history.store import HistoryError, HistoryStore, default_history_path
+
+    try:
+        return HistoryStore(path or default_history_path(profile.name), server=profile.name)
+    except (HistoryError, OSError) as exc:
+        logging.getLogger(__name__).warning("history off: %s", exc)
+        return None
+
+
+def open_session(profile: ServerProfile, *, history: HistoryStore | None = None) -> ReviewSession:
+    """A session for `profile` (not started). Raises ConfigError for unusable settings.
+    `history`: a `vstui.history.HistoryStore` the session writes to and reads verdicts from."""
     from vstui.gerrit.rest import GerritRestClient
 
     rest = GerritRestClient.from_profile(profile)
@@ -70,7 +91,8 @@ def open_session(profile: ServerProfile) -> ReviewSession:
         profile.name,
         rest,
         stream_source_for(profile),
-        web_url=profile.rest_url or "",
+        web_url=without_userinfo(profile.rest_url or ""),
         default_query=profile.default_query,
         bot_rules=bot_rules_for(profile),
+        history=history,
     )

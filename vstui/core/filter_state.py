@@ -5,13 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
 from vstui.core.ci_filter import CIFilter
+from vstui.private_files import write_private_atomic
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +41,8 @@ class FilterStateStore:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raw = {}
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring unreadable filter state %s: %s", self.path, exc)
+        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: too deep
+            log.warning("ignoring unreadable filter state %s: %s", self.path, str(exc)[:200])
             with contextlib.suppress(OSError):
                 self.path.replace(self.path.with_suffix(self.path.suffix + ".bad"))
             raw = {}
@@ -65,10 +64,7 @@ class FilterStateStore:
         data = self._read()
         data[server] = ci_filter.to_dict()
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".filters-", dir=self.path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, indent=1, sort_keys=True)
-            os.replace(tmp, self.path)
+            text = json.dumps(data, indent=1, sort_keys=True)
+            write_private_atomic(self.path, text.encode("utf-8"))  # 0600 in a 0700 dir
         except OSError as exc:
             log.warning("could not save filter state to %s: %s", self.path, exc)

@@ -179,6 +179,7 @@ class ReviewSession:
         store: ChangeStore | None = None,
         batch_interval: float = 0.1,
         clock: Callable[[], float] = time.time,
+        history: Any = None,
     ) -> None:
         self.server = server
         self.rest = rest
@@ -206,6 +207,14 @@ class ReviewSession:
         self._tasks: list[asyncio.Task[None]] = []
         self._query_generation = 0
         self._closed = False
+        # vstui.core.session_history.SessionHistory when given a HistoryStore
+        self.history: Any = None
+        self.cached_at: float | None = None  # when the list's cached first page was stored
+        self.offline_since: float | None = None  # showing the cache: the server is away
+        if history is not None:
+            from vstui.core.session_history import SessionHistory
+
+            self.history = SessionHistory(history, clock=lambda: self.clock())
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -224,6 +233,19 @@ class ReviewSession:
             self.events.start()
             self._tasks.append(asyncio.create_task(self._drain_loop(), name="vstui-drain"))
         self._tasks.append(asyncio.create_task(self._refresh_loop(), name="vstui-refresh"))
+        if self.history is not None:
+            self._tasks.append(asyncio.create_task(self._history_sync(), name="vstui-history"))
+
+    async def _history_sync(self) -> None:
+        """Catch the history up with the server, then refresh the verdicts on screen."""
+        await self.history.sync(self.rest, bot_rules=self.bot_rules, server=self.server)
+        opened = [n for n in self._open if self.store.get((self.server, n)) is not None]
+        for number in opened:
+            entry = self.store.get((self.server, number))
+            if entry is not None and entry.results is not None:
+                await self._history_write(entry)
+        if opened:
+            self.listener.changes_updated(frozenset(opened))
 
     async def close(self) -> None:
         """Stop the stream thread and the loops, close the REST client. Idempotent."""
@@ -284,10 +306,30 @@ class ReviewSession:
         # screenful, shown at once); while one is decoded the next PAGES_AHEAD are requested.
         pending: deque[tuple[int, int, asyncio.Future[bytes]]] = deque([fetch(FIRST_PAGE, 0)])
         next_start, page_size = FIRST_PAGE, PAGE_SIZE
+        # While the first page is in flight, paint the one cached in the history (instant
+        # start, and a list at all when the server cannot be reached).
+        cached: set[int] | None = None
+        live: list[int] = []
+        if self.history is not None:
+            cached = await self._paint_cached(query, generation, order, partial_results)
+        in_order = set(order)
+        first_body = True
         try:
             while pending:
                 start, size, future = pending.popleft()
-                body = await future
+                try:
+                    body = await future
+                except GerritError as exc:
+                    if not cached or live:
+                        raise
+                    self.offline_since = self.cached_at
+                    self.listener.error(
+                        f"offline, showing cached data from {self._when(self.cached_at)}: {exc}"
+                    )
+                    return
+                if first_body and self.history is not None:
+                    first_body = False
+                    self._tasks.append(asyncio.create_task(self._cache_first_page(query, body)))
                 decode_changes, page_has_more = await decode_api
                 if page_has_more(body):
                     while len(pending) < PAGES_AHEAD:
@@ -313,11 +355,30 @@ class ReviewSession:
                     next_start += page_size
                 added = []
                 for change in page:
-                    if change.number not in self._in_list:
+                    number = change.number
+                    live.append(number)
+                    if number not in self._in_list or (cached and number in cached):
                         self.store.put_change(self.server, change)
-                        added.append(change.number)
-                        self._in_list.add(change.number)
-                order.extend(added)
+                        added.append(number)
+                        self._in_list.add(number)
+                        if cached:
+                            cached.discard(number)
+                if cached is not None:
+                    order.extend(n for n in added if n not in in_order)
+                    in_order.update(added)
+                else:
+                    order.extend(added)
+                if page and not added and more:
+                    # A server that ignores `S=` sends the same page forever: stop here
+                    # instead of "loading" for ever.
+                    log.warning("%s: a query page repeated known changes; stopped", self.server)
+                    self.listener.error(
+                        f"{self.server}: the server sent the same changes again (it ignores "
+                        f"S=); showing the first {len(order)}"
+                    )
+                    for _start, _size, ahead in pending:
+                        ahead.cancel()
+                    pending.clear()
                 if partial_results is not None and added:
                     partial_results(added)
                 if pending:
@@ -328,11 +389,66 @@ class ReviewSession:
                 future.cancel()
             if generation == self._query_generation:
                 self.listener.progress("")
+        if cached is not None:
+            # What the cache showed and the server no longer lists goes; the live order wins.
+            self._in_list.difference_update(cached)
+            in_live = set(live)
+            order[:] = [n for n in live if n in self._in_list] + [
+                n for n in order if n in self._in_list and n not in in_live
+            ]
+            self.offline_since = None
         # Events during the load may have added or dropped changes (`_update_membership`).
         in_list, seen = self._in_list, set(order)
         extra = [self.store.get((self.server, n)) for n in in_list - seen]
         newest = [e.change.number for e in sorted((e for e in extra if e), key=_sort_key_entry)]
         self._order = newest + [n for n in order if n in in_list]
+
+    async def _paint_cached(
+        self,
+        query: str,
+        generation: int,
+        order: list[int],
+        partial_results: Callable[[Sequence[int]], None] | None,
+    ) -> set[int] | None:
+        """The history's cached first page of `query` into the list (None: nothing cached)."""
+        history = self.history
+        try:
+            found = await asyncio.to_thread(history.store.get_list_cache, query)
+            if found is None:
+                return None
+            body, when = found
+            decode_changes, _has_more = await asyncio.to_thread(_decode_api)
+            page = await asyncio.to_thread(decode_changes, body, server=self.server)
+        except Exception as exc:  # a bad cache is no cache
+            log.warning("list cache: %s", exc)
+            return None
+        if generation != self._query_generation or order:
+            return None
+        numbers = []
+        for change in page:
+            if change.number not in self._in_list:
+                self.store.put_change(self.server, change)
+                self._in_list.add(change.number)
+                numbers.append(change.number)
+        order.extend(numbers)
+        self.cached_at = when
+        if partial_results is not None and numbers:
+            partial_results(numbers)
+        return set(numbers)
+
+    async def _cache_first_page(self, query: str, body: bytes) -> None:
+        try:
+            await asyncio.to_thread(self.history.store.put_list_cache, query, body, self.clock())
+        except Exception as exc:
+            log.warning("list cache: %s", exc)
+
+    @staticmethod
+    def _when(t: float | None) -> str:
+        if t is None:
+            return "?"
+        from datetime import datetime
+
+        return datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M")
 
     def set_visible(self, numbers: Iterable[int]) -> None:
         """The list rows on screen: events for them refresh their CI summary at once."""
@@ -469,6 +585,8 @@ class ReviewSession:
         if entry.results is not None and shown is not None:
             results = entry.results.for_patch_set(shown)
             jobs = tuple(ci_job_items(results, index_messages(entry.messages or ())))
+            if self.history is not None:
+                jobs = self.history.decorate(number, shown, jobs)
         loaded = (
             entry.messages is not None
             and entry.results is not None
@@ -492,8 +610,17 @@ class ReviewSession:
             loaded=loaded,
         )
 
-    async def post_recheck(self, number: int, patch_set: int) -> None:
-        await self.rest.post_review(number, patch_set, message="recheck")
+    def recheck_choices(self, number: int, patch_set: int, job: Any = None) -> list[str]:
+        """What the recheck dialog offers for `job` (a `CIJobItem` or None), best first."""
+        from vstui.core.session_history import recheck_choices
+
+        entry = self.store.get((self.server, number))
+        psr = entry.results.for_patch_set(patch_set) if entry and entry.results else None
+        verdicts = self.history.verdicts(number, patch_set) if self.history else None
+        return recheck_choices(psr, job, verdicts, now=self.clock())
+
+    async def post_recheck(self, number: int, patch_set: int, message: str = "recheck") -> None:
+        await self.rest.post_review(number, patch_set, message=message)
 
     # ------------------------------------------------------------------ events
 
@@ -729,7 +856,17 @@ class ReviewSession:
             if _inputs_of(entry) == inputs:
                 entry.results = results
                 entry.version += 1
+                if self.history is not None:
+                    await self._history_write(entry)
                 return
+
+    async def _history_write(self, entry: ChangeEntry) -> None:
+        """Store the entry's runs; verdicts for its patch sets on screen (worker thread)."""
+        shown = set(self._open.get(entry.number, ()))
+        if entry.number in self._open and entry.current_patch_set is not None:
+            shown.add(entry.current_patch_set)
+        await self.history.write(entry.change, entry.messages, entry.results, shown)
+        entry.version += 1
 
 
 def _inputs_of(entry: ChangeEntry) -> tuple[int, tuple[tuple[int, int], ...]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from vstui.ci.model import Summary
 
@@ -63,6 +64,8 @@ class CIJobItem:
     pipeline: str | None = None  # the pipeline of the run this result came in
     # The accounts this CI reported from, when more than one (merged by config).
     accounts: tuple[str, ...] = ()
+    # From the history (vstui.history.verdicts.Verdict): flaky, failing elsewhere, ...
+    verdicts: tuple[Any, ...] = ()
 
     @property
     def key(self) -> tuple[str, str]:

@@ -53,6 +53,7 @@ class FakeGerrit:
         ssh_port: int = 0,
         http_port: int = 0,
         store: GerritStore | None = None,
+        recheck_delay: float | None = None,
     ) -> None:
         if activity < 0:
             raise ValueError("activity must be >= 0")
@@ -79,6 +80,9 @@ class FakeGerrit:
         self._http: HttpServer | None = None
         self._scheduler: FaultScheduler | None = None
         self._activity: Any = None
+        # CIs answer rechecks after this many seconds (None: they never do).
+        self.recheck_delay = recheck_delay
+        self.rechecks: Any = None
         self._event_log: IO[str] | None = None
         self._event_log_lock = threading.Lock()
         self._unsubscribe_log: Any = None
@@ -143,6 +147,11 @@ class FakeGerrit:
         self._scheduler.start()
         if self.activity_rate > 0:
             self.start_activity(self.activity_rate)
+        if self.recheck_delay is not None:
+            from vstui.fake.recheck_responder import RecheckResponder
+
+            self.rechecks = RecheckResponder(self.store, delay=self.recheck_delay, seed=self.seed)
+            self.rechecks.start()
 
     def stop(self) -> None:
         """Stop everything within about a second; safe to call twice."""
@@ -151,6 +160,9 @@ class FakeGerrit:
             with contextlib.suppress(Exception):
                 self._activity.stop()
             self._activity = None
+        if self.rechecks is not None:
+            self.rechecks.stop()
+            self.rechecks = None
         if self._scheduler is not None:
             self._scheduler.stop()
             self._scheduler = None

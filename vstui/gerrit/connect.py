@@ -26,6 +26,7 @@ from vstui.config import (
     default_known_hosts_path,
     resolve_credentials,
 )
+from vstui.gerrit.httpcommon import HttpLimits
 from vstui.gerrit.models import Event
 from vstui.gerrit.ssh import SSHTarget, resolve_target
 
@@ -53,6 +54,7 @@ class ServerConnection:
     target: SSHTarget | None = None
     events_log_timezone: str = "UTC"
     stream_options: Mapping[str, Any] = field(default_factory=dict)
+    http_limits: HttpLimits = field(default_factory=HttpLimits)
 
     # ------------------------------------------------------------------ builders
 
@@ -81,6 +83,9 @@ class ServerConnection:
             credentials=resolve_credentials(profile),
             target=target,
             events_log_timezone=profile.events_log_timezone,
+            http_limits=HttpLimits.from_profile_values(
+                profile.max_response_mb, profile.request_deadline
+            ),
             stream_options={
                 "keepalive_interval": profile.keepalive_interval,
                 "stall_timeout": profile.stall_timeout,
@@ -110,8 +115,9 @@ class ServerConnection:
                 raise InfoFileError(
                     f"{path}: no such file (start 'vstui fake-gerrit --info-file {path}')"
                 ) from None
-            except (OSError, ValueError) as exc:
-                raise InfoFileError(f"{path}: not a fake-gerrit info file ({exc})") from None
+            except (OSError, ValueError, RecursionError) as exc:
+                reason = str(exc)[:120] if not isinstance(exc, RecursionError) else "too deep"
+                raise InfoFileError(f"{path}: not a fake-gerrit info file ({reason})") from None
         try:
             ssh = data["ssh"]
             host, port, line = str(ssh["host"]), int(ssh["port"]), str(ssh["known_hosts_line"])
@@ -157,6 +163,7 @@ class ServerConnection:
         if not self.rest_url:
             raise ConfigError([f"server {self.name!r}: no url configured for REST"])
         kwargs.setdefault("events_log_timezone", self.events_log_timezone)
+        kwargs.setdefault("limits", self.http_limits)
         return GerritRestClient(
             self.rest_url, credentials=self.credentials, server_name=self.name, **kwargs
         )
@@ -168,6 +175,7 @@ class ServerConnection:
         if not self.rest_url:
             raise ConfigError([f"server {self.name!r}: no url configured for REST"])
         kwargs.setdefault("events_log_timezone", self.events_log_timezone)
+        kwargs.setdefault("limits", self.http_limits)
         return GerritSyncClient(
             self.rest_url, credentials=self.credentials, server_name=self.name, **kwargs
         )

@@ -25,6 +25,7 @@ digits (`"2013-02-21 11:16:36.775000000"`, UTC).
 
 from __future__ import annotations
 
+import logging
 import types
 import typing
 from collections.abc import Iterable
@@ -69,6 +70,9 @@ __all__ = [
     "strip_xssi",
     "verifications_from_json",
 ]
+
+
+_log = logging.getLogger("vstui.gerrit.decode")
 
 
 class EventDecodeError(ValueError):
@@ -491,8 +495,26 @@ def decode_json(body: bytes, *, server: str = "gerrit", what: str = "answer") ->
     body is not JSON, typically an HTML login or proxy page: "is the URL right?"."""
     try:
         return _ANY_DECODER.decode(strip_xssi(body))
+    except UnicodeDecodeError:
+        return _ANY_DECODER.decode(strip_xssi(_repair_utf8(body, server, what)))
     except (msgspec.DecodeError, RecursionError):
         raise _not_json(body, server, what) from None
+
+
+def _repair_utf8(body: bytes, server: str, what: str) -> bytes:
+    """`body` with invalid UTF-8 replaced by U+FFFD, and a warning naming the server, the
+    request and the first bad byte (one odd byte must not cost a whole page of changes)."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        _log.warning(
+            "%s: %s: the answer is not valid UTF-8 (%s at byte %d); bad bytes shown as U+FFFD",
+            server,
+            what,
+            exc.reason,
+            exc.start,
+        )
+    return body.decode("utf-8", "replace").encode("utf-8")
 
 
 def _not_json(body: bytes, server: str, what: str) -> GerritProtocolError:
@@ -585,21 +607,34 @@ def decode_verifications(
 
 def _decode_body(body: bytes, server: str, what: str, how: Any, *args: Any) -> Any:
     try:
-        return how(strip_xssi(body), *args)
+        try:
+            return how(strip_xssi(body), *args)
+        except UnicodeDecodeError:
+            return how(strip_xssi(_repair_utf8(body, server, what)), *args)
     except (msgspec.DecodeError, RecursionError, UnicodeDecodeError):
         raise _not_json(body, server, what) from None
 
 
+def _entry(raw: msgspec.Raw | bytes) -> Any:
+    """One entry of a list/dict body as plain JSON; None (the entry is skipped, with a
+    warning) when it cannot be: 100k-deep nesting, a 5,000-digit number."""
+    try:
+        return _ANY_DECODER.decode(raw)
+    except (msgspec.DecodeError, RecursionError) as exc:
+        _log.warning("skipping an undecodable entry of a REST answer: %s", str(exc)[:200])
+        return None
+
+
 def _change_raw(raw: msgspec.Raw | bytes) -> Change | None:
-    return change_from_json(_ANY_DECODER.decode(raw))
+    return change_from_json(_entry(raw))
 
 
 def _message_raw(raw: msgspec.Raw | bytes) -> ChangeMessage | None:
-    return message_from_json(_ANY_DECODER.decode(raw))
+    return message_from_json(_entry(raw))
 
 
 def _verification_raw(job_id: str, raw: msgspec.Raw) -> Verification | None:
-    found = verifications_from_json({job_id: _ANY_DECODER.decode(raw)})
+    found = verifications_from_json({job_id: _entry(raw)})
     return found[0] if found else None
 
 

@@ -3,7 +3,7 @@ and says what to do; it never contains a password and untrusted server text is c
 
 from __future__ import annotations
 
-from vstui.sanitize import one_line
+from vstui.sanitize import one_line, redact_secrets
 
 __all__ = [
     "GerritAuthError",
@@ -13,6 +13,7 @@ __all__ = [
     "GerritNotFoundError",
     "GerritProtocolError",
     "GerritRequestError",
+    "GerritResponseTooLargeError",
     "GerritServerError",
     "HostKeyChangedError",
     "HostKeyError",
@@ -29,9 +30,10 @@ class GerritError(Exception):
 
     def __init__(self, server: str, detail: str, *, status: int | None = None) -> None:
         self.server = server
-        self.detail = detail
+        # Redacted: a URL in the detail may carry the profile's user:password.
+        self.detail = redact_secrets(detail)
         self.status = status
-        super().__init__(one_line(f"{server}: {detail}", 400))
+        super().__init__(one_line(redact_secrets(f"{server}: {detail}"), 400))
 
 
 class GerritAuthError(GerritError):
@@ -66,6 +68,13 @@ class GerritProtocolError(GerritError):
     """The server answered with something that is not what Gerrit sends."""
 
     retryable = True
+
+
+class GerritResponseTooLargeError(GerritProtocolError):
+    """The answer is bigger than the profile's `max_response_mb` (endless or huge body, or a
+    server that ignores `n=`): reading stopped at the cap."""
+
+    retryable = False
 
 
 class StreamCommandError(GerritError):

@@ -18,8 +18,10 @@ from vstui.gerrit.errors import (
     GerritAuthError,
     GerritError,
     GerritForbiddenError,
+    GerritNetworkError,
     GerritNotFoundError,
     GerritRequestError,
+    GerritResponseTooLargeError,
     GerritServerError,
 )
 from vstui.gerrit.models import Event
@@ -30,6 +32,62 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 EVENTS_LOG_PATH = "plugins/events-log/events/"
 EVENTS_LOG_RETURN_LIMIT = 5000  # the plugin's default `returnLimit`
 USER_AGENT = "vstui (+https://gerrit-review.googlesource.com/Documentation/rest-api.html)"
+
+
+DEFAULT_MAX_RESPONSE_MB = 64.0
+DEFAULT_REQUEST_DEADLINE = 60.0
+
+
+@dataclass(frozen=True)
+class HttpLimits:
+    """Caps on every REST request, whatever the server does.
+
+    `max_response_bytes` caps a body as decoded (after gzip), so an endless body, a 500 MB
+    page or a server ignoring `n=` stops at the cap with `GerritResponseTooLargeError`
+    instead of filling memory; a `Content-Length` above it is refused before reading.
+    `deadline` (seconds) bounds a whole request, retries and the body included, so a server
+    trickling one byte every few seconds (which per-read timeouts never catch) fails with a
+    `GerritNetworkError`. Profile keys: `max_response_mb`, `request_deadline`.
+    """
+
+    max_response_bytes: int = int(DEFAULT_MAX_RESPONSE_MB * 2**20)
+    deadline: float = DEFAULT_REQUEST_DEADLINE
+
+    @classmethod
+    def from_profile_values(cls, max_response_mb: float, request_deadline: float) -> HttpLimits:
+        return cls(max(1, int(max_response_mb * 2**20)), float(request_deadline))
+
+
+def declared_length(headers: Mapping[str, str]) -> int | None:
+    """The `Content-Length` header as a number (None when absent or odd)."""
+    value = headers.get("content-length")
+    if value is None or not value.strip().isdigit() or len(value.strip()) > 18:
+        return None
+    return int(value)
+
+
+def _size(limit: int) -> str:
+    mb = limit / 2**20
+    return f"{mb:.3g} MB" if mb >= 1 else f"{limit:,} bytes"
+
+
+def too_large_error(
+    server: str, method: str, path: str, limit: int, declared: int | None = None
+) -> GerritResponseTooLargeError:
+    said = f" (it announced {_size(declared)})" if declared is not None else ""
+    return GerritResponseTooLargeError(
+        server,
+        f"{method} {path}: the answer is larger than {_size(limit)}{said}, the limit "
+        "(max_response_mb in the profile); stopped reading",
+    )
+
+
+def deadline_error(server: str, method: str, path: str, deadline: float) -> GerritNetworkError:
+    return GerritNetworkError(
+        server,
+        f"{method} {path}: no complete answer within {deadline:g} s (request_deadline in the "
+        "profile); the server is stalled or very slow",
+    )
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,13 @@ from vstui.gerrit.httpcommon import (
     IDEMPOTENT_METHODS,
     RETRY_STATUSES,
     USER_AGENT,
+    HttpLimits,
     LoggedEvent,
     RetryPolicy,
     append_events_log_page,
     change_path,
+    deadline_error,
+    declared_length,
     error_for_status,
     events_log_query,
     normalise_base_url,
@@ -56,10 +59,12 @@ from vstui.gerrit.httpcommon import (
     review_body,
     revision_path,
     server_label,
+    too_large_error,
 )
 from vstui.gerrit.models import Account, Change, ChangeMessage, Verification
+from vstui.sanitize import redact_url
 
-__all__ = ["GerritRestClient", "GerritSyncClient", "RetryPolicy"]
+__all__ = ["GerritRestClient", "GerritSyncClient", "HttpLimits", "RetryPolicy"]
 
 log = logging.getLogger("vstui.gerrit.rest")
 
@@ -77,7 +82,9 @@ class _Base:
         server_name: str | None,
         retry: RetryPolicy,
         events_log_timezone: str,
+        limits: HttpLimits | None = None,
     ) -> None:
+        self.limits = limits or HttpLimits()
         self.base_url = normalise_base_url(base_url)
         self.credentials = credentials
         self.server = server_name or server_label(self.base_url)
@@ -107,7 +114,8 @@ class _Base:
         tries = f" after {attempts} attempts" if attempts > 1 else ""
         return GerritNetworkError(
             self.server,
-            f"{method} {self.base_url}{path}: {what}{tries}; check the URL and your network",
+            f"{method} {redact_url(self.base_url)}{path}: {what}{tries}; "
+            "check the URL and your network",
         )
 
     def _should_retry(self, method: str, exc_or_status: Exception | int) -> bool:
@@ -119,6 +127,20 @@ class _Base:
             exc_or_status, httpx.TimeoutException | httpx.NetworkError | httpx.RemoteProtocolError
         )
 
+    def _check_declared(self, response: httpx.Response, method: str, path: str) -> int:
+        """The body cap; refuses at once a body announced bigger than it."""
+        cap = self.limits.max_response_bytes
+        declared = declared_length(response.headers)
+        if declared is not None and declared > cap:
+            raise too_large_error(self.server, method, path, cap, declared)
+        return cap
+
+    def _keep(self, response: httpx.Response, chunks: list[bytes]) -> bytes:
+        body = b"".join(chunks)
+        # What httpx's own `read()` does (httpx is pinned), so `response.content` works.
+        response._content = body
+        return body
+
     def _require_login(self, what: str) -> None:
         if self.credentials is None:
             raise GerritAuthError(
@@ -126,6 +148,15 @@ class _Base:
                 f"{what} needs login; set http_user and a password (password_env, "
                 "$VSTUI_HTTP_PASSWORD or ~/.netrc)",
             )
+
+
+def _within(timeout: float | None, remaining: float) -> float:
+    return remaining if timeout is None else min(timeout, remaining)
+
+
+def profile_limits(profile: ServerProfile) -> HttpLimits:
+    """The profile's `max_response_mb` and `request_deadline` as `HttpLimits`."""
+    return HttpLimits.from_profile_values(profile.max_response_mb, profile.request_deadline)
 
 
 class GerritRestClient(_Base):
@@ -140,6 +171,7 @@ class GerritRestClient(_Base):
         retry: backoff policy for idempotent requests.
         events_log_timezone: the server's zone for events-log dates (the plugin uses local time).
         transport: an httpx transport (tests); default real network.
+        limits: body size cap and whole-request deadline (default `HttpLimits()`).
     """
 
     def __init__(
@@ -153,6 +185,7 @@ class GerritRestClient(_Base):
         retry: RetryPolicy | None = None,
         events_log_timezone: str = "UTC",
         transport: httpx.AsyncBaseTransport | None = None,
+        limits: HttpLimits | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -160,6 +193,7 @@ class GerritRestClient(_Base):
             server_name=server_name,
             retry=retry or RetryPolicy(),
             events_log_timezone=events_log_timezone,
+            limits=limits,
         )
         self._limit = asyncio.Semaphore(max_concurrency)
         self._client = httpx.AsyncClient(
@@ -185,7 +219,7 @@ class GerritRestClient(_Base):
             credentials=resolve_credentials(profile),
             server_name=profile.name,
             events_log_timezone=profile.events_log_timezone,
-            **kwargs,
+            **{"limits": profile_limits(profile), **kwargs},
         )
 
     async def __aenter__(self) -> GerritRestClient:
@@ -207,20 +241,32 @@ class GerritRestClient(_Base):
         params: Sequence[tuple[str, str]] | None = None,
         json: Any = None,
     ) -> httpx.Response:
-        """One request with the concurrency limit and retries; returns a 2xx response."""
+        """One request with the concurrency limit and retries; returns a 2xx response.
+
+        The body is read here, capped at `limits.max_response_bytes`; the whole request
+        (every attempt, its body and the waits between) must end within `limits.deadline`
+        seconds from when it is first sent."""
         url = self._url(path)
+        loop = asyncio.get_running_loop()
+        deadline = float("inf")  # set when the request is first sent (not while queued)
         attempt = 0
         while True:
             attempt += 1
             try:
                 async with self._limit:
-                    response = await self._client.request(
-                        method, url, params=list(params or ()), json=json
-                    )
-                    body = await response.aread()
+                    if attempt == 1:
+                        deadline = loop.time() + self.limits.deadline
+                    async with asyncio.timeout_at(deadline):
+                        response, body = await self._send(method, url, path, params, json)
+            except TimeoutError:
+                raise deadline_error(self.server, method, path, self.limits.deadline) from None
             except httpx.HTTPError as exc:
-                if attempt < self.retry.attempts and self._should_retry(method, exc):
-                    delay = self.retry.delay(attempt - 1)
+                delay = self.retry.delay(attempt - 1)
+                if (
+                    attempt < self.retry.attempts
+                    and self._should_retry(method, exc)
+                    and loop.time() + delay < deadline
+                ):
                     log.debug("%s %s: %s, retry in %.2fs", method, path, type(exc).__name__, delay)
                     await asyncio.sleep(delay)
                     continue
@@ -230,9 +276,10 @@ class GerritRestClient(_Base):
                 return response
             if attempt < self.retry.attempts and self._should_retry(method, status):
                 delay = self.retry.delay(attempt - 1, response.headers.get("Retry-After"))
-                log.debug("%s %s: HTTP %d, retry in %.2fs", method, path, status, delay)
-                await asyncio.sleep(delay)
-                continue
+                if loop.time() + delay < deadline:
+                    log.debug("%s %s: HTTP %d, retry in %.2fs", method, path, status, delay)
+                    await asyncio.sleep(delay)
+                    continue
             raise error_for_status(
                 self.server,
                 method,
@@ -242,6 +289,26 @@ class GerritRestClient(_Base):
                 authenticated=self.authenticated,
                 attempts=attempt,
             )
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        params: Sequence[tuple[str, str]] | None,
+        json: Any,
+    ) -> tuple[httpx.Response, bytes]:
+        query = tuple(params) if params else None  # a tuple: httpx types it covariantly
+        async with self._client.stream(method, url, params=query, json=json) as response:
+            cap = self._check_declared(response, method, path)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise too_large_error(self.server, method, path, cap)
+                chunks.append(chunk)
+            return response, self._keep(response, chunks)
 
     async def get_json(self, path: str, params: list[tuple[str, str]] | None = None) -> Any:
         """GET a Gerrit JSON endpoint (XSSI prefix stripped) and return the parsed value."""
@@ -427,6 +494,7 @@ class GerritSyncClient(_Base):
         retry: RetryPolicy | None = None,
         events_log_timezone: str = "UTC",
         stop: Any = None,
+        limits: HttpLimits | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -434,6 +502,7 @@ class GerritSyncClient(_Base):
             server_name=server_name,
             retry=retry or RetryPolicy(),
             events_log_timezone=events_log_timezone,
+            limits=limits,
         )
         self._stop = stop
         self._client = httpx.Client(
@@ -455,32 +524,78 @@ class GerritSyncClient(_Base):
     def request(
         self, method: str, path: str, *, params: list[tuple[str, str]] | None = None
     ) -> httpx.Response:
+        """Like `GerritRestClient.request`, blocking. The deadline is checked between body
+        chunks and bounds every socket timeout, so a trickling server overshoots it by at
+        most one read timeout."""
         url = self._url(path)
+        deadline = time.monotonic() + self.limits.deadline
         attempt = 0
         while True:
             attempt += 1
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise deadline_error(self.server, method, path, self.limits.deadline)
             try:
-                response = self._client.request(method, url, params=list(params or ()))
+                response, body = self._send(method, url, path, params, deadline, remaining)
             except httpx.HTTPError as exc:
-                if attempt < self.retry.attempts and self._should_retry(method, exc):
-                    self._sleep(self.retry.delay(attempt - 1))
+                if time.monotonic() >= deadline:
+                    raise deadline_error(self.server, method, path, self.limits.deadline) from None
+                delay = self.retry.delay(attempt - 1)
+                if (
+                    attempt < self.retry.attempts
+                    and self._should_retry(method, exc)
+                    and time.monotonic() + delay < deadline
+                ):
+                    self._sleep(delay)
                     continue
                 raise self._network_error(method, path, exc, attempt) from None
             status = response.status_code
             if status < 300:
                 return response
             if attempt < self.retry.attempts and self._should_retry(method, status):
-                self._sleep(self.retry.delay(attempt - 1, response.headers.get("Retry-After")))
-                continue
+                delay = self.retry.delay(attempt - 1, response.headers.get("Retry-After"))
+                if time.monotonic() + delay < deadline:
+                    self._sleep(delay)
+                    continue
             raise error_for_status(
                 self.server,
                 method,
                 path,
                 status,
-                response.content,
+                body,
                 authenticated=self.authenticated,
                 attempts=attempt,
             )
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        path: str,
+        params: Sequence[tuple[str, str]] | None,
+        deadline: float,
+        remaining: float,
+    ) -> tuple[httpx.Response, bytes]:
+        base = self._client.timeout
+        timeout = httpx.Timeout(
+            connect=_within(base.connect, remaining),
+            read=_within(base.read, remaining),
+            write=_within(base.write, remaining),
+            pool=_within(base.pool, remaining),
+        )
+        query = tuple(params) if params else None  # a tuple: httpx types it covariantly
+        with self._client.stream(method, url, params=query, timeout=timeout) as response:
+            cap = self._check_declared(response, method, path)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise too_large_error(self.server, method, path, cap)
+                if time.monotonic() > deadline:
+                    raise deadline_error(self.server, method, path, self.limits.deadline)
+                chunks.append(chunk)
+            return response, self._keep(response, chunks)
 
     def get_events_log(
         self, since: datetime, *, page_limit: int = EVENTS_LOG_RETURN_LIMIT

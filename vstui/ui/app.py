@@ -29,7 +29,7 @@ from vstui.core.ci_filter import CIFilter
 from vstui.core.filter_state import FilterStateStore
 from vstui.core.status import StreamStatus
 from vstui.core.views import ChangeListItem, ChangeView
-from vstui.sanitize import is_safe_url, one_line
+from vstui.sanitize import is_safe_url, one_line, redact_secrets, url_host_warning
 from vstui.ui.commands import ActionCommands, ChangeCommands
 from vstui.ui.keymap import build_keymap
 from vstui.ui.screens.change import ChangeScreen
@@ -97,6 +97,13 @@ class VstuiApp(App[int]):
             "question_mark,f1", "help", "Help", tooltip="Help for the focused area", id="app.help"
         ),
         Binding("q", "quit", "Quit", id="app.quit"),
+        Binding(
+            "H",
+            "health",
+            "Health",
+            tooltip="CI health from the history (on a change: its project)",
+            id="app.health",
+        ),
         Binding(
             "ctrl+p",
             "command_palette",
@@ -304,6 +311,15 @@ class VstuiApp(App[int]):
         if self.session is not None:
             self._run("summaries", self.session.load_summaries(numbers))
 
+    def action_health(self) -> None:
+        from vstui.ui.screens.health import HealthScreen
+
+        if self.session is None or isinstance(self.screen, HealthScreen):
+            return
+        view = getattr(self.screen, "view", None)
+        project = getattr(view, "project", None) if isinstance(self.screen, ChangeScreen) else None
+        self.push_screen(HealthScreen(project))
+
     def open_change(self, number: int) -> None:
         if self.session is None:
             return
@@ -333,14 +349,20 @@ class VstuiApp(App[int]):
         session = self.session
         return session.list_items(session.list_order()) if session is not None else []
 
-    def post_recheck(self, number: int, patch_set: int) -> None:
+    def recheck_choices(self, number: int, patch_set: int, job: Any) -> list[str]:
+        """Recheck comments to offer, the first pre-filled (see `ReviewSession`)."""
+        if self.session is None:
+            return ["recheck"]
+        return self.session.recheck_choices(number, patch_set, job)
+
+    def post_recheck(self, number: int, patch_set: int, message: str = "recheck") -> None:
         session = self.session
         if session is None:
             return
 
         async def work() -> None:
-            await session.post_recheck(number, patch_set)
-            self.say(f"Posted 'recheck' on {number},{patch_set}")
+            await session.post_recheck(number, patch_set, message)
+            self.say(f"Posted '{one_line(message, 80)}' on {number},{patch_set}")
 
         self._run("review", work())
 
@@ -367,7 +389,7 @@ class VstuiApp(App[int]):
 
         The same error repeated within `REPEAT_QUIET` seconds (a server that stays down
         while events keep arriving) is shown once, not once per retry."""
-        text = one_line(message, 300)
+        text = one_line(redact_secrets(message), 300)
         if severity == "error":
             now = time.monotonic()
             if text == self._last_error[0] and now - self._last_error[1] < self.REPEAT_QUIET:
@@ -385,7 +407,23 @@ class VstuiApp(App[int]):
                 severity="warning",
             )
             return
-        self.open_url(url)
+        warning = url_host_warning(url)
+        if warning is None:
+            self.open_url(url)
+            return
+        # The link is not what it looks like: say where it really goes before opening it.
+        from vstui.ui.screens.confirm import ConfirmScreen
+
+        question = Text()
+        question.append(f"Open this {one_line(what, 60)}?\n\n", style="bold")
+        question.append(one_line(redact_secrets(url), 200) + "\n\n")
+        question.append(warning[0].upper() + warning[1:] + ".", style="bold")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.open_url(url)
+
+        self.push_screen(ConfirmScreen(question), answered)
 
     def open_web(self, number: int) -> None:
         if self.session is not None:

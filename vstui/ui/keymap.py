@@ -19,8 +19,10 @@ def _classes() -> Iterable[type]:
     from vstui.ui.screens.ci_picker import CIPickerScreen
     from vstui.ui.screens.confirm import ConfirmScreen
     from vstui.ui.screens.first_run import FirstRunScreen
+    from vstui.ui.screens.health import FailuresScreen, HealthScreen
     from vstui.ui.screens.help import HelpScreen
     from vstui.ui.screens.raw import RawScreen
+    from vstui.ui.screens.recheck import RecheckScreen
     from vstui.ui.widgets.ci_pane import CIPane
     from vstui.ui.widgets.discussion import DiscussionView
     from vstui.ui.widgets.discussion_pane import DiscussionPane
@@ -36,6 +38,9 @@ def _classes() -> Iterable[type]:
         VirtualTable,
         HelpScreen,
         ConfirmScreen,
+        RecheckScreen,
+        HealthScreen,
+        FailuresScreen,
         RawScreen,
         CIPickerScreen,
         FirstRunScreen,

@@ -13,15 +13,18 @@ def setup_logging() -> Path | None:
     """Log to a file under the user log dir: anything on stderr would corrupt the screen."""
     import platformdirs
 
+    from vstui.private_files import create_private_file, private_dir
+    from vstui.sanitize import RedactingFormatter
+
     try:
-        directory = Path(platformdirs.user_log_dir("vstui"))
-        directory.mkdir(parents=True, exist_ok=True)
-        path = directory / "vstui.log"
+        directory = private_dir(Path(platformdirs.user_log_dir("vstui")))
+        path = create_private_file(directory / "vstui.log")
         handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         logging.getLogger().addHandler(logging.NullHandler())
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # Passwords in configured URLs never reach the file, not even inside a traceback.
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -31,8 +34,9 @@ def setup_logging() -> Path | None:
     return path
 
 
-def run_tui(config: Config, server: str | None) -> int:
-    """Run the app until the user quits; returns the process exit status."""
+def run_tui(config: Config, server: str | None, *, history_path: Path | None = None) -> int:
+    """Run the app until the user quits; returns the process exit status. The history
+    lives in the user data dir unless `history_path` is given (the demo keeps its own)."""
     from vstui.core.filter_state import FilterStateStore
     from vstui.ui.app import VstuiApp
 
@@ -47,11 +51,15 @@ def run_tui(config: Config, server: str | None) -> int:
         for problem in exc.problems:
             print(f"vstui: {problem}", file=sys.stderr)
         return 1
-    from vstui.core.connect import open_session
+    from vstui.core.connect import open_history, open_session
     from vstui.gerrit.errors import GerritError
 
     try:
-        session = open_session(profile)
+        session = open_session(profile, history=open_history(profile, history_path))
+        if session.history is not None and config.history:
+            from vstui.history.verdicts import rules_from_config
+
+            session.history.rules = rules_from_config(config.history)
     except (ConfigError, GerritError) as exc:
         print(f"vstui: {exc}", file=sys.stderr)
         return 1

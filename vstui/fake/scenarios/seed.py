@@ -21,7 +21,7 @@ import random
 from vstui.fake import ci_styles
 from vstui.fake.ci_styles import CISystem
 from vstui.fake.model import Account, LabelType, code_review_label
-from vstui.fake.scenarios import catalog
+from vstui.fake.scenarios import catalog, ci_history
 from vstui.fake.scenarios.builder import ChangeScript, World
 from vstui.fake.store import GerritStore
 
@@ -49,6 +49,7 @@ def build(store: GerritStore, seed: int = 0) -> World:
     _seed_change(world, end, owner, reviewers, humans, default)
     _openstack_changes(world, end, [*humans, owner, default], admin, seed)
     _other_ecosystems(world, end, humans)
+    ci_history.add_history(world, end, seed)  # last: the rest of the world stays as it was
     world.run()
     return world
 

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from vstui.core.views import ChangeView
 from vstui.ui.safe_text import safe_line
-from vstui.ui.screens.confirm import ConfirmScreen
+from vstui.ui.screens.recheck import RecheckScreen
 from vstui.ui.widgets.ci_pane import CIPane
 from vstui.ui.widgets.discussion_pane import DiscussionPane
 from vstui.ui.widgets.status_bar import BottomBar
@@ -91,7 +91,13 @@ class ChangeScreen(Screen[None]):
             show=False,
             id="change.toggle_bots",
         ),
-        Binding("R", "recheck", "Recheck", tooltip="Post 'recheck'", id="change.recheck"),
+        Binding(
+            "R",
+            "recheck",
+            "Recheck",
+            tooltip="Post a recheck (reason pre-filled from the history)",
+            id="change.recheck",
+        ),
         # The CI filter keys work whichever pane has focus (ids kept from the CI pane).
         Binding(
             "f",
@@ -113,6 +119,14 @@ class ChangeScreen(Screen[None]):
             "Hide failing NV",
             tooltip="Hide failing non-voting",
             id="ci.hide_failing_non_voting",
+        ),
+        Binding(
+            "e",
+            "ci('toggle', 'hide_failing_elsewhere')",
+            "Hide elsewhere",
+            tooltip="Hide failures that are failing on other changes too (history)",
+            show=False,
+            id="ci.hide_failing_elsewhere",
         ),
         # priority: the keys after "/" go to the regex box even in a burst (see the list).
         Binding(
@@ -224,14 +238,16 @@ class ChangeScreen(Screen[None]):
         if view is None or view.shown_patch_set is None:
             return
         ps = view.shown_patch_set
+        job = self.ci_pane.selected_job() if self.ci_pane.jobs else None
+        choices = self.app.recheck_choices(self.number, ps, job)
         question = Text(end="")
-        question.append("Post ")
-        question.append("recheck", style="bold")
-        question.append(f" on change {self.number}, patch set {ps}?\n")
-        question.append_text(safe_line(view.subject, style="italic", limit=60))
+        question.append("Post on change ")
+        question.append(f"{self.number}, patch set {ps}", style="bold")
+        question.append(" (edit the comment, or pick another):\n")
+        question.append_text(safe_line(view.subject, style="italic", limit=70))
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.app.post_recheck(self.number, ps)
+        def answered(message: str | None) -> None:
+            if message:
+                self.app.post_recheck(self.number, ps, message)
 
-        self.app.push_screen(ConfirmScreen(question), answered)
+        self.app.push_screen(RecheckScreen(question, choices), answered)

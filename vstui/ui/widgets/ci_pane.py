@@ -58,6 +58,14 @@ class CIPane(Vertical):
             show=False,
             id="ci.raw",
         ),
+        Binding(
+            "i",
+            "explain",
+            "Why",
+            tooltip="Explain the selected job's verdicts (flaky, failing elsewhere, ...)",
+            show=False,
+            id="ci.explain",
+        ),
         Binding("escape", "cancel_regex", "Cancel regex", show=False, id="ci.cancel_regex"),
     ]
 
@@ -173,6 +181,15 @@ class CIPane(Vertical):
         else:
             self.app.copy_to_clipboard(job.url)
             self.app.say(f"Copied {one_line(job.url, 100)}")
+
+    def action_explain(self) -> None:
+        job = self.selected_job()
+        if job is None:
+            return
+        if not job.verdicts:
+            self.app.say(f"{one_line(job.name, 60)}: no verdict from the history")
+            return
+        self.app.say("\n".join(one_line(v.explanation, 200) for v in job.verdicts))
 
     def action_show_raw(self) -> None:
         job = self.selected_job()

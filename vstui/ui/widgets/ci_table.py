@@ -12,6 +12,7 @@ from vstui.ui.safe_text import plain_line
 from vstui.ui.widgets.virtual_table import Column, Styled, TableRow, VirtualTable
 
 RESULT_WIDTH = 12  # POST_FAILURE, NODE_FAILURE, RETRY_LIMIT fit
+VERDICT_WIDTH = 15  # "elsewhere 10/12", "flaky×2 new"
 PENDING_MARK = " ↻"  # after the last result of a job whose CI has a recheck pending
 
 COLUMNS = (
@@ -19,6 +20,7 @@ COLUMNS = (
     Column("pipeline", "Pipeline", ratio=1, min_width=6),
     Column("job", "Job", ratio=5, min_width=10),  # the name is what a reviewer reads
     Column("result", "Result", width=RESULT_WIDTH),
+    Column("verdict", "Verdict", width=VERDICT_WIDTH),  # from the history (`i` explains)
     Column("voting", "Voting", width=6),
     Column("duration", "Duration", width=8, justify="right"),
     Column("age", "Age", width=4, justify="right"),
@@ -52,6 +54,27 @@ def result_cell(job: CIJobItem) -> Styled:
     return Styled.of(plain_line(job.result, RESULT_WIDTH), role)
 
 
+# Verdict chips by how much they excuse a failure: failing elsewhere / infra / flaky reassure,
+# a new failure is the reviewer's business.
+_VERDICT_ROLES = {
+    "failing_elsewhere": "muted",
+    "infra": "warning",
+    "flaky": "warning",
+    "new_failure": "error-strong",
+    "missing": "warning",
+}
+
+
+def verdict_cell(job: CIJobItem) -> Styled | str:
+    """The job's verdict chips (`elsewhere 9/12`, `flaky×2`, `infra`, `new`)."""
+    if not job.verdicts:
+        return ""
+    parts = []
+    for i, v in enumerate(job.verdicts):
+        parts.append(((" " if i else "") + plain_line(v.chip), _VERDICT_ROLES.get(v.kind, "muted")))
+    return Styled(tuple(parts))
+
+
 def job_row(job: CIJobItem, now: float) -> TableRow:
     return TableRow(
         job.key,
@@ -60,6 +83,7 @@ def job_row(job: CIJobItem, now: float) -> TableRow:
             Styled.of(plain_line(job.pipeline or ""), "muted"),
             plain_line(job.name),
             result_cell(job),
+            verdict_cell(job),
             "yes" if job.voting else _NO,
             format_duration(job.duration_s),
             age_of(job.when, now),
