@@ -160,7 +160,8 @@ def recheck_choices(
 
     out: list[str] = []
     if job is not None:
-        ci, pipeline = split_label(job.ci_name)
+        ci, _account = split_label(job.ci_name)
+        pipeline = job.pipeline  # a Zuul run (a pipeline) answers "recheck", not "run-<CI>"
         found = verdicts_for_item(verdicts, job) if verdicts is not None else job.verdicts
         found = found or job.verdicts
         if not found and verdicts is not None:  # any verdict of the CI's other jobs
