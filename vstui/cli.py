@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "sync": "sync",
     "record": "record",
     "parse": "parse",
+    "logs": "logs",
     "config": "config",
     "fake-gerrit": "fake_gerrit",
 }

@@ -124,6 +124,9 @@ class ServerProfile:
     stall_timeout: float = 60.0
     max_response_mb: float = 64.0  # cap on one REST answer (vstui.gerrit.httpcommon.HttpLimits)
     request_deadline: float = 60.0  # seconds for one whole REST request, body included
+    # Read CI logs through a mirror: `scheme://host/path` as `<log_mirror><scheme>/<host>/path`
+    # (the demo points it at the emulator, which serves every CI run's log there).
+    log_mirror: str | None = None
 
     @property
     def rest_url(self) -> str | None:
@@ -277,6 +280,7 @@ _PROFILE_KEYS = [
     "stall_timeout",
     "max_response_mb",
     "request_deadline",
+    "log_mirror",
 ]
 _TOP_KEYS = ["default_server", "servers", "keys", "filters", "ui", "history"]
 # [history]: verdict thresholds (vstui.history.verdicts.VerdictRules), name -> (lo, hi, int)
@@ -382,6 +386,13 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
         kw["request_deadline"] = c.number(
             key("request_deadline"), data["request_deadline"], 1, 3600, integer=False
         )
+    if "log_mirror" in data:
+        mirror = c.string(key("log_mirror"), data["log_mirror"], what="an http(s) URL")
+        if mirror is not None:
+            if urlsplit(mirror).scheme not in ("http", "https") or not urlsplit(mirror).hostname:
+                c.bad(key("log_mirror"), f"must be an http:// or https:// URL, got {mirror!r}")
+            else:
+                kw["log_mirror"] = mirror
     if not (kw.get("url") or kw.get("ssh_host")) and "url" not in data and "ssh_host" not in data:
         c.bad(f"[{table}]", "needs at least url (REST) or ssh_host (event stream)")
     clean = {k: v for k, v in kw.items() if v is not None}

@@ -45,6 +45,30 @@ def strip_control(text: str, *, keep_newlines: bool = True) -> str:
     return _CONTROLS.sub("", text)
 
 
+_SGR = re.compile(r"\x1b\[[0-9;:]{0,64}m")
+
+
+def strip_control_keep_sgr(text: str) -> str:
+    """Like `strip_control`, but SGR colour sequences (`ESC [ ... m`) survive.
+
+    For CI logs, where colour is common and harmless; every other sequence (cursor moves,
+    OSC titles and hyperlinks, DCS) is removed. The result is meant for
+    `rich.text.Text.from_ansi`, which only interprets SGR.
+    """
+    if not text or text.isprintable():
+        return text
+    if "\x1b[" not in text:
+        return strip_control(text)
+    out: list[str] = []
+    pos = 0
+    for m in _SGR.finditer(text):
+        out.append(strip_control(text[pos : m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.append(strip_control(text[pos:]))
+    return "".join(out)
+
+
 def one_line(text: str | None, limit: int | None = None) -> str:
     """Untrusted text as a single clean line, optionally cut to `limit` characters."""
     clean = strip_control(text or "", keep_newlines=False)

@@ -3,6 +3,7 @@ an event collector, and a TCP proxy that can black-hole its connections."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -147,3 +148,100 @@ class BlackholeProxy:
         self.listener.close()
         for s in self._socks:
             s.close()
+
+
+class OutageProxy:
+    """TCP forwarder to `upstream` that can take the server away: `down()` closes every
+    open connection and closes new ones at once (nothing answers), `up()` forwards again."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.refused = 0  # connections closed while down
+        self._down = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._socks: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            if self._down.is_set():
+                self.refused += 1
+                conn.close()
+                continue
+            try:
+                up = socket.create_connection(self.upstream, timeout=5)
+            except OSError:
+                conn.close()
+                continue
+            with self._lock:
+                self._socks += [conn, up]
+            for a, b in ((conn, up), (up, conn)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        src.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                data = src.recv(65536)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+            if not data:
+                break
+            try:
+                dst.sendall(data)
+            except OSError:
+                break
+        for s in (src, dst):
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+
+    def down(self) -> None:
+        self._down.set()
+        with self._lock:
+            socks, self._socks = self._socks, []
+        for s in socks:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+    def up(self) -> None:
+        self._down.clear()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.down()
+        self.listener.close()
+
+
+def proxied_info(fg: Any, ssh: OutageProxy, http: OutageProxy) -> dict[str, Any]:
+    """The emulator's info with SSH and HTTP reached through the proxies (the host key line
+    filed under the proxy's port)."""
+    _name, kind, blob = fg.info["ssh"]["known_hosts_line"].split()
+    return dict(
+        fg.info,
+        ssh=dict(
+            fg.info["ssh"], port=ssh.port, known_hosts_line=f"[127.0.0.1]:{ssh.port} {kind} {blob}"
+        ),
+        http=dict(fg.info["http"], url=f"http://127.0.0.1:{http.port}/"),
+    )
+
+
+def outage_proxies(fg: Any) -> tuple[OutageProxy, OutageProxy]:
+    """Proxies to the emulator's SSH and HTTP ports (take both down for an outage)."""
+    from urllib.parse import urlsplit
+
+    http_port = urlsplit(fg.http_url).port
+    assert http_port is not None
+    return OutageProxy(("127.0.0.1", fg.ssh_port)), OutageProxy(("127.0.0.1", http_port))

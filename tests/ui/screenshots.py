@@ -123,6 +123,26 @@ async def help_ready(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def log_ready(pilot: Pilot) -> None:
+    """`l` on HPE Storage CI's failing job on 381272 patch set 1: the failing lines first."""
+    from vstui.ui.screens.log_viewer import LogViewerScreen
+
+    await change_ready(pilot, SEED_CHANGE)
+    app: Any = pilot.app
+    screen = app.screen
+    if screen.view.shown_patch_set != 1:
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: screen.view.loaded and screen.view.shown_patch_set == 1)
+    pane = screen.ci_pane
+    key = next(j.key for j in pane.shown_jobs if j.ci_name == "HPE Storage CI" and j.failing)
+    pane.table.move_cursor_to_key(key)
+    await pilot.press("l")
+    await wait_for(pilot, lambda: isinstance(app.screen, LogViewerScreen))
+    viewer = app.screen
+    await wait_for(pilot, lambda: bool(viewer._found))
+    await pilot.pause()
+
+
 async def health_ready(pilot: Pilot) -> None:
     """The CI health screen (`H`) over the seed world's history."""
     from vstui.ui.screens.health import HealthScreen
@@ -141,6 +161,7 @@ SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
     "change-ci-failing-only": recheck_pending,
     "help": help_ready,
+    "log-anomalies": log_ready,
     "ci-health": health_ready,
 }
 

@@ -115,3 +115,23 @@ def test_a_ci_reported_from_several_accounts_names_them_in_its_group():
     one = replace(JOB, accounts=("oldbot", "newbot"))
     assert group_label("Storage CI", [one], 1).endswith("reported by oldbot, newbot")
     assert "reported by" not in group_label("Cisco CI", [JOB], 1)
+
+
+def test_a_running_job_shows_its_elapsed_time() -> None:
+    from datetime import UTC, datetime
+
+    from vstui.core.views import CIJobItem
+    from vstui.ui.widgets.ci_table import duration_cell
+
+    started = datetime(2026, 3, 2, 11, 48, 0, tzinfo=UTC)
+    job = CIJobItem(
+        "Acme CI", "tempest", "STARTED", False, True, True, None, started,
+        "http://ci/job/t/1/", "comment", "t", "Build Started http://ci/job/t/1/",
+        status="running",
+    )  # fmt: skip
+    assert duration_cell(job, started.timestamp() + 725) == "▸ 12m 05s"
+    done = CIJobItem(
+        "Acme CI", "tempest", "SUCCESS", False, False, True, 90.0, started, None, "comment",
+        "t", "x", status="success",
+    )  # fmt: skip
+    assert duration_cell(done, started.timestamp() + 725) == "1m 30s"

@@ -69,6 +69,12 @@ def test_help(snap_compare: Any, demo: tuple[Any, Path], size: tuple[int, int]):
     assert snap_compare(app, terminal_size=size, run_before=screenshots.help_ready)
 
 
+def test_log_viewer_failing_lines_first(snap_compare: Any, demo: tuple[Any, Path]):
+    """`l` on HPE Storage CI's failing job on 381272: the anomalies against its passing run."""
+    app = app_for(demo, "log")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.log_ready)
+
+
 def test_ci_health_screen(snap_compare: Any, demo: tuple[Any, Path]):
     """`H`: the seed world's CI profiles (HPE failing, Tegile flaky, Kaminario stopped)."""
     app = app_for(demo, "health")

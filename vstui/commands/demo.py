@@ -86,8 +86,10 @@ def demo_config(info: dict[str, Any], directory: Path) -> Path:
         f"http_user = {_toml_string(user)}",
         f"password_env = {_toml_string(PASSWORD_ENV)}",
         "netrc = false",
-        "",
     ]
+    if info.get("log_mirror"):
+        lines.append(f"log_mirror = {_toml_string(info['log_mirror'])}")
+    lines.append("")
     path = directory / "config.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

@@ -127,7 +127,10 @@ def run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             interrupted = True
         finally:
-            stream.stop(timeout=1.0)
+            # Ctrl-C: print what already arrived (lines held back for a backfill, lines in
+            # the SSH channel) before exiting. A broken pipe: nothing more can be printed.
+            drain = interrupted and not broken.is_set()
+            stream.stop(timeout=2.5 if drain else 1.0, drain=drain)
         if broken.is_set():
             return 0
         if stream.error is not None:
@@ -171,6 +174,8 @@ def format_event(event: Any) -> str:
     detail = _detail(event)
     if event.synthesized:
         detail = ("(caught up over REST) " + detail).strip()
+    elif event.source == "events-log":
+        detail = ("(caught up) " + detail).strip()
     text = " ".join(parts) + (f": {detail}" if detail else "")
     return one_line(text, 400)
 
@@ -190,6 +195,8 @@ def _detail(event: Any) -> str:
         return f"{ru.ref_name} {ru.old_rev[:8]}..{ru.new_rev[:8]}"
     if kind in ("change-abandoned", "change-restored"):
         return event.reason or ""
+    if kind == "dropped-output":
+        return "the server dropped events here; catching up"
     if kind == "topic-changed":
         return f"topic was {event.old_topic or '-'}"
     if kind in ("reviewer-added", "reviewer-deleted") and event.reviewer is not None:

@@ -87,7 +87,7 @@ def open_session(profile: ServerProfile, *, history: HistoryStore | None = None)
     from vstui.gerrit.rest import GerritRestClient
 
     rest = GerritRestClient.from_profile(profile)
-    return ReviewSession(
+    session = ReviewSession(
         profile.name,
         rest,
         stream_source_for(profile),
@@ -96,3 +96,5 @@ def open_session(profile: ServerProfile, *, history: HistoryStore | None = None)
         bot_rules=bot_rules_for(profile),
         history=history,
     )
+    session.log_mirror = profile.log_mirror
+    return session

@@ -16,6 +16,8 @@ it a `SessionListener` and calls its coroutines; the session never blocks the lo
   into view;
 - JSON decoding of big answers and CI parsing run in worker threads; the listener gets one
   `changes_updated` notice per batch, naming each change once.
+- after each reconnect the list's query runs once more (`reconcile_list`): changes that left
+  it while events could have been missed leave the list, new ones join it.
 """
 
 from __future__ import annotations
@@ -167,6 +169,9 @@ def _sort_key(change: Change) -> tuple[float, int]:
 class ReviewSession:
     """One server: its REST client, its event source, the `ChangeStore` and the list query."""
 
+    # Read CI logs through this mirror (config `log_mirror`; the demo's emulator).
+    log_mirror: str | None = None
+
     def __init__(
         self,
         server: str,
@@ -206,6 +211,10 @@ class ReviewSession:
         self._visible: set[int] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._query_generation = 0
+        self._loading = False  # run_query is loading the list
+        self._reconciling: asyncio.Task[None] | None = None
+        self.reconciles = 0  # list reconciliations done after reconnects
+        self._during_reconcile: set[int] | None = None
         self._closed = False
         # vstui.core.session_history.SessionHistory when given a HistoryStore
         self.history: Any = None
@@ -252,6 +261,8 @@ class ReviewSession:
         if self._closed:
             return
         self._closed = True
+        if self._reconciling is not None:
+            self._tasks.append(self._reconciling)
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -301,6 +312,7 @@ class ReviewSession:
             )
             return (start, size, asyncio.ensure_future(request))
 
+        self._loading = True
         self.listener.progress(f"loading changes for {query!r}…")
         # Pages in flight, oldest first: (start, size, body). The first is small (a
         # screenful, shown at once); while one is decoded the next PAGES_AHEAD are requested.
@@ -388,6 +400,7 @@ class ReviewSession:
             for _start, _size, future in pending:
                 future.cancel()
             if generation == self._query_generation:
+                self._loading = False
                 self.listener.progress("")
         if cached is not None:
             # What the cache showed and the server no longer lists goes; the live order wins.
@@ -562,6 +575,47 @@ class ReviewSession:
         """The change is no longer on screen: stop keeping its detail fresh."""
         self._open.pop(number, None)
 
+    def log_baseline(
+        self, number: int, patch_set: int | None, ci_name: str, job_name: str, url: str | None
+    ) -> str | None:
+        """The passing run whose log is "normal" for a failing job (`vstui.core.job_logs`)."""
+        from vstui.core.job_logs import find_baseline
+
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.results is None:
+            return None
+        return find_baseline(entry.results, ci_name, job_name, patch_set, url)
+
+    def ci_runs(self, number: int, patch_set: int | None, ci_label: str) -> Any:
+        """Every run of one CI on a patch set, side by side (`vstui.core.job_logs.RunsTable`)."""
+        from vstui.core.job_logs import RunsTable, runs_side_by_side
+
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.results is None:
+            return RunsTable(ci_label, (), ())
+        return runs_side_by_side(entry.results, patch_set, ci_label)
+
+    def history_baseline(self, ci_label: str, job_name: str, exclude: str | None) -> str | None:
+        """The newest passing run of the job by the CI on any change, from the history.
+
+        Blocking (SQLite): call it from a thread worker."""
+        if self.history is None:
+            return None
+        from vstui.history.baselines import latest_passing_url
+
+        names = (ci_label, ci_label.rsplit(" (", 1)[0]) if " (" in ci_label else (ci_label,)
+        return latest_passing_url(self.history.store, names, job_name, exclude)
+
+    def zuul_status_targets(self, number: int, patch_set: int | None) -> list[tuple[str, str]]:
+        """(CI label, Zuul status URL) for CIs running on the patch set (see vstui.core.job_logs)."""
+        from vstui.core.job_logs import zuul_status_targets
+
+        entry = self.store.get((self.server, number))
+        if entry is None or entry.results is None:
+            return []
+        others = (e.results for e in self.store if e.results is not None and e is not entry)
+        return zuul_status_targets(entry.results, patch_set, number, others)
+
     def change_view(self, number: int, patch_set: int | None = None) -> ChangeView | None:
         entry = self.store.get((self.server, number))
         if entry is None:
@@ -680,7 +734,10 @@ class ReviewSession:
             self._order = [n for n in self._order if n != number]
 
     def mark_dirty(self, numbers: Iterable[int]) -> None:
+        numbers = set(numbers)
         self._dirty.update(numbers)
+        if self._during_reconcile is not None:
+            self._during_reconcile |= numbers
         if self._dirty:
             self._dirty_event.set()
 
@@ -688,6 +745,7 @@ class ReviewSession:
         """Wait to be woken, let a batch gather for `batch_interval`, apply it."""
         assert self.events is not None
         last_status: StreamStatus | None = None
+        connections = 0
         while True:
             await self._wake.wait()
             await asyncio.sleep(self.batch_interval)
@@ -697,12 +755,95 @@ class ReviewSession:
                 last_status = status
                 self.status = status
                 self.listener.status_changed(status)
+                if status.connections > connections:
+                    # A reconnect, or the first connection after starting offline on the
+                    # history's cached list: the list may be stale either way.
+                    if connections or self.offline_since is not None:
+                        self._start_reconcile()
+                    connections = status.connections
             batch = self.events.drain()
             if batch:
                 touched = self.apply_events(batch)
                 self.last_event_at = self.clock()
                 self.listener.event_received(self.last_event_at)
                 self.mark_dirty(touched)
+
+    def _start_reconcile(self) -> None:
+        """After a reconnect: one query for the list, in the background (see `reconcile_list`)."""
+        if self._reconciling is not None and not self._reconciling.done():
+            return  # one at a time; it reads the list as it is when it answers
+        self._reconciling = asyncio.create_task(self._reconcile_quietly(), name="vstui-reconcile")
+
+    async def _reconcile_quietly(self) -> None:
+        try:
+            await self.reconcile_list()
+        except GerritError as exc:
+            self.listener.error(f"could not refresh the list after reconnecting: {exc}")
+        except Exception as exc:  # a bug must not kill live updates
+            log.exception("reconciling the list failed")
+            self.listener.error(f"{self.server}: could not refresh the list: {exc}")
+
+    async def reconcile_list(self) -> set[int]:
+        """Run the list's query once more and make the list what it returns: changes that
+        left the query while events could have been missed (an outage, a backfill that
+        failed) leave the list, new ones join it, the others get fresh rows. Returns the
+        numbers whose rows joined, left or changed (also sent as one `changes_updated`).
+
+        Nothing happens while the list itself is loading (that load is as fresh)."""
+        if self._loading:
+            return set()
+        generation, query = self._query_generation, self.query
+        changes: list[Change] = []
+        start = 0
+        # Changes events touch while the pages are read: their refresh may land before the
+        # (older) answer does, so they are refreshed once more after it.
+        self._during_reconcile = set()
+        try:
+            while True:
+                body = await self.rest.fetch_query_page(
+                    query, options=LIST_OPTIONS, limit=PAGE_SIZE, start=start
+                )
+                decode_changes, _has_more = await asyncio.to_thread(_decode_api)
+                page = await asyncio.to_thread(decode_changes, body, server=self.server)
+                changes.extend(page)
+                if not page or not page[-1].more_changes:
+                    break
+                start += len(page)
+        finally:
+            during, self._during_reconcile = self._during_reconcile, None
+        if generation != self._query_generation or self._loading:
+            return set()  # the user ran another query meanwhile
+        self.reconciles += 1
+        before = self._in_list
+        order: list[int] = []
+        in_list: set[int] = set()
+        touched: set[int] = set()
+        for change in changes:
+            if change.number in in_list:
+                continue  # a change that moved between pages while they were read
+            entry = self.store.get((self.server, change.number))
+            # `updated` moves with every modification of a change: an equal one means the
+            # row is still right, and its cached CI summary too.
+            if entry is None or entry.change.updated != change.updated:
+                entry = self.store.put_change(self.server, change)
+                if change.number not in self._visible and change.number not in self._open:
+                    entry.results = None  # stale until on screen again (as `_fetch_changes`)
+                    entry.verifications.clear()
+                touched.add(change.number)
+            order.append(change.number)
+            in_list.add(change.number)
+        touched |= before ^ in_list
+        self._in_list = in_list
+        self._order = order
+        # Changes on screen get their CI summary refreshed too.
+        self.mark_dirty(
+            n for n in touched if n in in_list and (n in self._visible or n in self._open)
+        )
+        self.mark_dirty(during or ())
+        self.offline_since = None
+        if touched:
+            self.listener.changes_updated(frozenset(touched))
+        return touched
 
     async def _refresh_loop(self) -> None:
         while True:

@@ -23,7 +23,7 @@ from vstui.gerrit.models import Event
 _STATES = {"connecting", "live", "reconnecting", "backfilling", "error", "stopped"}
 
 
-def status_from_state(state: Any, now: float) -> StreamStatus:
+def status_from_state(state: Any, now: float, connections: int = 0) -> StreamStatus:
     """The client's `ConnectionState` as the status bar shows it."""
     value = getattr(state.state, "value", "error")
     known = cast(StreamState, value if value in _STATES else "error")
@@ -32,6 +32,9 @@ def status_from_state(state: Any, now: float) -> StreamStatus:
         detail=state.detail,
         retry_at=now + state.retry_in if state.retry_in is not None else None,
         count=state.count,
+        unreachable=bool(getattr(state, "unreachable", False)),
+        down_since=getattr(state, "down_since", None),
+        connections=connections,
     )
 
 
@@ -53,6 +56,8 @@ class StreamSource:
         self._lock = threading.Lock()
         self._events: list[Event] = []
         self._status = StreamStatus("connecting")
+        self._connections = 0
+        self._last_state = ""
         self._wakeup: Callable[[], None] | None = None
         self._stopped = threading.Event()
         self._starter: threading.Thread | None = None
@@ -113,7 +118,12 @@ class StreamSource:
             self._wake()
 
     def _on_state(self, state: Any) -> None:
-        status = status_from_state(state, self._clock())
+        value = getattr(state.state, "value", "")
         with self._lock:
-            self._status = status
+            # The stream publishes "live" right after each successful connect: counted here,
+            # so the session sees a reconnect even when it missed the states in between.
+            if value == "live" and self._last_state == "connecting":
+                self._connections += 1
+            self._last_state = value
+            self._status = status_from_state(state, self._clock(), self._connections)
         self._wake()

@@ -21,7 +21,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -78,6 +78,9 @@ class HttpResponse:
     body: bytes = b""
     content_type: str | None = TEXT_TYPE
     headers: dict[str, str] = field(default_factory=dict)
+    # Large bodies (CI logs, `ci_logs.py`) are generated while sent: `headers` then carry
+    # their Content-Length and `body` is ignored.
+    stream: Iterable[bytes] | None = None
 
 
 class RestError(Exception):
@@ -238,6 +241,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(resp, head)
 
     def _send(self, resp: HttpResponse, head: bool) -> None:
+        if resp.stream is not None:
+            self._send_stream(resp, head)
+            return
         body = resp.body
         headers = dict(resp.headers)
         packs = (resp.content_type or "").startswith("application/x-git")  # already packed
@@ -255,6 +261,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head and body:
             self.wfile.write(body)
+
+    def _send_stream(self, resp: HttpResponse, head: bool) -> None:
+        self.send_response(resp.status)
+        if resp.content_type:
+            self.send_header("Content-Type", resp.content_type)
+        for k, v in resp.headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        if head:
+            return
+        try:
+            for piece in resp.stream or ():
+                self.wfile.write(piece)
+        except OSError:  # the client went away mid-log
+            self.close_connection = True
 
 
 class HttpServer:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from vstui.fake import keys
+from vstui.fake.ci_logs import CiLogs
 from vstui.fake.faults import Faults, FaultScheduler
 from vstui.fake.http_server import HttpServer
 from vstui.fake.model import CAP_STREAM_EVENTS, Account
@@ -134,8 +135,13 @@ class FakeGerrit:
         )
         self._ssh.start()
         api = RestApi(self.store, version=self._commands.version)
+        self.ci_logs = CiLogs(self.store)
         self._http = HttpServer(
-            self.host, self._http_port, api.route, self.store.check_http_password, self.faults
+            self.host,
+            self._http_port,
+            self.ci_logs.wrap(api.route),
+            self.store.check_http_password,
+            self.faults,
         )
         self._http.start()
         self.store.canonical_url = self._http.url
@@ -248,6 +254,7 @@ class FakeGerrit:
                 ),
             },
             "http": {"url": self._http.url},
+            "log_mirror": f"{self._http.url}_ci/",
             "accounts": [self.account_info(a) for a in self.store.accounts()],
             "default_account": default.username if default else None,
         }

@@ -13,7 +13,8 @@ Modules:
   `.rest_client()`, `.sync_client()`, `.event_stream(on_event=..., on_state=...)`.
 - `rest`: `GerritRestClient` (async; `fetch_query_page` returns one undecoded page for callers
   that pipeline and decode off their loop) and `GerritSyncClient` (the stream's backfill).
-- `stream`: `EventStream` (thread; exactly-once, in-order delivery across reconnects),
+- `stream`: `EventStream` (thread; exactly-once delivery across reconnects, in order unless
+  a slow or failing backfill lets live events go ahead of a gap, which then comes late),
   `ConnectionState`/`StreamState`, `Backoff`.
 - `ssh`: `resolve_target` (~/.ssh/config like ssh) and `connect_transport` (strict host keys).
 - `dedupe`: the content-multiset matching behind exactly-once delivery.

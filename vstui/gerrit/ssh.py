@@ -240,7 +240,7 @@ def _check_host_key(
     target: SSHTarget, transport: paramiko.Transport, host_keys: paramiko.HostKeys
 ) -> None:
     name = known_hosts_name(target.hostname, target.port)
-    key = transport.get_remote_server_key()
+    key = transport.get_remote_server_key()  # only after a completed key exchange
     fp = fingerprint(key)
     line = f"{name} {key.get_name()} {key.get_base64()}"
     known = host_keys.lookup(name)
@@ -308,11 +308,21 @@ def _auth(target: SSHTarget, transport: paramiko.Transport) -> None:
 def _try_key(transport: paramiko.Transport, user: str, key: paramiko.PKey) -> bool:
     try:
         remaining = transport.auth_publickey(user, key)
-    except paramiko.AuthenticationException:
+    except paramiko.AuthenticationException as exc:
+        # paramiko reports a server that stops answering mid-login as an
+        # AuthenticationException("Authentication timeout."): that is an outage, not a refusal.
+        if "timeout" in str(exc).lower() or not transport.is_active():
+            raise _NoAnswer(f"no answer during SSH login ({exc})") from None
         return False
-    except paramiko.SSHException:
+    except (paramiko.SSHException, EOFError, OSError) as exc:
+        if not transport.is_active():
+            raise _NoAnswer(f"the connection ended during SSH login ({exc or 'EOF'})") from None
         return False
     return not remaining and transport.is_authenticated()
+
+
+class _NoAnswer(Exception):
+    """The server stopped answering during login (a network problem, not a refusal)."""
 
 
 def connect_transport(
@@ -361,8 +371,22 @@ def connect_transport(
                 f"SSH handshake with {target.hostname} port {target.port} failed: "
                 f"{exc or type(exc).__name__}; is this Gerrit's SSH port?",
             ) from None
+        try:
+            transport.get_remote_server_key()
+        except paramiko.SSHException:
+            # paramiko's start_client returns silently when its timeout passes before the
+            # key exchange ends (a frozen or overloaded server); the key is then missing
+            # ("No existing session"). That is an outage, to be retried, not a key problem.
+            raise GerritNetworkError(
+                target.label,
+                f"no SSH handshake from {target.hostname} port {target.port} within "
+                f"{timeout:g} s (the server does not answer)",
+            ) from None
         _check_host_key(target, transport, host_keys)
-        _auth(target, transport)
+        try:
+            _auth(target, transport)
+        except _NoAnswer as exc:
+            raise GerritNetworkError(target.label, str(exc)) from None
         transport.set_keepalive(max(1, int(keepalive)))
         return transport
     except BaseException:

@@ -15,16 +15,27 @@ How it keeps every event:
 - SSH keepalives keep NATs open; when nothing arrives for `stall_timeout` seconds the thread
   sends a keepalive that needs an answer and reconnects if none comes within
   `probe_timeout`, so a connection that died without a FIN is noticed.
-- Reconnects use exponential backoff with jitter.
+- Reconnects use exponential backoff with jitter. Every failure is retried, whatever raised
+  it (a frozen server, a paramiko error mid-handshake, a failing backfill, a bug in a
+  consumer), except an unknown or changed SSH host key, which ends the thread with a loud
+  error: retrying would only hide a possible interception. A refused login, a missing Stream
+  Events capability or a refused `stream-events` are fatal on the first connection (a
+  configuration error to fix), retried once the stream has been live (a restarting server).
 - After every reconnect and after a `dropped-output` line the gap is backfilled from the
   events-log plugin (`t1` = last delivered second minus `margin`), or, when the server has no
   events-log (404) or refuses it (401/403), from a REST query for changes updated since then,
   turned into synthesized `change-updated` events (`"vstui":{"synthesized":true}`).
-- The backfill runs after the new stream is subscribed, so live events that arrive meanwhile
-  wait in the SSH channel; `Deduper` then drops the copies (multiset matching by content per
-  second), so each event reaches `on_event` exactly once and in order.
-- `dropped-output` itself is not passed on (it only means "backfill now"); it shows as a
-  state.
+- The backfill runs in a helper thread after the new stream is subscribed. Live events wait
+  for it at most `max_hold` seconds (in the SSH channel), so in the usual case the gap comes
+  first and delivery stays in order; when the backfill is slow or fails, live events go
+  ahead and the gap is delivered late, once it can be fetched (the state says so). With
+  `backfill_delay` (real events-log plugins flush every couple of seconds) a second pass runs
+  that much later for what the first could not see yet. `Deduper` drops the copies
+  (multiset matching by content per second), so each event reaches `on_event` exactly once.
+- `dropped-output` is passed on like any line Gerrit sends (before the events recovered for
+  it), and shows as a state.
+- `stop(drain=True)` delivers what already arrived before the thread ends (Ctrl-C in
+  `vstui watch` prints everything received).
 
 Thread-safety: `on_event` and `on_state` are called from the stream thread; hand off with a
 queue, `loop.call_soon_threadsafe`, or Textual's `post_message` (which is thread-safe).
@@ -74,6 +85,11 @@ __all__ = [
 log = logging.getLogger("vstui.gerrit.stream")
 
 _READ_SLICE = 0.2  # recv timeout: how quickly the thread notices stop()
+# stop(drain=True): read what is in flight until the channel stays quiet this long (a loaded
+# machine may take a moment to hand over bytes the server already sent), at most _DRAIN_MAX.
+_DRAIN_QUIET = 0.5
+_DRAIN_MAX = 1.5
+_NOTE_SECONDS = 30.0  # how long "N missed events delivered late" stays in the state
 _MAX_LINE = 32 * 1024 * 1024
 _NOT_CHANGE_TYPES = frozenset(
     {
@@ -99,7 +115,10 @@ class StreamState(enum.Enum):
 class ConnectionState:
     """What the stream is doing. `str()` gives the status-bar text, e.g. "reconnecting in 4 s".
 
-    `fatal` errors end the thread (unknown/changed host key, login refused, no permission).
+    `fatal` errors end the thread (unknown/changed host key; on the first connection also a
+    refused login, no permission). `unreachable` says the server did not answer (connecting
+    failed or a stall was detected), `down_since` (epoch seconds) when that outage began.
+    `late` counts events of a gap delivered after newer live events.
     """
 
     state: StreamState
@@ -107,10 +126,18 @@ class ConnectionState:
     retry_in: float | None = None
     count: int | None = None
     fatal: bool = False
+    unreachable: bool = False
+    down_since: float | None = None
+    late: int = 0
 
     def __str__(self) -> str:
         if self.state is StreamState.RECONNECTING:
-            text = f"reconnecting in {self.retry_in:.0f} s" if self.retry_in else "reconnecting"
+            if self.unreachable:
+                text = "server unreachable, " + (
+                    f"retrying in {self.retry_in:.0f} s" if self.retry_in else "retrying"
+                )
+            else:
+                text = f"reconnecting in {self.retry_in:.0f} s" if self.retry_in else "reconnecting"
             return f"{text} ({self.detail})" if self.detail else text
         if self.state is StreamState.BACKFILLING:
             if self.count is None:
@@ -118,8 +145,13 @@ class ConnectionState:
             return f"backfilling {self.count} events" + (f" ({self.detail})" if self.detail else "")
         if self.state is StreamState.ERROR:
             return f"error: {self.detail}"
-        if self.state is StreamState.CONNECTING and self.detail:
-            return f"connecting to {self.detail}"
+        if self.state is StreamState.CONNECTING:
+            if self.unreachable:
+                return "server unreachable, retrying now"
+            if self.detail:
+                return f"connecting to {self.detail}"
+        if self.state is StreamState.LIVE and self.detail:
+            return f"live ({self.detail})"
         return str(self.state.value)
 
 
@@ -135,12 +167,50 @@ class Backoff:
         return float(base) * random.uniform(0.5, 1.5)
 
 
-class _Interrupted(Exception):
-    """stop() was called while the thread waited for REST work."""
-
-
 class _Disconnected(Exception):
-    """The stream connection ended (EOF, reset, or detected stall)."""
+    """The stream connection ended (EOF, reset, or detected stall).
+
+    `unreachable`: the server stopped answering (a stall), rather than closing the stream.
+    """
+
+    def __init__(self, reason: str, *, unreachable: bool = False) -> None:
+        super().__init__(reason)
+        self.unreachable = unreachable
+
+
+class _BackfillJob:
+    """One backfill fetch running in a helper thread; the stream thread collects it."""
+
+    def __init__(self, since: int, gen: int, work: Callable[[], list[Event]]) -> None:
+        self.since = since
+        self.gen = gen
+        self.done = threading.Event()
+        self.events: list[Event] = []
+        self.error: BaseException | None = None
+        self._work = work
+        threading.Thread(target=self._run, name="vstui-stream-backfill", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.events = self._work()
+        except BaseException as exc:  # handed to the stream thread, which decides
+            self.error = exc
+        self.done.set()
+
+
+def _is_fatal(exc: BaseException, first_connection: bool) -> bool:
+    """Whether `exc` ends the stream instead of a reconnect with backoff.
+
+    An unknown or changed host key is always fatal (loud, never silently retried: it may be
+    an interception). A refused login, a missing capability or a refused command are
+    configuration errors on the first connection; once the stream has been live they are
+    retried (a server restarting may refuse logins for a while).
+    """
+    if isinstance(exc, HostKeyError):
+        return True
+    if isinstance(exc, GerritAuthError | GerritForbiddenError | StreamCommandError):
+        return first_connection
+    return False
 
 
 class EventStream:
@@ -158,12 +228,13 @@ class EventStream:
         probe_timeout: how long a probe may take before the connection counts as dead.
         connect_timeout: TCP/SSH handshake timeout.
         margin: seconds before the last delivered event where a backfill starts.
-        backfill_delay: wait this long after reconnecting before backfilling (real
+        backfill_delay: run a second backfill pass this long after the first (real
             events-log plugins flush to their store every couple of seconds).
         backoff: reconnect delays.
         exit_on_initial_failure: give up (fatal error) if the very first connection fails,
             instead of retrying (what `vstui watch` wants).
-        max_hold: longest time (s) live events are held back while a backfill keeps failing.
+        max_hold: longest time (s) live events wait for a gap's backfill before they go
+            ahead of it (the gap is then delivered late).
         own_backfill: close the backfill client when the thread ends.
     """
 
@@ -183,7 +254,7 @@ class EventStream:
         backfill_delay: float = 0.0,
         backoff: Backoff | None = None,
         exit_on_initial_failure: bool = False,
-        max_hold: float = 20.0,
+        max_hold: float = 1.5,
         own_backfill: bool = False,
     ) -> None:
         for kind in subscribe:
@@ -213,12 +284,26 @@ class EventStream:
         self.synthesized = 0
         self.undecodable = 0
         self.dropped_outputs = 0
-        self._gap_opened = 0.0
+        self.late = 0  # gap events delivered after newer live events
         self._stop = threading.Event()
+        self._drain = threading.Event()
+        self._finished = threading.Event()
         self._thread: threading.Thread | None = None
         self._transport: paramiko.Transport | None = None
         self._transport_lock = threading.Lock()
+        self._connected = False
+        self._failures = 0  # consecutive failed attempts (sets the backoff)
+        self._connections = 0  # stream sessions that went live so far
+        self._down_since: float | None = None  # epoch second the current outage began
         self._gap_since: int | None = None  # epoch second a pending backfill starts at
+        self._gap_opened = 0.0  # monotonic time the open gap was opened
+        self._gap_passes: list[float] = []  # monotonic times the gap's backfill passes are due
+        self._gap_first_done = False  # the first pass succeeded: live events need not wait
+        self._gap_gen = 0  # bumped when the gap grows: passes fetched before are not enough
+        self._newest_live_in_gap: int | None = None  # newest live event delivered meanwhile
+        self._job: _BackfillJob | None = None
+        self._note_until = 0.0  # when a "delivered late" note leaves the state
+        self._baseline_job: _BackfillJob | None = None
         # The earliest second this stream is responsible for: replayed rows older than this
         # happened before vstui first connected and are not delivered.
         self._floor: int | None = None
@@ -238,25 +323,36 @@ class EventStream:
         )
         self._thread.start()
 
-    def stop(self, timeout: float = 1.0) -> bool:
-        """Ask the thread to stop and wait up to `timeout` s; True if it has stopped."""
+    def stop(self, timeout: float = 1.0, *, drain: bool = False) -> bool:
+        """Ask the thread to stop and wait up to `timeout` s; True if it has stopped.
+
+        With `drain`, lines that already arrived (held back for a backfill, or waiting in
+        the SSH channel) are delivered first; that takes a fraction of a second.
+        """
+        if drain:
+            self._drain.set()
         self._stop.set()
-        with self._transport_lock:
-            transport = self._transport
-        if transport is not None:
-            transport.close()
+        if not drain or not self._connected:  # nothing to drain while (re)connecting
+            with self._transport_lock:
+                transport = self._transport
+            if transport is not None:
+                transport.close()
         if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
-            return not self._thread.is_alive()
+            if not self._finished.wait(timeout) and drain:
+                self._close_transport()
+                self._finished.wait(0.5)
+            return self._finished.is_set()
         return True
 
     def join(self, timeout: float | None = None) -> None:
+        """Wait for the thread to end. Waits on an Event, not `Thread.join`: a join cut
+        short by Ctrl-C leaves `Thread.is_alive()` wrongly False on CPython < 3.13."""
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._finished.wait(timeout)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._thread is not None and not self._finished.is_set()
 
     # ------------------------------------------------------------------ internals
 
@@ -287,60 +383,95 @@ class EventStream:
             transport.close()
 
     def _run(self) -> None:
-        failures = 0
-        ever_live = False
         try:
             while not self._stop.is_set():
-                self._publish(ConnectionState(StreamState.CONNECTING, self.target.label))
                 try:
-                    transport = connect_transport(
-                        self.target,
-                        timeout=self.connect_timeout,
-                        keepalive=self.keepalive_interval,
-                        stop=self._stop,
-                        on_transport=self._set_transport,
-                    )
-                    channel = self._open_stream(transport)
-                except (HostKeyError, GerritAuthError) as exc:
-                    self._fail(exc)
-                    return
-                except GerritError as exc:
-                    if self._stop.is_set():
-                        return
-                    if not ever_live and self.exit_on_initial_failure:
-                        self._fail(exc)
-                        return
-                    failures += 1
-                    self._wait_reconnect(failures, str(exc))
-                    continue
-                ever_live = True
-                failures = 0
-                reason = "stopped"
-                try:
-                    self._pump(channel)
-                except _Disconnected as exc:
-                    reason = str(exc)
-                except GerritError as exc:  # the server refused the command itself
-                    self._fail(exc)
-                    return
-                finally:
+                    self._connect_loop()
+                    return  # stopped, or a fatal error
+                except Exception as exc:  # a bug: never the end of the stream either
+                    log.exception("the stream thread failed; starting over")
+                    self._connected = False
                     self._close_transport()
+                    self._failures += 1
+                    self._wait_reconnect(
+                        self._failures, f"internal error: {exc!r}", unreachable=False
+                    )
+        finally:
+            try:
+                self._close_transport()
+                if self.own_backfill and self.backfill_client is not None:
+                    with contextlib.suppress(Exception):
+                        self.backfill_client.close()
+                if self.error is None:
+                    self._publish(ConnectionState(StreamState.STOPPED))
+            finally:
+                self._finished.set()
+
+    def _connect_loop(self) -> None:
+        """Connect, stream, reconnect with backoff until stopped or a fatal error."""
+        while not self._stop.is_set():
+            unreachable = self._failures > 0 and self._down_since is not None
+            self._publish(
+                ConnectionState(
+                    StreamState.CONNECTING,
+                    self.target.label,
+                    unreachable=unreachable,
+                    down_since=self._down_since if unreachable else None,
+                )
+            )
+            try:
+                transport = connect_transport(
+                    self.target,
+                    timeout=self.connect_timeout,
+                    keepalive=self.keepalive_interval,
+                    stop=self._stop,
+                    on_transport=self._set_transport,
+                )
+                channel = self._open_stream(transport)
+            except Exception as exc:
+                self._close_transport()
                 if self._stop.is_set():
                     return
-                self.reconnects += 1
-                self._open_gap()
-                failures += 1
-                self._wait_reconnect(failures, reason)
-        except Exception as exc:  # never die silently
-            log.exception("stream thread crashed")
-            self._fail(GerritNetworkError(self.target.label, f"internal error: {exc!r}"))
-        finally:
-            self._close_transport()
-            if self.own_backfill and self.backfill_client is not None:
-                with contextlib.suppress(Exception):
-                    self.backfill_client.close()
-            if self.error is None:
-                self._publish(ConnectionState(StreamState.STOPPED))
+                if _is_fatal(exc, self._connections == 0) or (
+                    self._connections == 0 and self.exit_on_initial_failure
+                ):
+                    self._fail(_as_gerrit_error(self.target.label, exc))
+                    return
+                if not isinstance(exc, GerritError):
+                    log.warning("connecting failed: %r", exc)
+                self._failures += 1
+                # A refused login after a restart is an answer; anything else is not.
+                unreachable = not isinstance(exc, GerritAuthError | GerritForbiddenError)
+                if unreachable and self._down_since is None:
+                    self._down_since = time.time()
+                self._wait_reconnect(self._failures, _reason(exc), unreachable=unreachable)
+                continue
+            self._connections += 1
+            self._failures = 0
+            self._down_since = None
+            reason, unreachable = "stopped", False
+            try:
+                self._pump(channel)
+            except _Disconnected as exc:
+                reason, unreachable = str(exc), exc.unreachable
+            except Exception as exc:
+                if _is_fatal(exc, self._connections == 1):
+                    self._fail(_as_gerrit_error(self.target.label, exc))
+                    return
+                if not isinstance(exc, GerritError):
+                    log.exception("the stream failed; reconnecting")
+                reason = _reason(exc)
+            finally:
+                self._connected = False
+                self._close_transport()
+            if self._stop.is_set():
+                return
+            self.reconnects += 1
+            self._open_gap()
+            self._failures += 1
+            if unreachable and self._down_since is None:
+                self._down_since = time.time()
+            self._wait_reconnect(self._failures, reason, unreachable=unreachable)
 
     def _fail(self, exc: GerritError) -> None:
         self.error = exc
@@ -352,17 +483,32 @@ class EventStream:
         if transport is not None:
             transport.close()
 
-    def _wait_reconnect(self, failures: int, reason: str) -> None:
+    def _wait_reconnect(self, failures: int, reason: str, *, unreachable: bool) -> None:
         delay = self.backoff.delay(failures)
-        self._publish(ConnectionState(StreamState.RECONNECTING, reason, retry_in=delay))
+        self._publish(
+            ConnectionState(
+                StreamState.RECONNECTING,
+                reason,
+                retry_in=delay,
+                unreachable=unreachable,
+                down_since=self._down_since if unreachable else None,
+            )
+        )
         deadline = time.monotonic() + delay
-        if delay > 3 and self._gap_since is not None:
-            # A long wait: catch up over REST now so the user is not left behind, then
-            # reopen the gap so the next connection backfills what happens meanwhile.
-            self._maybe_backfill()
-            if self._gap_since is None:
-                self._open_gap()
-        self._stop.wait(max(0.0, deadline - time.monotonic()))
+        # A long wait: catch up over REST meanwhile (the SSH side may be the only part
+        # down), quietly: the state stays "unreachable" whatever the backfill does.
+        catch_up = delay > 3
+        while not self._stop.is_set():
+            if catch_up:
+                try:
+                    self._service_backfill()
+                except Exception:  # a bug: give up catching up during this wait only
+                    log.exception("catching up while disconnected failed")
+                    self._job, catch_up = None, False
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            self._stop.wait(min(0.1, remaining))
 
     def _open_stream(self, transport: paramiko.Transport) -> paramiko.Channel:
         try:
@@ -376,48 +522,106 @@ class EventStream:
         return channel
 
     def _open_gap(self) -> None:
-        """Remember where the next backfill must start (the earliest open gap wins)."""
+        """Remember where the next backfill must start (the earliest open gap wins); when
+        connected, schedule its passes."""
         if self._floor is None:
             return  # never connected: nothing to catch up with
         newest = self.deduper.newest
         since = self._floor if newest is None else max(self._floor, newest - self.margin)
+        if self._gap_since is None:
+            self._newest_live_in_gap = None
         if self._gap_since is None or since < self._gap_since:
             if self._gap_since is not None:
                 self.deduper.unpin(self._gap_since)
-            else:
-                self._gap_opened = time.monotonic()
             self._gap_since = since
             self.deduper.pin(since)
-        self._backfill_retry_at = time.monotonic() + self.backfill_delay
+        self._gap_gen += 1
+        self._backfill_retry_at = time.monotonic()
+        self._backfill_failures = 0
+        if self._connected:
+            self._schedule_passes()
+
+    def _schedule_passes(self) -> None:
+        """Backfill the open gap now and again after `backfill_delay`; live lines wait for
+        the first pass at most `max_hold` s from now."""
+        now = time.monotonic()
+        self._gap_opened = now
+        self._gap_first_done = False
+        self._gap_passes = [now] + ([now + self.backfill_delay] if self.backfill_delay else [])
+        self._backfill_retry_at = now
+        self._backfill_failures = 0
+
+    def _close_gap(self) -> None:
+        if self._gap_since is not None:
+            self.deduper.unpin(self._gap_since)
+        self._gap_since = None
+        self._gap_passes = []
+        self._gap_first_done = False
+
+    def _holding(self) -> bool:
+        """Live lines wait (in the channel) while a fresh gap's first backfill runs."""
+        return (
+            self._gap_since is not None
+            and not self._gap_first_done
+            and not self._backfill_failures  # a failed pass: no point waiting for a retry
+            and self.backfill_client is not None
+            and time.monotonic() - self._gap_opened < self.max_hold
+        )
 
     # ------------------------------------------------------------------ reading
 
     def _pump(self, channel: paramiko.Channel) -> None:
         """Read lines until the connection ends; raises _Disconnected or a GerritError.
 
-        While a gap is open (after a reconnect or `dropped-output`) live lines stay unread in
-        the SSH channel until the backfill closes the gap, so delivery stays in order; after
-        `max_hold` seconds of failing backfills live delivery resumes (late replayed events
-        are still delivered, once, when the backfill finally works).
+        While a fresh gap's first backfill runs (at most `max_hold` s), live lines stay unread
+        in the SSH channel, so the gap usually comes first and delivery stays in order; then
+        live delivery goes on and the gap is delivered late, once a backfill pass works.
         """
+        self._connected = True
         self._publish(ConnectionState(StreamState.LIVE))
+        if self._gap_since is not None:
+            self._gap_gen += 1  # passes fetched while disconnected end before this stream
+            self._schedule_passes()
         if self._floor is None:
             # Our clock, one second early; lowered below if the server's clock is behind.
             self._floor = int(time.time()) - 1
-            self._baseline()
+            self._start_baseline()
         pending: deque[bytes] = deque()
         buf = b""
         last_data = time.monotonic()
-        while not self._stop.is_set():
-            if self._gap_since is not None:
-                self._maybe_backfill()
+        was_holding = False
+        while True:
+            if self._stop.is_set():
+                if self._drain.is_set():
+                    self._drain_channel(channel, pending, buf)
+                return
+            self._service_backfill()
+            if self._note_until and time.monotonic() >= self._note_until:
+                self._note_until = 0.0
+                if self.state.state is StreamState.LIVE and self._gap_since is None:
+                    self._publish(ConnectionState(StreamState.LIVE))  # the late note is old
+            if self._holding():
+                was_holding = True
+                job = self._job
+                if job is not None:
+                    job.done.wait(0.02)
+                else:
+                    self._stop.wait(0.02)
+                last_data = time.monotonic()
+                continue
+            if was_holding:
+                was_holding = False
                 if (
                     self._gap_since is not None
-                    and time.monotonic() - self._gap_opened < self.max_hold
+                    and not self._gap_first_done
+                    and not self._backfill_failures  # (a failure said so already)
                 ):
-                    self._stop.wait(0.05)
-                    last_data = time.monotonic()
-                    continue
+                    self._publish(
+                        ConnectionState(
+                            StreamState.LIVE,
+                            "live events go ahead; missed events follow when caught up",
+                        )
+                    )
             if pending:
                 self._handle_line(pending.popleft())
                 continue
@@ -427,7 +631,8 @@ class EventStream:
                 if time.monotonic() - last_data >= self.stall_timeout:
                     if not self._probe(channel.get_transport()):
                         raise _Disconnected(
-                            f"no answer for {self.stall_timeout + self.probe_timeout:.0f} s"
+                            f"no answer for {self.stall_timeout + self.probe_timeout:.0f} s",
+                            unreachable=True,
                         ) from None
                     last_data = time.monotonic()
                 continue
@@ -447,8 +652,31 @@ class EventStream:
             *lines, buf = buf.split(b"\n")
             pending.extend(lines)
 
+    def _drain_channel(self, channel: paramiko.Channel, pending: deque[bytes], buf: bytes) -> None:
+        """Deliver what already arrived: pending lines, then what the channel holds (read
+        until it stays quiet for half a second, at most 1.5 s)."""
+        deadline = time.monotonic() + _DRAIN_MAX
+        quiet_until = time.monotonic() + _DRAIN_QUIET
+        with contextlib.suppress(Exception):
+            channel.settimeout(0.05)
+        while time.monotonic() < deadline and time.monotonic() < quiet_until:
+            try:
+                data = channel.recv(262144)
+            except TimeoutError:
+                continue
+            except Exception:
+                break
+            if not data:
+                break
+            quiet_until = time.monotonic() + _DRAIN_QUIET
+            buf += data
+            *lines, buf = buf.split(b"\n")
+            pending.extend(lines)
+        while pending:
+            self._handle_line(pending.popleft())
+
     def _raise_for_exit(self, channel: paramiko.Channel) -> None:
-        """A stream that ends with an error message is a fatal command error."""
+        """A stream that ends with an error message is a command error."""
         deadline = time.monotonic() + 0.5
         while not channel.exit_status_ready() and time.monotonic() < deadline:
             time.sleep(0.02)
@@ -486,7 +714,7 @@ class EventStream:
         while not done.wait(0.1):
             if self._stop.is_set() or time.monotonic() > deadline:
                 return False
-        return transport.is_active()
+        return bool(transport.is_active())
 
     def _handle_line(self, line: bytes) -> None:
         if not line.strip():
@@ -498,9 +726,10 @@ class EventStream:
             log.warning("skipping undecodable stream line: %s", exc)
             return
         if isinstance(event, DroppedOutput):
-            # Not passed on: it only means "events were lost here"; the pump holds further
-            # lines until the backfill has closed this gap.
+            # A line Gerrit sent: passed on (it is not an event of the content multiset,
+            # so it bypasses the deduper), then the gap it marks is backfilled.
             self.dropped_outputs += 1
+            self._deliver(event)
             self._publish(ConnectionState(StreamState.BACKFILLING, "the server dropped output"))
             self._open_gap()
             return
@@ -508,100 +737,155 @@ class EventStream:
         if ts is not None and self._floor is not None and ts < self._floor:
             self._floor = ts
         if self.deduper.accept_live(event):
+            if self._gap_since is not None and ts is not None:
+                newest = self._newest_live_in_gap
+                self._newest_live_in_gap = ts if newest is None else max(newest, ts)
             self._deliver(event)
 
     # ------------------------------------------------------------------ backfill
 
-    def _maybe_backfill(self) -> None:
-        if self._gap_since is None:
+    def _service_backfill(self) -> None:
+        """Collect a finished backfill pass, and start the next one when it is due.
+
+        Never blocks: the fetch runs in a helper thread (`_BackfillJob`)."""
+        baseline = self._baseline_job
+        if baseline is not None:
+            if not baseline.done.is_set():
+                return  # passes wait for it (else they could replay pre-connection events)
+            self._baseline_job = None
+            self._finish_baseline(baseline)
+        job = self._job
+        if job is not None:
+            if not job.done.is_set():
+                if job.gen == self._gap_gen or not self._connected:
+                    return
+                # Started before the gap grew (e.g. a REST call stuck on a frozen server
+                # while disconnected): a fresh pass covers it; its answer is dropped.
+                self._job = None
+            else:
+                self._job = None
+                self._finish_backfill(job)
+        since = self._gap_since
+        if since is None:
             return
         if self.backfill_client is None:
-            self._publish(
-                ConnectionState(
-                    StreamState.ERROR,
-                    "events sent while disconnected may be missing (no REST url to catch up)",
+            if self._connected:
+                self._publish(
+                    ConnectionState(
+                        StreamState.LIVE,
+                        "events sent while disconnected may be missing (no REST url to catch up)",
+                    )
                 )
-            )
-            self.deduper.unpin(self._gap_since)
-            self._gap_since = None
+                self._close_gap()
             return
-        if time.monotonic() < self._backfill_retry_at:
+        now = time.monotonic()
+        if now < self._backfill_retry_at:
             return
-        since = self._gap_since
-        self._publish(ConnectionState(StreamState.BACKFILLING))
-        try:
-            events = self._interruptible(lambda: self._fetch_backfill(since))
-        except _Interrupted:
-            return
-        except GerritError as exc:
+        if self._connected:
+            if not self._gap_passes or now < self._gap_passes[0]:
+                return
+            if not self._backfill_failures:  # retries keep the "not caught up yet" state
+                self._publish(ConnectionState(StreamState.BACKFILLING))
+        # While disconnected nothing is published: the state stays "unreachable".
+        self._job = _BackfillJob(since, self._gap_gen, lambda: self._fetch_backfill(since))
+
+    def _finish_backfill(self, job: _BackfillJob) -> None:
+        error = job.error
+        if error is not None:
+            if not isinstance(error, GerritError):
+                log.warning("backfill failed: %r", error)
             self._backfill_failures += 1
             delay = self.backoff.delay(self._backfill_failures)
             self._backfill_retry_at = time.monotonic() + delay
-            self._publish(
-                ConnectionState(
-                    StreamState.ERROR, f"backfill failed, retry in {delay:.0f} s: {exc}"
+            if self._connected:
+                self._publish(
+                    ConnectionState(
+                        StreamState.LIVE,
+                        f"missed events not caught up yet, retry in {delay:.0f} s: "
+                        f"{_reason(error)}",
+                    )
                 )
-            )
             return
         self._backfill_failures = 0
-        fresh = self.deduper.accept_replay(events, since) if events else []
-        self._publish(ConnectionState(StreamState.BACKFILLING, count=len(fresh)))
+        events = self._unseen(job.events)
+        fresh = self.deduper.accept_replay(events, job.since) if events else []
+        newest_live = self._newest_live_in_gap
+        late = 0
+        if newest_live is not None:
+            late = sum(1 for e in fresh if (e.event_created_on or 0) <= newest_live)
+        if self._connected:
+            self._publish(ConnectionState(StreamState.BACKFILLING, count=len(fresh), late=late))
         for event in fresh:
             if event.synthesized:
                 self.synthesized += 1
             else:
                 self.backfilled += 1
             self._deliver(event)
-        self.deduper.unpin(since)
-        if self._gap_since == since:
-            self._gap_since = None
-        if self._transport is not None:
-            self._publish(ConnectionState(StreamState.LIVE))
+        self.late += late
+        if not self._connected:
+            # Still disconnected: what happens from now on is missed too; try again later.
+            self._backfill_retry_at = time.monotonic() + max(5.0, self.backoff.maximum / 2)
+            return
+        if job.gen == self._gap_gen and job.since == self._gap_since:
+            self._gap_first_done = True
+            if self._gap_passes:
+                self._gap_passes.pop(0)
+            if not self._gap_passes:
+                self._close_gap()
+        # else: the gap grew meanwhile; its next pass is due at once.
+        detail = f"{late} missed events delivered late" if late else ""
+        if late:
+            self._note_until = time.monotonic() + _NOTE_SECONDS
+        self._publish(ConnectionState(StreamState.LIVE, detail, late=late))
 
-    def _interruptible(self, work: Callable[[], Any]) -> Any:
-        """Run blocking REST work in a helper thread so stop() is never stuck behind a slow
-        HTTP answer; raises _Interrupted if asked to stop first (the result is dropped)."""
-        box: dict[str, Any] = {}
-        done = threading.Event()
+    def _unseen(self, events: list[Event]) -> list[Event]:
+        """Drop synthesized change-updated events already delivered (same change, same
+        update time): a REST catch-up says nothing new about them."""
+        out = []
+        for event in events:
+            if event.synthesized:
+                mark = (event.change_number or 0, event.event_created_on or 0)
+                if mark in self._synth_seen:
+                    continue
+                self._synth_seen.add(mark)
+            out.append(event)
+        return out
 
-        def run() -> None:
-            try:
-                box["value"] = work()
-            except BaseException as exc:
-                box["error"] = exc
-            done.set()
-
-        threading.Thread(target=run, name="vstui-stream-backfill", daemon=True).start()
-        while not done.wait(0.1):
-            if self._stop.is_set():
-                raise _Interrupted
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
-    def _baseline(self) -> None:
-        """On the first connection, note what the events-log already holds for the last
+    def _start_baseline(self) -> None:
+        """On the first connection, read what the events-log already holds for the last
         seconds: those events happened before vstui connected, so a later replay that
-        reaches back that far must not deliver them (seconds are too coarse to tell)."""
+        reaches back that far must not deliver them (seconds are too coarse to tell).
+
+        Runs beside live delivery (a slow or frozen REST server must not hold live events);
+        backfill passes wait for it."""
         if self.backfill_client is None or self._floor is None:
             return
         since = self._floor - self.margin
         client = self.backfill_client
-        try:
-            rows = self._interruptible(
-                lambda: client.get_events_log(datetime.fromtimestamp(since, UTC))
-            )
-        except _Interrupted:
-            return
-        except (GerritNotFoundError, GerritForbiddenError, GerritAuthError):
+
+        def work() -> list[Event]:
+            rows = client.get_events_log(datetime.fromtimestamp(since, UTC))
+            return [r.event for r in rows if self._wanted(r.event)]
+
+        self._baseline_job = _BackfillJob(since, 0, work)
+
+    def _finish_baseline(self, job: _BackfillJob) -> None:
+        error = job.error
+        if error is None:
+            self._events_log_ok = True
+            # The answer may be computed after we subscribed and hold events since then. With
+            # no gap so far those were all delivered live, and marking them is harmless; with
+            # a gap (a drop, a reconnect) some may be lost ones the backfill must deliver, so
+            # then only seconds wholly before the connection count as already seen.
+            floor = job.since + self.margin
+            cutoff = floor if self._gap_since is not None else floor + 1
+            self.deduper.mark_seen(e for e in job.events if (e.event_created_on or 0) <= cutoff)
+            if self._floor is not None:
+                self._floor = min(self._floor, job.since)
+        elif isinstance(error, GerritNotFoundError | GerritForbiddenError | GerritAuthError):
             self._events_log_ok = False
-            return
-        except GerritError as exc:
-            log.info("could not read the events-log baseline: %s", exc)
-            return
-        self._events_log_ok = True
-        self.deduper.mark_seen(r.event for r in rows if self._wanted(r.event))
-        self._floor = since
+        else:
+            log.info("could not read the events-log baseline: %s", _reason(error))
 
     def _wanted(self, event: Event) -> bool:
         if not self.subscribe or event.type in self.subscribe:
@@ -626,10 +910,9 @@ class EventStream:
         out: list[Event] = []
         for change in reversed(changes):  # REST is newest first; deliver oldest first
             updated = int(change.updated.timestamp()) if change.updated else since
-            mark = (change.number, updated)
-            if updated < since or mark in self._synth_seen:
+            if updated < since:
                 continue
-            self._synth_seen.add(mark)
+            # (Those already synthesized are dropped by the stream thread: `_unseen`.)
             event = synthesize_change_updated(change, updated)
             if self._wanted(event):
                 out.append(event)
@@ -668,6 +951,19 @@ def synthesize_change_updated(change: Any, updated: int) -> Event:
     event = decode_event(line, source="rest")
     assert isinstance(event, ChangeEvent)
     return event
+
+
+def _reason(exc: BaseException) -> str:
+    """One line for a failure (GerritErrors say it themselves; others by type)."""
+    if isinstance(exc, GerritError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _as_gerrit_error(label: str, exc: BaseException) -> GerritError:
+    if isinstance(exc, GerritError):
+        return exc
+    return GerritNetworkError(label, _reason(exc))
 
 
 # socket.timeout is TimeoutError on 3.10+; keep the name for readers.

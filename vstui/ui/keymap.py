@@ -18,14 +18,17 @@ def _classes() -> Iterable[type]:
     from vstui.ui.screens.change_list import ChangeListScreen
     from vstui.ui.screens.ci_picker import CIPickerScreen
     from vstui.ui.screens.confirm import ConfirmScreen
+    from vstui.ui.screens.earlier_runs import EarlierRunsScreen
     from vstui.ui.screens.first_run import FirstRunScreen
     from vstui.ui.screens.health import FailuresScreen, HealthScreen
     from vstui.ui.screens.help import HelpScreen
+    from vstui.ui.screens.log_viewer import LogViewerScreen
     from vstui.ui.screens.raw import RawScreen
     from vstui.ui.screens.recheck import RecheckScreen
     from vstui.ui.widgets.ci_pane import CIPane
     from vstui.ui.widgets.discussion import DiscussionView
     from vstui.ui.widgets.discussion_pane import DiscussionPane
+    from vstui.ui.widgets.log_view import LogView
     from vstui.ui.widgets.virtual_table import VirtualTable
 
     return (
@@ -44,6 +47,9 @@ def _classes() -> Iterable[type]:
         RawScreen,
         CIPickerScreen,
         FirstRunScreen,
+        LogViewerScreen,
+        LogView,
+        EarlierRunsScreen,
     )
 
 

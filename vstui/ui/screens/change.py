@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from vstui.core.job_logs import live_job_items
 from vstui.core.views import ChangeView
 from vstui.ui.safe_text import safe_line
 from vstui.ui.screens.recheck import RecheckScreen
@@ -147,11 +150,24 @@ class ChangeScreen(Screen[None]):
 
     app: VstuiApp
 
+    ZUUL_POLL_S = 10.0  # Zuul status is polled only while running jobs are on this screen
+
+    class ZuulStatusFetched(Message):
+        """Live jobs per CI label from Zuul's status API (empty: nothing running there)."""
+
+        def __init__(self, patch_set: int | None, live: dict[str, list[Any]]) -> None:
+            super().__init__()
+            self.patch_set = patch_set
+            self.live = live
+
     def __init__(self, number: int) -> None:
         super().__init__()
         self.number = number
         self.patch_set: int | None = None  # None: follow the latest
         self.view: ChangeView | None = None
+        self._live: dict[str, list[Any]] = {}
+        self._zuul_targets: list[tuple[str, str]] = []
+        self._zuul_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"{self.number} loading…"), id="change-header")
@@ -192,7 +208,70 @@ class ChangeScreen(Screen[None]):
         self.query_one("#change-header", Static).update(header_lines(view))
         self.query_one("#change-votes", Votes).show(view.labels, loaded=view.loaded)
         self.discussion_pane.set_messages(view.messages, loaded=view.loaded)
-        self.ci_pane.set_jobs(view.jobs, loaded=view.loaded)
+        self._watch_zuul(view)
+        jobs = live_job_items(view.jobs, self._live) if self._live else view.jobs
+        self.ci_pane.set_jobs(jobs, loaded=view.loaded)
+
+    # ------------------------------------------------------------ running Zuul jobs
+
+    def _watch_zuul(self, view: ChangeView) -> None:
+        """Poll Zuul's status while a CI on the shown patch set has started, not reported."""
+        session = self.app.session
+        targets = (
+            session.zuul_status_targets(self.number, view.shown_patch_set)
+            if session is not None and view.loaded
+            else []
+        )
+        if targets == self._zuul_targets:
+            return
+        self._zuul_targets = targets
+        if not targets:
+            self._live = {}
+            if self._zuul_timer is not None:
+                self._zuul_timer.stop()
+                self._zuul_timer = None
+            return
+        self._poll_zuul()
+        if self._zuul_timer is None:
+            self._zuul_timer = self.set_interval(self.ZUUL_POLL_S, self._poll_zuul)
+
+    def _poll_zuul(self) -> None:
+        session = self.app.session
+        mirror = session.log_mirror if session is not None else None
+        ps = self.view.shown_patch_set if self.view is not None else None
+        self._fetch_zuul(list(self._zuul_targets), mirror, ps)
+
+    @work(thread=True, group="zuul-status", exclusive=True, exit_on_error=False)
+    def _fetch_zuul(
+        self, targets: list[tuple[str, str]], mirror: str | None, ps: int | None
+    ) -> None:
+        import io
+
+        from vstui.logs.fetch import Fetcher, Limits, LogFetchError
+        from vstui.logs.source import via_mirror
+        from vstui.logs.zuul_status import MAX_STATUS_BYTES, parse_status
+
+        live: dict[str, list[Any]] = {}
+        limits = Limits(max_bytes=MAX_STATUS_BYTES, deadline_s=10.0, read_timeout_s=10.0)
+        with Fetcher(limits) as fetcher:
+            for label, url in targets:
+                buffer = io.BytesIO()
+                try:
+                    fetcher.fetch(via_mirror(url, mirror), buffer)
+                    jobs = parse_status(buffer.getvalue())
+                except (LogFetchError, ValueError):
+                    continue  # no status: the "started" row stays as it is
+                if jobs:
+                    live[label] = jobs
+        self.post_message(self.ZuulStatusFetched(ps, live))
+
+    @on(ZuulStatusFetched)
+    def _zuul_status(self, message: ZuulStatusFetched) -> None:
+        shown = self.view.shown_patch_set if self.view is not None else None
+        if message.patch_set != shown or not self._zuul_targets:
+            return
+        self._live = message.live
+        self.refresh_view()
 
     @on(CIPane.FilterChanged)
     def _filter_changed(self, event: CIPane.FilterChanged) -> None:
@@ -207,6 +286,43 @@ class ChangeScreen(Screen[None]):
     def action_ci(self, name: str, *args: str) -> None:
         """A CI filter key, from whichever pane: the CI pane owns the filter."""
         getattr(self.ci_pane, f"action_{name}")(*args)
+
+    @on(CIPane.LogRequested)
+    def _log_requested(self, event: CIPane.LogRequested) -> None:
+        from vstui.ui.screens.log_viewer import LogRequest, LogViewerScreen
+
+        job = event.job
+        session = self.app.session
+        ps = self.view.shown_patch_set if self.view is not None else None
+        baseline = None
+        mirror = None
+        if session is not None:
+            mirror = session.log_mirror
+            if job.failing or job.running:
+                baseline = session.log_baseline(self.number, ps, job.ci_name, job.name, job.url)
+        title = f"{self.number},{ps} · {job.ci_name} · {job.name} · {job.result}"
+        finder = None
+        if session is not None and baseline is None and (job.failing or job.running):
+
+            def finder() -> str | None:
+                return session.history_baseline(job.ci_name, job.name, job.url)
+
+        request = LogRequest(job.url or "", title, baseline, mirror, job.running, finder)
+        self.app.push_screen(LogViewerScreen(request))
+
+    @on(CIPane.RunsRequested)
+    def _runs_requested(self, event: CIPane.RunsRequested) -> None:
+        from vstui.ui.screens.earlier_runs import EarlierRunsScreen
+
+        session = self.app.session
+        if session is None:
+            return
+        ps = self.view.shown_patch_set if self.view is not None else None
+        table = session.ci_runs(self.number, ps, event.ci_name)
+        if not table.headers:
+            self.app.say("No runs of this CI on this patch set", severity="information")
+            return
+        self.app.push_screen(EarlierRunsScreen(table, self.number, ps))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -49,6 +49,17 @@ class CIPane(Vertical):
     BINDINGS: ClassVar[list[BindingType]] = [
         # description: the footer's short word; tooltip: the help screen's wording.
         Binding("enter,o", "open_log", "Open log", tooltip="Open log URL", id="ci.open"),
+        Binding(
+            "l", "view_log", "Log", tooltip="Read the log here: failing lines first", id="ci.log"
+        ),
+        Binding(
+            "h",
+            "earlier_runs",
+            "Runs",
+            tooltip="Every run of this CI here, side by side",
+            show=False,
+            id="ci.runs",
+        ),
         Binding("y", "copy_url", "Copy", tooltip="Copy log URL", show=False, id="ci.copy"),
         Binding(
             "v",
@@ -70,6 +81,20 @@ class CIPane(Vertical):
     ]
 
     app: VstuiApp
+
+    class LogRequested(Message):
+        """The user asked to read `job`'s log in the terminal (the screen knows the change)."""
+
+        def __init__(self, job: CIJobItem) -> None:
+            super().__init__()
+            self.job = job
+
+    class RunsRequested(Message):
+        """The user asked for every run of a CI on this patch set (the screen knows which)."""
+
+        def __init__(self, ci_name: str) -> None:
+            super().__init__()
+            self.ci_name = ci_name
 
     class FilterChanged(Message):
         """The user changed the filter (the screen saves it for the server)."""
@@ -169,6 +194,32 @@ class CIPane(Vertical):
         if job is None:
             return
         self.app.open_untrusted_url(job.url, what=f"log of {one_line(job.name, 60)}")
+
+    def action_view_log(self) -> None:
+        job = self.selected_job()
+        if job is None:
+            return
+        if job.source == "zuul-status":
+            # Zuul streams a running job's console over a websocket, not as a file.
+            self.app.say(
+                "Zuul streams this running job's log live in the browser: press o to open it; "
+                "l reads it here once the job reports",
+                severity="information",
+            )
+        elif not job.url:
+            self.app.say("This job has no log URL", severity="warning")
+        elif not is_safe_url(job.url):
+            self.app.say("Not reading: only http/https log URLs", severity="warning")
+        else:
+            self.post_message(self.LogRequested(job))
+
+    def action_earlier_runs(self) -> None:
+        key = self.table.cursor_key
+        job = self.selected_job()
+        if job is not None:
+            self.post_message(self.RunsRequested(job.ci_name))
+        elif isinstance(key, tuple) and len(key) == 2 and key[0] == "ci":
+            self.post_message(self.RunsRequested(str(key[1])))
 
     def action_copy_url(self) -> None:
         job = self.selected_job()

@@ -54,6 +54,13 @@ def result_cell(job: CIJobItem) -> Styled:
     return Styled.of(plain_line(job.result, RESULT_WIDTH), role)
 
 
+def duration_cell(job: CIJobItem, now: float) -> str:
+    """The job's duration; for a running job, the time since it started (`▸ 12m 05s`)."""
+    if job.running and job.duration_s is None and job.when is not None:
+        return "▸ " + format_duration(now - job.when.timestamp())
+    return format_duration(job.duration_s)
+
+
 # Verdict chips by how much they excuse a failure: failing elsewhere / infra / flaky reassure,
 # a new failure is the reviewer's business.
 _VERDICT_ROLES = {
@@ -85,7 +92,7 @@ def job_row(job: CIJobItem, now: float) -> TableRow:
             result_cell(job),
             verdict_cell(job),
             "yes" if job.voting else _NO,
-            format_duration(job.duration_s),
+            duration_cell(job, now),
             age_of(job.when, now),
             plain_line(job.url or ""),
         ),

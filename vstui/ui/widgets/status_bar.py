@@ -14,6 +14,10 @@ from vstui.core.status import StreamStatus
 from vstui.core.timefmt import format_age
 from vstui.sanitize import one_line
 
+# The stream's wording is cut to this many cells, so "last event N s ago" stays on the line
+# whatever a reason says (an error or a failing catch-up can be long).
+STATE_WIDTH = 60
+
 _STATE_STYLES = {
     "live": "bold green",
     "connecting": "yellow",
@@ -73,21 +77,43 @@ class StatusBar(Static):
         self.progress = text
         self._redraw()
 
-    def describe(self) -> str:
-        """The plain text shown (what tests and the tmux end-to-end test look for)."""
-        return self._build().plain
+    def describe(self, width: int | None = None) -> str:
+        """The plain text for now, as fitted to `width` cells (default: the bar's width);
+        what tests and the tmux end-to-end test look for."""
+        return self._build(width).plain
 
-    def _build(self) -> Text:
+    def shown(self) -> str:
+        """The plain text last drawn (it is redrawn every second, so countdowns move)."""
+        return self._shown.plain if self._shown is not None else ""
+
+    def _build(self, width: int | None = None) -> Text:
         now = self._clock()
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
-        text.append(one_line(self.server) or "no server", style="bold")
-        text.append(" │ stream: ")
-        text.append(self.status.describe(now), style=_STATE_STYLES.get(self.status.state, ""))
-        text.append(" │ ")
+        if width is None:
+            width = self.content_size.width if self.is_attached else 0
+        server = one_line(self.server) or "no server"
         if self.last_event_at is None:
-            text.append("no events yet")
+            age = "no events yet"
         else:
-            text.append(f"last event {format_age(now - self.last_event_at)} ago")
+            age = f"last event {format_age(now - self.last_event_at)} ago"
+        # The stream's wording gets what the line has left once the server and the age of
+        # the last event are placed, so that age stays visible during an outage.
+        room = STATE_WIDTH
+        if width:
+            room = max(12, min(STATE_WIDTH, width - len(server) - len(age) - 14))
+        state = self.status.describe(now)
+        if len(state) > room:
+            state = self.status.describe(now, compact=True)
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(server, style="bold")
+        text.append(" │ stream: ")
+        style = _STATE_STYLES.get(self.status.state, "")
+        if self.status.unreachable:
+            style = "bold red"
+        elif self.status.state == "live" and self.status.detail:
+            style = "bold yellow"  # live, with a gap not caught up yet (or caught up late)
+        text.append(one_line(state, room), style=style)
+        text.append(" │ ")
+        text.append(age)
         if self.progress:
             text.append(" │ ")
             text.append(one_line(self.progress), style="italic")
