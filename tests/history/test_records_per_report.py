@@ -55,3 +55,31 @@ def test_a_job_seen_in_a_comment_and_in_verify_status_is_one_record():
     docs = [r for r in records if r.job == "gate-swift-docs"]
     assert len(docs) == 1 and docs[0].report_key.startswith("vs:")
     assert [r.job for r in records if r.report_key == "j1"] == ["gate-swift-pep8"]
+
+
+def test_earlier_runs_and_log_baselines_read_every_report_of_the_ci():
+    from vstui.core.job_logs import find_baseline, runs_side_by_side
+
+    msgs = [
+        zuul_v2(1, 1, "Build succeeded.", "SUCCESS"),  # docs passed here, no pipeline named
+        human(1, 1, "recheck", 2, who=JANE),
+        Message(
+            "j2",
+            JENKINS,
+            at(3),
+            "Patch Set 1: Verified-1\n\nBuild failed (check pipeline).\n\n"
+            "- gate-swift-docs http://logs.example.org/2/docs/ : FAILURE in 5m 18s\n",
+        ),
+    ]
+    results = build_change_results(msgs)
+    table = runs_side_by_side(results, 1, "Jenkins")
+    assert [h.split(" · ")[0] for h in table.headers] == ["run 1", "run 2 (check)"]
+    assert dict(table.rows)["gate-swift-docs"] == (
+        ("SUCCESS", "http://logs.example.org/1/docs/"),
+        ("FAILURE", "http://logs.example.org/2/docs/"),
+    )
+    # j1 is still current for pep8, yet its passing docs run is the failing one's baseline
+    baseline = find_baseline(
+        results, "Jenkins", "gate-swift-docs", 1, "http://logs.example.org/2/docs/"
+    )
+    assert baseline == "http://logs.example.org/1/docs/"
