@@ -21,6 +21,11 @@ The file is TOML at `<platform user config dir>/vstui/config.toml` (on Linux
     max_response_mb = 64                    # cap on one REST answer
     request_deadline = 60                   # seconds for one whole REST request
 
+    [servers.opendev.ci_formats."Corp CI"]  # an in-house CI's format (vstui/ci/userformat.py)
+    headline = 'Pipeline (?P<result>passed|failed)'
+    job = '^(?P<name>[\\w.-]+): (?P<result>OK|KO) (?P<url>https?://\\S+)'
+    results = { OK = "SUCCESS", KO = "FAILURE" }
+
     [keys]      # binding id -> key (validated by the TUI)
     [filters]   # passed to the TUI as-is
     [ui]
@@ -118,6 +123,7 @@ class ServerProfile:
     bot_patterns: tuple[str, ...] = ()
     human_accounts: tuple[int | str, ...] = ()
     ci_aliases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    ci_formats: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     default_query: str = "status:open"
     events_log_timezone: str = "UTC"
     keepalive_interval: float = 15.0
@@ -274,6 +280,7 @@ _PROFILE_KEYS = [
     "bot_patterns",
     "human_accounts",
     "ci_aliases",
+    "ci_formats",
     "default_query",
     "events_log_timezone",
     "keepalive_interval",
@@ -360,6 +367,18 @@ def _profile(c: _Checker, name: str, data: Any) -> ServerProfile | None:
                 str(ci): c.str_list(f"{key('ci_aliases')}.{ci}", members)
                 for ci, members in aliases.items()
             }
+    if "ci_formats" in data:
+        formats = data["ci_formats"]
+        if not isinstance(formats, dict):
+            c.bad(key("ci_formats"), 'must be a table of CI accounts: ["CI account"] headline/job')
+        else:
+            from vstui.userformats import all_problems
+
+            problems = list(all_problems(formats))
+            for problem in problems:
+                c.bad(f"[{table}]", problem)
+            if not problems:
+                kw["ci_formats"] = {str(k): dict(v) for k, v in formats.items()}
     if "events_log_timezone" in data:
         tz = c.string(
             key("events_log_timezone"), data["events_log_timezone"], what="an IANA time zone name"

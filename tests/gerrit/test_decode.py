@@ -479,6 +479,8 @@ def mutated(draw, base):
             container[key]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation replaced this part
+        if not isinstance(container, dict | list):
+            continue  # replaced by a string, which indexes but cannot be assigned to
         if isinstance(container, dict) and draw(st.booleans()):
             del container[key]
         else:

@@ -7,11 +7,13 @@
    notice carries one too, so it falls through.
 3. Per-server `BotRules` from the config: human overrides first, then bot names, usernames
    and regexes.
-4. The account itself: display-name and username words that only CI accounts use ("CI",
+4. A small built-in list of well-known bot accounts whose names say nothing
+   (`vstui.ci.knownbots`: Go's "Gobot Gobot"); config human rules override it.
+5. The account itself: display-name and username words that only CI accounts use ("CI",
    "Bot", "Zuul", "Jobbuilder", "Robot" ...). Words that are also people's names ("Jenkins",
    "Gerrit", "Build") count only alone or with a bot-like username, so "Jenkins Smith" is a
    person while "Jenkins" and "Jenkins CI" are bots.
-5. The message, only when the names leave it open ("Jenkins Smith", no name at all): a message
+6. The message, only when the names leave it open ("Jenkins Smith", no name at all): a message
    that *starts* with a CI headline or consists of job lines is a bot's. A person-looking
    name stays a person even when the text quotes or pastes CI lines.
 
@@ -29,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from vstui.saferegex import SafeRegex
 
+from vstui.ci.knownbots import KNOWN_BOT_KEYS
+
 _WS = re.compile(r"\s+")
 
 
@@ -39,7 +43,7 @@ def _norm(s: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Classification:
     is_bot: bool
-    reason: str  # which signal decided: service-user, tag, rule, name, username, content, default
+    reason: str  # which signal decided: service-user, tag, rule, known-bot, name, content, default
     # A bot by account evidence (SERVICE_USER, a tool's message tag, a configured username
     # or account id, Gerrit itself), not by its display name alone: only such an account
     # may report as a CI that another account also reports as.
@@ -64,6 +68,8 @@ class BotRules:
     heuristics: bool = True
     bot_account_ids: frozenset[int] = frozenset()
     human_account_ids: frozenset[int] = frozenset()
+    # account (name or username, normalized) -> vstui.ci.userformat.UserFormat
+    formats: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_config(
@@ -78,8 +84,13 @@ class BotRules:
         heuristics: bool = True,
         bot_account_ids: Iterable[int] = (),
         human_account_ids: Iterable[int] = (),
+        ci_formats: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> BotRules:
-        """Build rules from config lists. A bad regex raises ValueError naming it."""
+        """Build rules from config lists. A bad regex raises ValueError naming it.
+
+        `ci_formats` maps a CI account to its user-defined format table
+        (`vstui.ci.userformat`); an account with a format is a bot.
+        """
         from vstui.saferegex import RegexError, compile_user_regex
 
         patterns = []
@@ -104,6 +115,7 @@ class BotRules:
             heuristics=heuristics,
             bot_account_ids=frozenset(bot_account_ids),
             human_account_ids=frozenset(human_account_ids),
+            formats=_compile_formats(ci_formats),
         )
 
     def decide(
@@ -127,6 +139,7 @@ class BotRules:
             or self.bot_account_ids
             or self.human_account_ids
             or self.aliases
+            or self.formats
         ):
             return None
         n = _norm(name) if name else ""
@@ -140,16 +153,18 @@ class BotRules:
             return False
         if (u and u in self.bot_usernames) or (aid is not None and aid in self.bot_account_ids):
             return True
-        if u and u in self.aliases:
+        if u and (u in self.aliases or u in self.formats):
             return True
         return None
 
     def decide_by_name(self, name: str | None, username: str | None) -> bool | None:
         """Rules over the display name (and name patterns): bot noise, not a CI's identity."""
-        if not (self.bot_names or self.aliases or self.bot_patterns):
+        if not (self.bot_names or self.aliases or self.bot_patterns or self.formats):
             return None
         n = _norm(name) if name else ""
         if (n and n in self.bot_names) or (n and n in self.aliases):
+            return True
+        if n and n in self.formats:
             return True
         for pattern in self.bot_patterns:
             if (name and pattern.search(name)) or (username and pattern.search(username)):
@@ -165,9 +180,28 @@ class BotRules:
                     return alias
         return name or username
 
+    def format_for(self, name: str | None, username: str | None) -> Any:
+        """The user-defined format configured for this account, or None."""
+        if not self.formats:
+            return None
+        for key in (name, username):
+            if key:
+                fmt = self.formats.get(_norm(key))
+                if fmt is not None:
+                    return fmt
+        return None
+
     def names_for(self, ci_name: str) -> frozenset[str]:
         """Every normalized account name/username configured as an alias of `ci_name`."""
         return frozenset(k for k, v in self.aliases.items() if v == ci_name)
+
+
+def _compile_formats(tables: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    if not tables:
+        return {}
+    from vstui.ci.userformat import compile_formats
+
+    return compile_formats(tables)
 
 
 DEFAULT_RULES = BotRules()
@@ -289,6 +323,21 @@ _NAME_BOT = Classification(True, "name")
 _NAME_HUMAN = Classification(False, "name")
 _CONTENT = Classification(True, "content")
 _DEFAULT = Classification(False, "default")
+_KNOWN_BOT = Classification(True, "known-bot")
+
+
+@lru_cache(maxsize=4096)
+def _account_verdict(name: str | None, username: str | None) -> Classification | None:
+    """What the account alone says (cached: a change repeats the same few accounts): on the
+    list of well-known bots whose names say nothing (`vstui.ci.knownbots`), else the
+    name heuristics; None when undecided. A person's name stays a person even when the
+    text pastes CI output."""
+    if (name and _norm(name) in KNOWN_BOT_KEYS) or (username and _norm(username) in KNOWN_BOT_KEYS):
+        return _KNOWN_BOT
+    signal = name_signal(name, username)
+    if signal is None:
+        return None
+    return _NAME_BOT if signal else _NAME_HUMAN
 
 
 def classify(
@@ -338,10 +387,9 @@ def classify_fields(
             return _RULE_BOT if ruled else _RULE_HUMAN
         if not rules.heuristics:
             return _DEFAULT
-    signal = name_signal(name, username)
-    if signal is not None:
-        # A person's name stays a person even when the text pastes CI output.
-        return _NAME_BOT if signal else _NAME_HUMAN
+    verdict = _account_verdict(name, username)
+    if verdict is not None:
+        return verdict
     if _starts_like_report(message):
         return _CONTENT
     return _DEFAULT

@@ -81,6 +81,8 @@ class CIReport:
     labels the message set, as (label, value) pairs; `vote` gives them as a dict.
     `pipeline` is the Zuul pipeline when the message names one (check, gate, experimental).
     `recheck_hints` are the recheck commands the CI advertises ("run-NEC Cinder CI").
+    `links` are the message's links when it has no job lines (from the generic fallback), so
+    a bot's report is never empty of something to open.
     """
 
     ci_name: str
@@ -102,6 +104,7 @@ class CIReport:
     # configured username or account id), not by its display name alone: only such a
     # report may stand for a CI that another account also reports as.
     trusted: bool = False
+    links: tuple[str, ...] = ()  # the message's http(s) links when no job line was found
 
     @property
     def vote(self) -> dict[str, int]:

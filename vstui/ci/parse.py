@@ -41,12 +41,8 @@ from datetime import datetime
 from itertools import islice
 from typing import Any
 
-from vstui.ci.classify import (
-    BotRules,
-    Classification,
-    classify,
-    classify_fields,
-)
+from vstui.ci.classify import BotRules, Classification, classify, classify_fields
+from vstui.ci.fallback import parse_fallback
 from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration, result_word
 from vstui.ci.model import (
     CIReport,
@@ -111,7 +107,7 @@ _HEAD_PREFIX = r"\n[ \t\"'*=]{0,12}+(?:(?:quick[ ]dry|dry|full)[ ]run:[ \t]*+)?"
 _HEADLINE = re.compile(
     _HEAD_PREFIX
     + r"""(?:
-    (?P<gt>build[ ](?P<gtword>started|successful|failed|unstable|aborted)\b|no[ ]builds[ ]executed\b)
+    (?P<gt>build[ ](?P<gtword>started|successful|failed|unstable|aborted|queued)\b|no[ ]builds[ ]executed\b)
   | (?P<started>starting[ ][\w-]{1,60}+[ ]jobs|(?:cq|cv)[ ]is[ ]trying[ ](?:the|da)[ ]patch
       |started[ ]presubmit[ ]run|started[ ]building[ ]your[ ]change)
   | (?P<merge>merge[ ]failed\b)
@@ -142,8 +138,48 @@ _HEADLINE = re.compile(
 )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Headlines of families whose words never occur in the others' messages, searched only when
+# the main headline finds nothing and a cheap substring says one may be there (every extra
+# alternative in `_HEADLINE` costs every message at every line start).
+_HEADLINE_EXTRA = re.compile(
+    _HEAD_PREFIX
+    + r"""(?:
+    (?P<qt>(?:pre[ ])?continuous[ ]integration(?:[ ]quick[ ]check)?:[ \t]{0,4}+
+      (?P<qtword>passed|failed|cancell?ed|running)\b)
+  | (?P<started>added[ ]to[ ]build[ ]|trybots[ ]beginning\b|build[ ]is[ ]still[ ]in[ ]progress)
+  | (?P<failure>\d{1,5}[ ]of[ ]\d{1,5}[ ](?:try|slow)bots[ ]failed)
+  | (?P<success>(?:try|slow)bots[ ]are[ ]happy)
+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _extra_headline_possible(body: str) -> bool:
+    top = body if len(body) <= _HEADLINE_WINDOW else body[:_HEADLINE_WINDOW]
+    return (
+        "Continuous Integration" in top
+        or "Bots " in top
+        or "Added to build" in top
+        or "still in progress" in top
+    )
+
+
+def _find_extra_headline(body: str) -> _Headline | None:
+    m = _HEADLINE_EXTRA.search(body, 0, _HEADLINE_WINDOW)
+    if not m:
+        return None
+    start = m.start() + 1
+    end = body.find("\n", start)
+    line = body[start:] if end < 0 else body[start:end]
+    kind = m.lastgroup
+    if kind in ("qt", "qtword"):
+        return _new_headline(_QT_OVERALL[m.group("qtword").lower()], line, False)
+    return _new_headline(_KIND_OVERALL[kind or "failure"], line, False)
+
+
 _GT_OVERALL = {
     "started": "STARTED",
+    "queued": "STARTED",
     "successful": "SUCCESS",
     "failed": "FAILURE",
     "unstable": "UNSTABLE",
@@ -169,6 +205,13 @@ class _Headline:
 
 
 _new_headline = fast_constructor(_Headline)
+_QT_OVERALL = {
+    "passed": "SUCCESS",
+    "failed": "FAILURE",
+    "cancelled": "CANCELED",
+    "canceled": "CANCELED",
+    "running": "STARTED",
+}
 _KIND_OVERALL = {
     "started": "STARTED",
     "merge": "MERGE_CONFLICT",
@@ -195,7 +238,11 @@ _LINE_CAP = 4000
 def _find_headline(body: str) -> _Headline | None:
     m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW)
     if not m:
-        return None
+        return _find_extra_headline(body) if _extra_headline_possible(body) else None
+    return _headline_from(m, body)
+
+
+def _headline_from(m: re.Match[str], body: str) -> _Headline:
     start = m.start() + 1
     end = body.find("\n", start)
     line = body[start:] if end < 0 else body[start:end]
@@ -225,7 +272,7 @@ _TAIL = (
 # characters back could never produce a match: same matches, no backtracking on near-misses.
 _ZUUL_LINE = re.compile(r"\n[ \t]{0,8}[-*•][ \t]++(\S++)(?:[ \t]++(\S++))?[ \t]++:[ \t]++" + _TAIL)
 _GT_LINE = re.compile(r"\n[ \t\"']{0,8}(https?://\S++)[ \t]++:[ \t]++" + _TAIL)
-_BUILD_STARTED = re.compile(r"\n[ \t\"']{0,8}build started\b([^\n]*)", re.IGNORECASE)
+_BUILD_STARTED = re.compile(r"\n[ \t\"']{0,8}build (started|queued)\b([^\n]*)", re.IGNORECASE)
 _ICON_LINE = re.compile(r"\n[ \t]{0,8}(?:[-*][ \t]+)?(✅|✔️|✔|☑️|✓|❌|✖️|✖|❎|✗|⚠️|⚠|❗)[ \t]*([^\n]*)")
 _PAREN_URL_LINE = re.compile(r"[ \t]*\((https?://[^\s)]+)\)[ \t]*(?:\n|\Z)")
 _REPORT_URL = re.compile(r"\n[ \t]*(?:Report|Details|Results|Dashboard):[ \t]*(https?://\S+)")
@@ -271,6 +318,16 @@ _BUILDBOT_WORD = {
 _BUILDBOT_REVIEW = re.compile(r"on configuration: ([^\n]{1,300})\nThe result is: ([A-Za-z_]+)")
 _PIPELINEBOT = re.compile(
     r"pipeline-build-result: ([A-Za-z_]+) \(job: ([^,\n)]{1,200}), build: (\d{1,12})\)"
+)
+# Qt's COIN states: the integration is the one job, its link on the `Details:` line.
+_QT_STATE = re.compile(
+    r"\n[ \t]{0,8}((?:Pre )?Continuous Integration(?: Quick Check)?):[ \t]{0,4}"
+    r"(Passed|Failed|Cancell?ed|Running)\b"
+)
+# Go's coordinator: `Failed on <builder>: <log url>` and the older
+# `This change failed on <builder>:\nSee <log url>`.
+_GO_FAILED = re.compile(
+    r"\n(?:This change failed|Failed) on ([\w.+@/-]{1,200}):[ \t]*(?:\n?See[ \t]+)?(https?://\S{1,4000})"
 )
 _PCC = re.compile(r"\nPCC (SUCCESS|FAIL|FAILURE|ERROR) \(([^)\n]{0,200})\): (\S+)")
 
@@ -427,10 +484,10 @@ def _headline_jobs(body: str, head: _Headline, out: list[Job]) -> None:
         for m in _bounded(_BUILD_STARTED.finditer(body), out):
             if _full(out):
                 break
-            u = _URL_IN_TEXT.search(m.group(1))
+            u = _URL_IN_TEXT.search(m.group(2))
             url = clean_url(u.group(0)) if u else None
             if url:
-                out.append(new_job(jenkins_job_name(url), url, "STARTED"))
+                out.append(new_job(jenkins_job_name(url), url, m.group(1).upper()))
         return
     u = _URL_IN_TEXT.search(head.line)
     url = clean_url(u.group(0)) if u else None
@@ -546,6 +603,25 @@ def _buildbot_jobs(body: str, out: list[Job]) -> None:
         out.append(new_job(m.group(1).strip(), None, m.group(2).upper()))
 
 
+def _qt_jobs(body: str, out: list[Job]) -> None:
+    report = _REPORT_URL.search(body)
+    url = clean_url(report.group(1)) if report else None
+    for m in _bounded(_QT_STATE.finditer(body), out):
+        if _full(out):
+            break
+        out.append(new_job(m.group(1), url, m.group(2).upper()))
+        break  # one integration per message
+
+
+def _go_jobs(body: str, out: list[Job]) -> None:
+    for m in _bounded(_GO_FAILED.finditer(body), out):
+        if _full(out):
+            break
+        url = clean_url(m.group(2))
+        if url is not None:
+            out.append(new_job(m.group(1), url, "FAILED"))
+
+
 def _misc_bot_jobs(body: str, out: list[Job]) -> None:
     if "pipeline-build-result:" in body:
         for m in _bounded(_PIPELINEBOT.finditer(body), out):
@@ -569,6 +645,7 @@ class ParsedText:
     jobs: tuple[Job, ...]
     pipeline: str | None = None
     recheck_hints: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()  # the message's links when no job was found (fallback)
 
 
 def _without_unsuccessful_messages(body: str) -> str:
@@ -616,7 +693,7 @@ def looks_like_report(text: str) -> bool:
     stripped = body.lstrip("\n \t")
     if not stripped:
         return False
-    head = _HEADLINE.match("\n" + stripped)
+    head = _HEADLINE.match("\n" + stripped) or _HEADLINE_EXTRA.match("\n" + stripped)
     if head:
         return True
     lines = [ln for ln in stripped.split("\n", 200)[:200] if ln.strip()]
@@ -639,7 +716,12 @@ def parse_text(text: str, *, tag: str | None = None, ci_name: str | None = None)
 
 
 _Parsed = tuple[
-    str | None, tuple[tuple[str, int], ...], tuple[Job, ...], str | None, tuple[str, ...]
+    str | None,
+    tuple[tuple[str, int], ...],
+    tuple[Job, ...],
+    str | None,
+    tuple[str, ...],
+    tuple[str, ...],
 ]
 
 
@@ -649,7 +731,8 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     first, body = _split(text)
     votes = parse_votes(first) if first else ()
-    head = _find_headline(body)
+    m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW)
+    head = _headline_from(m, body) if m else None
     hint_body = body
     if "<<<" in body:
         body = _without_unsuccessful_messages(body)
@@ -675,6 +758,15 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         _icon_jobs(body, jobs)
     if "pipeline-build-result:" in body or "\nPCC " in body:
         _misc_bot_jobs(body, jobs)
+    if head is None and not jobs:
+        # Families whose reports no rule above claims: Qt CI, Go TryBots (their headlines
+        # are looked for only here, so the other families' messages never pay for them).
+        if _extra_headline_possible(body):
+            head = _find_extra_headline(body)
+        if head is not None and "Continuous Integration" in body:
+            _qt_jobs(body, jobs)
+        if "ailed on " in body:
+            _go_jobs(body, jobs)  # also Go's 2015 `This change failed on <builder>:`
     if len(jobs) > 1 and len(jobs) != line_deduped:
         unique = tuple(dict.fromkeys(jobs))
     else:
@@ -686,6 +778,15 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
         overall = _overall_from_jobs(unique)
     else:
         overall = _overall_from_vote(votes, tag, ci_name)
+    links: tuple[str, ...] = ()
+    if head is None and not unique:
+        # No family claimed the message (no headline, no job line): the generic fallback.
+        fb = parse_fallback(body, want_headline=overall is None)
+        if fb.jobs:
+            unique = fb.jobs
+        if overall is None:
+            overall = fb.overall
+        links = fb.links
     pipeline = _pipeline(tag, head)
     hints: tuple[str, ...] = ()
     body = hint_body
@@ -696,7 +797,7 @@ def _parse_text(text: str, tag: str | None, ci_name: str | None = None) -> _Pars
             else body[:_HINT_HEAD] + "\n" + body[-_HINT_TAIL:]
         )
         hints = extract_recheck_hints(window)
-    return overall, votes, unique, pipeline, hints
+    return overall, votes, unique, pipeline, hints, links
 
 
 _ICONS = ("✅", "✔", "❌", "✖", "☑", "✓", "❎", "✗", "⚠", "❗")
@@ -873,7 +974,11 @@ def _parse(
             order=order,
         )
     ci_name = (rules.ci_name_for(name, username) if rules else (name or username)) or "Gerrit"
-    overall, votes, jobs, pipeline, hints = _parse_text(text, tag, ci_name)
+    user = _user_format_text(rules, name, username, text, tag) if rules and rules.formats else None
+    if user is not None:
+        overall, votes, jobs, pipeline, hints, links = user
+    else:
+        overall, votes, jobs, pipeline, hints, links = _parse_text(text, tag, ci_name)
     report = new_report(
         ci_name,
         overall,
@@ -889,6 +994,7 @@ def _parse(
         order,
         account_id,
         verdict.evidence,
+        links,
     )
     return _new_message_result(
         True,
@@ -904,6 +1010,24 @@ def _parse(
         author=name or username,
         order=order,
     )
+
+
+def _user_format_text(
+    rules: BotRules, name: str | None, username: str | None, text: str, tag: str | None
+) -> _Parsed | None:
+    """The account's user-defined format's reading of `text`, None when it has no format or
+    the format found nothing (the built-in families then read the message)."""
+    fmt = rules.format_for(name, username)
+    if fmt is None:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first, body = _split(text)
+    overall, jobs, _notes = fmt.parse(body)
+    if overall is None and not jobs:
+        return None
+    votes = parse_votes(first) if first else ()
+    return overall, votes, jobs, _pipeline(tag, None), (), ()
 
 
 def _attr_str(obj: Any, name: str) -> str | None:
@@ -989,3 +1113,127 @@ def parse_record(
         order,
         account_id if type(account_id) is int else None,
     )
+
+
+# ------------------------------------------------------------------------ explain
+_EXTRACTORS: tuple[tuple[str, Any], ...] = (
+    ("zuul job lines (`- name url : RESULT`)", _zuul_jobs),
+    ("gerrit-trigger lines (`url : RESULT`)", _gerrit_trigger_jobs),
+    ("LUCI tryjobs", _luci_jobs),
+    ("old CQ builders", _old_cq_jobs),
+    ("TreeHugger targets", _treehugger_jobs),
+    ("buildbot builders", _buildbot_jobs),
+    ("icon lines (GerritForge, SonarQube)", _icon_jobs),
+    ("PipelineBot / PCC", _misc_bot_jobs),
+    ("Qt CI state", _qt_jobs),
+    ("Go TryBot failures", _go_jobs),
+)
+
+
+def explain_record(record: Mapping[str, Any], rules: BotRules | None = None) -> dict[str, Any]:
+    """Why `parse_record(record, rules)` says what it says: which signal classified the
+    author, and which family rule, user format or fallback gave the result and the jobs.
+
+    Not the hot path: it re-runs the steps one by one to name them. Raises RecordError
+    like `parse_record`.
+    """
+    result = parse_record(record, rules)
+    steps: list[str] = []
+    author = record.get("author") if isinstance(record.get("author"), Mapping) else None
+    name = author.get("name") or author.get("display_name") if author else None
+    username = author.get("username") if author else None
+    steps.append(_signal_note(result.reason, name, username, record.get("tag")))
+    if not result.is_bot:
+        return {"signal": result.reason, "decided_by": "human", "steps": steps}
+    text = record.get("message") or ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first, body = _split(text)
+    if rules is not None and rules.formats:
+        fmt = rules.format_for(name, username)
+        if fmt is not None:
+            overall, jobs, notes = fmt.parse(body)
+            steps.extend(notes)
+            if overall is not None or jobs:
+                return {"signal": result.reason, "decided_by": "user-format", "steps": steps}
+            steps.append(f"user format {fmt.account!r} found nothing: built-in rules read it")
+    head = _find_headline(body)
+    decided = "none"
+    if head is not None:
+        rule = _headline_rule(body)
+        steps.append(f"family headline ({rule}) -> {head.overall}: {head.line.strip()[:100]!r}")
+        decided = "family"
+    clean = _without_unsuccessful_messages(body) if "<<<" in body else body
+    found = 0
+    for label, fn in _EXTRACTORS:
+        out: list[Job] = []
+        if fn is _gerrit_trigger_jobs:
+            fn(clean, out, head)
+        else:
+            fn(clean, out)
+        if out:
+            found += len(out)
+            steps.append(f"family job rule {label}: {len(out)} job(s)")
+    if head is not None and head.gerrit_trigger:
+        out = []
+        _headline_jobs(clean, head, out)
+        if out and not found:
+            found += len(out)
+            steps.append(f"family job rule gerrit-trigger single build: {len(out)} job(s)")
+    if found:
+        decided = "family"
+    if head is None and not found:
+        votes = parse_votes(first) if first else ()
+        by_vote = _overall_from_vote(votes, record.get("tag"), result.ci_name)
+        if by_vote is not None:
+            steps.append(f"no headline: Zuul's Verified vote gives {by_vote}")
+            decided = "vote"
+        fb = parse_fallback(clean, want_headline=by_vote is None)
+        if fb.headline is not None:
+            steps.append(f"fallback headline -> {fb.overall}: {fb.headline[:100]!r}")
+        if fb.jobs:
+            steps.append(f"fallback job lines (name + URL + result word): {len(fb.jobs)} job(s)")
+        if fb.links:
+            steps.append(f"fallback: no job line; {len(fb.links)} link(s) kept")
+        if fb.headline is not None or fb.jobs or fb.links:
+            decided = "fallback" if decided == "none" else decided
+        elif decided == "none":
+            steps.append("no family, vote or fallback rule matched: a notice without a run")
+    return {"signal": result.reason, "decided_by": decided, "steps": steps}
+
+
+_HEADLINE_RULES = {
+    "gt": "Gerrit Trigger build message",
+    "gtword": "Gerrit Trigger build message",
+    "qt": "Qt CI state",
+    "qtword": "Qt CI state",
+    "treehugger": "TreeHugger summary",
+    "merge": "Zuul merge failure",
+    "canceled": "build canceled",
+    "unstable": "build unstable",
+    "started": "start notice (Zuul, LUCI CQ, TreeHugger, Qt staging, Go TryBots)",
+    "success": "success wording (Zuul, LUCI, Go TryBots, Wikimedia bots ...)",
+    "failure": "failure wording (Zuul, LUCI, Go TryBots, buildbot, Wikimedia bots ...)",
+}
+
+
+def _headline_rule(body: str) -> str:
+    m = _HEADLINE.search(body, 0, _HEADLINE_WINDOW) or _HEADLINE_EXTRA.search(
+        body, 0, _HEADLINE_WINDOW
+    )
+    kind = (m.lastgroup if m else None) or "failure"
+    return _HEADLINE_RULES.get(kind, kind)
+
+
+def _signal_note(reason: str, name: Any, username: Any, tag: Any) -> str:
+    who = f"{name!r}" + (f" ({username})" if username else "")
+    notes = {
+        "service-user": f"author {who} carries Gerrit's SERVICE_USER tag: bot",
+        "tag": f"message tag {tag!r} is written by tools: bot",
+        "rule": f"a config rule names {who}",
+        "known-bot": f"{who} is on the built-in list of well-known bots (vstui.ci.knownbots)",
+        "name": f"the account name {who} decides",
+        "content": "no decisive name: the message starts like a CI report: bot",
+        "no-author": "no author: Gerrit's own notice: bot",
+        "default": f"nothing marks {who} as a bot: human",
+    }
+    return notes.get(reason, reason)

@@ -58,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
             f"  {one_line(name)}: rest {one_line(redact_url(profile.rest_url) or '-')}, "
             f"ssh {one_line(profile.ssh_target or '-')}, {one_line(auth)}"
         )
+        if profile.ci_formats:
+            accounts = ", ".join(one_line(a) for a in sorted(profile.ci_formats))
+            print(f"  {one_line(name)}: CI formats for {accounts}")
         for label, file in (("ssh_key", profile.ssh_key), ("known_hosts", profile.known_hosts)):
             if file is not None and not file.is_file():
                 print(f"  {one_line(name)}: warning: {label} {file} does not exist")

@@ -7,7 +7,8 @@ voting}]}`. A record that cannot be parsed gets `{"id", "error"}` in its slot an
 stderr naming it; the others are still parsed. Exit status: 0 when every record was parsed,
 1 when the input was unreadable or any record was bad.
 
-Light on purpose: json and vstui.ci only (no Textual, httpx or paramiko).
+Light on purpose: json and vstui.ci only (no Textual, httpx or paramiko); vstui.config only
+with `--server`, for that profile's rules and user-defined CI formats. `--explain` says why.
 """
 
 from __future__ import annotations
@@ -73,6 +74,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="add pipeline, job detail text, recheck requests and the deciding signal",
     )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="add an 'explain' object per record: which signal classified the author and "
+        "which family rule, user-defined format or fallback gave the result and jobs",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="NAME",
+        help="also use this config profile's rules: bot lists, CI aliases and user-defined "
+        "CI formats (ci_formats); the config file is the global --config or the default",
+    )
     parser.add_argument("--pretty", action="store_true", help="indent the JSON output")
     parser.add_argument(
         "--jobs",
@@ -108,13 +121,33 @@ def _rules(args: argparse.Namespace) -> Any:
         if not sep or not ci.strip() or not accounts.strip():
             raise ValueError(f"--alias expects CI=ACCOUNT[,ACCOUNT...], got {spec!r}")
         aliases.setdefault(ci.strip(), []).extend(a.strip() for a in accounts.split(","))
+    bot_names = list(args.bot_account)
+    bot_usernames = list(args.bot_username)
+    bot_regexes = list(args.bot_regex)
+    humans = list(args.human_account)
+    formats: dict[str, Any] = {}
+    if getattr(args, "server", None):
+        from vstui.config import ConfigError, load_config
+
+        try:
+            profile = load_config(getattr(args, "config", None)).server(args.server)
+        except ConfigError as exc:
+            raise ValueError("; ".join(exc.problems)) from None
+        bot_names += [a for a in profile.bot_accounts if isinstance(a, str)]
+        bot_usernames += list(profile.bot_usernames)
+        bot_regexes += list(profile.bot_patterns)
+        humans += [a for a in profile.human_accounts if isinstance(a, str)]
+        for ci, names in profile.ci_aliases.items():
+            aliases.setdefault(ci, []).extend(names)
+        formats = dict(profile.ci_formats)
     return BotRules.from_config(
-        bot_names=args.bot_account,
-        bot_usernames=args.bot_username,
-        bot_regexes=args.bot_regex,
-        human_names=args.human_account,
-        human_usernames=args.human_account,
+        bot_names=bot_names,
+        bot_usernames=bot_usernames,
+        bot_regexes=bot_regexes,
+        human_names=humans,
+        human_usernames=humans,
         ci_aliases=aliases,
+        ci_formats=formats,
     )
 
 
@@ -170,14 +203,16 @@ class _Parser:
     """Per-record work: decode (JSON Lines), parse, encode. Runs in the main process, or in
     each `--jobs` worker (built once per worker by `_init_worker`)."""
 
-    def __init__(self, rules: Any, details: bool, pretty: bool) -> None:
+    def __init__(self, rules: Any, details: bool, pretty: bool, explain: bool = False) -> None:
         import msgspec
 
-        from vstui.ci.parse import RecordError, parse_record
+        from vstui.ci.parse import RecordError, explain_record, parse_record
 
         self.rules = rules
         self.details = details
         self.pretty = pretty
+        self.explain = explain
+        self._explain = explain_record
         self._parse = parse_record
         self._record_error = RecordError
         self._encode = msgspec.json.Encoder().encode
@@ -199,6 +234,8 @@ class _Parser:
             out.update(result.as_dict())
             if self.details:
                 out.update(_details(result))
+            if self.explain:
+                out["explain"] = self._explain(record, self.rules)
             return out
         except self._record_error as exc:
             reason = str(exc)
@@ -221,7 +258,7 @@ class _Parser:
         append = out.append
         fast_decode = msgspec.json.Decoder().decode
         fast_encode = self._encode
-        parse, rules, details = self._parse, self.rules, self.details
+        parse, rules, details = self._parse, self.rules, self.details or self.explain
         for index, (lineno, raw) in enumerate(rows, start):
             if raw is not None:
                 try:
@@ -268,9 +305,9 @@ class _Parser:
 _WORKER: _Parser | None = None
 
 
-def _init_worker(rules: Any, details: bool, pretty: bool) -> None:
+def _init_worker(rules: Any, details: bool, pretty: bool, explain: bool = False) -> None:
     global _WORKER
-    _WORKER = _Parser(rules, details, pretty)
+    _WORKER = _Parser(rules, details, pretty, explain)
 
 
 def _work_lines(start: int, rows: list[tuple[int, bytes | None]]) -> tuple[bytes, list[str], int]:
@@ -325,7 +362,9 @@ class _Pool:
 
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         ctx = multiprocessing.get_context(method)
-        self.pool = ctx.Pool(jobs, _init_worker, (parser.rules, parser.details, parser.pretty))
+        self.pool = ctx.Pool(
+            jobs, _init_worker, (parser.rules, parser.details, parser.pretty, parser.explain)
+        )
         self.ahead = 2 * jobs
         self.pending: deque[Any] = deque()
 
@@ -366,7 +405,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace, rules: Any) -> int:
     jobs = int(getattr(args, "jobs", 1) or 1)
-    parser = _Parser(rules, args.details, args.pretty)
+    parser = _Parser(rules, args.details, args.pretty, args.explain)
     stdin = sys.stdin.buffer
     sys.stdout.flush()
     out = sys.stdout.buffer

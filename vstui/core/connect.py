@@ -34,6 +34,7 @@ def bot_rules_for(profile: ServerProfile) -> BotRules:
             ci_aliases={ci: list(names) for ci, names in profile.ci_aliases.items()},
             bot_account_ids=[a for a in profile.bot_accounts if isinstance(a, int)],
             human_account_ids=[a for a in profile.human_accounts if isinstance(a, int)],
+            ci_formats=profile.ci_formats,
         )
     except ValueError as exc:
         raise ConfigError([f"server {profile.name!r}: {exc}"]) from None

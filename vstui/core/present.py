@@ -144,8 +144,9 @@ def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobI
 
     A CI is one group whatever pipelines it ran (each row says its pipeline); a job current
     in two pipelines shows once per pipeline (`docs (gate)`). A run that listed no jobs (a
-    bare "Build failed.") becomes one `(overall)` row, so every CI that reported is visible.
-    Keys are made unique within a CI (`name #2`).
+    bare "Build failed.") becomes one `(overall)` row, so every CI that reported is visible;
+    its link is the message's first link when the generic fallback kept some
+    (`CIReport.links`). Keys are made unique within a CI (`name #2`).
     """
     items: list[CIJobItem] = []
     for run in results.runs:
@@ -214,7 +215,7 @@ def _overall_item(
         voting=True,
         duration_s=None,
         when=report.date,
-        url=None,
+        url=next(iter(getattr(report, "links", ())), None),  # the fallback's first link
         source=report.source,
         raw_title=f"{ci} — overall result",
         raw_text=message_text or f"{ci}: {report.overall}",
