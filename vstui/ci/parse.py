@@ -54,47 +54,7 @@ from vstui.ci.model import (
 )
 from vstui.ci.recheck import detect_recheck, extract_recheck_hints
 from vstui.timestamps import parse_timestamp
-
-# ------------------------------------------------------------------------- votes
-_LABEL_VOTE = re.compile(r"([A-Za-z][\w-]{0,80}?)([+-]\d{1,4})\Z")
-_LABEL_REMOVED = re.compile(r"-([A-Za-z][\w-]{0,80})\Z")
-_UPLOADED = re.compile(r"Uploaded patch set \d+:[ \t]*([^\n]*?)\.?[ \t]*\Z")
-
-
-def parse_votes(first_line: str) -> tuple[tuple[str, int], ...]:
-    """Votes from Gerrit's first line: `Patch Set 3: Code-Review+2 Workflow+1 -Verified`.
-
-    `-Label` (vote removed) gives 0. Pre-2.8 texts (`Patch Set 4: Doesn't seem to work`) and
-    anything that is not entirely label tokens give no votes.
-    """
-    if first_line.startswith("Patch Set "):
-        colon = first_line.find(":")
-        if colon < 0 or colon >= len(first_line.rstrip()) - 1:
-            return ()  # "Patch Set 3:" (no votes) is the common case
-        rest = first_line[colon + 1 :]
-    elif first_line.startswith("Uploaded patch set "):
-        m = _UPLOADED.match(first_line)
-        if not m:
-            return ()
-        rest = m.group(1)
-    else:
-        return ()
-    tokens = rest.split()
-    if not tokens or len(tokens) > 50:
-        return ()
-    votes: list[tuple[str, int]] = []
-    for tok in tokens:
-        m = _LABEL_VOTE.match(tok)
-        if m:
-            votes.append((m.group(1), int(m.group(2))))
-            continue
-        m = _LABEL_REMOVED.match(tok)
-        if m:
-            votes.append((m.group(1), 0))
-            continue
-        return ()
-    return tuple(votes)
-
+from vstui.votes import parse_votes
 
 # ---------------------------------------------------------------------- headlines
 # Every pattern starts at a line start: "\n" + optional quote/bullet/banner characters and

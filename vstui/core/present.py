@@ -6,15 +6,13 @@ can pass small stand-ins); no I/O, no Textual.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from vstui.core.views import CIJobItem, LabelVotes, MessageItem, Vote
+from vstui.votes import PATCH_SET_LINE, parse_vote_words
 
 # "Patch Set 3: Code-Review+2 Verified-1" (Gerrit's first line of a review message).
-_PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):[ \t]*([^\n]*)(?:\n|$)")
-_VOTE = re.compile(r"(?<!\S)([A-Za-z][\w-]*)([+-]\d+)(?!\S)|(?<!\S)-([A-Za-z][\w-]*)(?!\S)")
 
 
 def label_vote(labels: Mapping[str, Any], name: str) -> str:
@@ -94,13 +92,14 @@ def votes_line(labels: Mapping[str, Any]) -> str:
 
 def split_review_message(text: str) -> tuple[int | None, str, str]:
     """("Patch Set 2: Code-Review+1\\n\\nLGTM") -> (2, "Code-Review+1", "LGTM")."""
-    match = _PATCH_SET_LINE.match(text or "")
+    match = PATCH_SET_LINE.match(text or "")
     if not match:
         return None, "", text or ""
-    votes = match.group(2).strip()
+    words = match.group(2).split()
     # "Patch Set 1: (3 comments)" has no votes; keep what is not a vote in the body.
-    vote_words = [w for w in votes.split() if _VOTE.fullmatch(w)]
-    rest_words = [w for w in votes.split() if not _VOTE.fullmatch(w)]
+    parsed = parse_vote_words(words)
+    vote_words = [w for w, vote in zip(words, parsed, strict=True) if vote is not None]
+    rest_words = [w for w, vote in zip(words, parsed, strict=True) if vote is None]
     body = text[match.end() :].lstrip("\n")
     if rest_words:
         body = " ".join(rest_words) + ("\n\n" + body if body else "")
