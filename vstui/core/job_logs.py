@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from vstui.ci.model import CIReport
-from vstui.ci.results import ChangeResults
 from vstui.core.views import CIJobItem
-from vstui.logs.zuul_status import LiveJob
+
+if TYPE_CHECKING:  # the change screen imports this module before any CI result exists
+    from vstui.ci.results import ChangeResults
+    from vstui.logs.zuul_status import LiveJob
 
 
 def find_baseline(
