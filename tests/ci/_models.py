@@ -17,6 +17,7 @@ class Account:
     name: str | None
     username: str | None = None
     tags: tuple[str, ...] = ()
+    account_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import pytest
 from tests.ci.generalization_cases import records
 from tests.fixtures import CI_COMMENTS_DEV
 from vstui.ci.fields import clean_url, jenkins_job_name, parse_duration, status_of
-from vstui.ci.parse import parse_record, parse_text, parse_votes
+from vstui.ci.parse import parse_record, parse_text
+from vstui.votes import parse_votes
 
 DEV = CI_COMMENTS_DEV
 

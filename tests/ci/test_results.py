@@ -45,7 +45,7 @@ def test_latest_report_is_current_and_older_ones_are_history():
     assert run.current.message_id == "z3" and run.current.overall == "FAILURE"
     assert [h.message_id for h in run.history] == ["z1", "z2"]
     assert (run.runs, run.reruns, run.pending) == (3, 2, False)
-    assert run.label == "Zuul (check)"
+    assert run.label == "Zuul" and run.pipeline == "check"
 
 
 def test_messages_are_ordered_by_date_not_input_order():
@@ -54,13 +54,23 @@ def test_messages_are_ordered_by_date_not_input_order():
     assert run.current.message_id == "z2"
 
 
-def test_pipelines_are_separate_runs():
+def test_pipelines_are_runs_of_one_ci_and_each_pipeline_keeps_its_jobs():
     msgs = [
         zuul_report(1, 1, ok=True, minute=1),
         zuul_report(2, 1, ok=False, pipeline="experimental", minute=2),
     ]
     ps = build_change_results(msgs).for_patch_set(1)
-    assert [r.label for r in ps.runs] == ["Zuul (check)", "Zuul (experimental)"]
+    (run,) = ps.runs
+    assert run.label == "Zuul" and run.pipelines == ("check", "experimental")
+    assert [(j.pipeline, j.job.name, j.job.result) for j in run.current_jobs] == [
+        ("check", "tox-py3", "SUCCESS"),
+        ("check", "pep8", "SUCCESS"),
+        ("check", "docs-nv", "FAILURE"),
+        ("experimental", "tox-py3", "FAILURE"),
+        ("experimental", "pep8", "SUCCESS"),
+        ("experimental", "docs-nv", "FAILURE"),
+    ]
+    assert run.history == ()
 
 
 def test_started_then_finished_is_one_run():
@@ -127,10 +137,10 @@ def test_check_experimental_targets_the_experimental_pipeline():
         human(1, 1, "check experimental", 3),
     ]
     ps = build_change_results(msgs).for_patch_set(1)
-    assert {r.label: r.pending for r in ps.runs} == {
-        "Zuul (check)": False,
-        "Zuul (experimental)": True,
-    }
+    (run,) = ps.runs
+    assert (run.pending, run.pending_pipeline) == (True, "experimental")
+    # only the experimental jobs wait for the answer; check's results still count
+    assert (ps.summary.pending, ps.summary.passing, ps.summary.failing_non_voting) == (3, 2, 1)
 
 
 def test_rechecks_from_bots_and_quotes_do_not_count():
@@ -275,15 +285,3 @@ def test_a_report_without_a_pipeline_answers_the_recheck_of_any_pipeline():
     msgs = [zuul_report(1, 1, ok=True, minute=1), human(1, 1, "recheck", 2), failed]
     ps = build_change_results(msgs).for_patch_set(1)
     assert not any(r.pending for r in ps.runs), [(r.label, r.pending) for r in ps.runs]
-    # an answer on a named other pipeline does not (check experimental stays pending)
-    msgs = [
-        zuul_report(1, 1, ok=True, minute=1),
-        zuul_report(2, 1, ok=False, pipeline="experimental", minute=2),
-        human(1, 1, "check experimental", 3),
-        zuul_report(3, 1, ok=True, minute=4),
-    ]
-    ps = build_change_results(msgs).for_patch_set(1)
-    assert {r.label: r.pending for r in ps.runs} == {
-        "Zuul (check)": False,
-        "Zuul (experimental)": True,
-    }

@@ -201,8 +201,8 @@ async def test_a_pending_recheck_keeps_the_last_results_visible_and_counted(
     review_world: tuple[Any, World], tmp_path: Path
 ):
     """After "recheck", each job still shows its last result (marked pending): "failing
-    only" keeps the failures the recheck is about, and the list summary counts the same
-    jobs plus one pending mark per CI."""
+    only" keeps the failures the recheck is about; the list summary counts those jobs as
+    pending (in jobs, like every other count), not as current passes or failures."""
     from vstui.core.ci_filter import CIFilter
 
     fg, world = review_world
@@ -219,11 +219,112 @@ async def test_a_pending_recheck_keeps_the_last_results_visible_and_counted(
         failing = CIFilter(failing_only=True).apply(view.jobs)
         assert {j.key for j in failing} == {k for k, (f, _v) in world.jobs.items() if f}
         ci = session.list_items([world.change])[0].ci
-        assert ci is not None and ci.pending == 2  # both CIs were asked to run again
-        assert (ci.passing, ci.failing_voting, ci.failing_non_voting) == (
-            sum(1 for f, _v in world.jobs.values() if not f),
-            sum(1 for f, v in world.jobs.values() if f and v),
-            sum(1 for f, v in world.jobs.values() if f and not v),
-        )
+        assert ci is not None and ci.pending == len(world.jobs)  # both CIs asked again
+        assert (ci.passing, ci.failing_voting, ci.failing_non_voting) == (0, 0, 0)
+    finally:
+        await session.close()
+
+
+async def test_demo_seed_1_change_381049_shows_jenkins_once_with_its_current_results(
+    fake_gerrit_factory: Any, tmp_path: Path
+):
+    """`vstui demo --seed 1`: Jenkins reported "Build failed." (no pipeline), someone asked
+    for a recheck, then "Build succeeded (check pipeline).". One account, so one CI group;
+    the recheck is answered; the list row and the CI pane count the same current jobs."""
+    fg = fake_gerrit_factory(scenario="seed", seed=1)
+    session = session_for(fg, tmp_path, stream=False)
+    try:
+        await session.run_query("status:open")
+        await session.load_summaries([381049])
+        await session.load_change(381049)
+        view = session.change_view(381049)
+        assert view is not None and view.loaded
+        assert {j.ci_name for j in view.jobs} == {"Jenkins"}
+        assert not any(j.pending or (j.failing and j.voting) for j in view.jobs)
+        assert {j.pipeline for j in view.jobs} == {"check"}
+        ci = session.list_items([381049])[0].ci
+        assert ci is not None
+        assert (ci.failing_voting, ci.pending) == (0, 0)
+        assert ci.passing == sum(1 for j in view.jobs if j.status == "success")
+        assert ci.failing_non_voting == sum(1 for j in view.jobs if j.failing)
+    finally:
+        await session.close()
+
+
+async def test_an_ordinary_account_named_like_a_ci_does_not_replace_its_results(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    """Over the emulator (account ids and SERVICE_USER tags as Gerrit sends them): a human
+    who set their display name to "Cisco CI" posts a green report; Cisco CI's own results,
+    log links included, stay what the service account reported."""
+    fg, world = review_world
+    mallory = fg.store.create_account("mallory", "Cisco CI")
+    fg.store.post_review(
+        world.change,
+        1,
+        mallory,
+        message="Build succeeded (check pipeline).\n\n"
+        + "".join(
+            f"- {job} http://evil.example/{job}/ : SUCCESS in 1m 00s\n"
+            for (_ci, job) in world.jobs
+            if _ci == "Cisco CI"
+        ),
+    )
+    session = session_for(fg, tmp_path, stream=False)
+    try:
+        await session.load_change(world.change)
+        view = session.change_view(world.change)
+        assert view is not None
+        assert {j.key: (j.failing, j.voting) for j in view.jobs} == world.jobs
+        assert {j.url for j in view.jobs if j.ci_name == "Cisco CI"} == {
+            url for key, url in world.urls.items() if key[0] == "Cisco CI"
+        }
+    finally:
+        await session.close()
+
+
+async def test_list_counts_follow_a_recheck_answered_live(
+    review_world: tuple[Any, World], tmp_path: Path
+):
+    """With the stream on: Cisco CI fails cinder-docs in a report naming no pipeline, a
+    human rechecks, Cisco CI passes it in check. The visible row's counts (the same numbers
+    as the CI pane) drop the old failure and the recheck mark."""
+    fg, world = review_world
+    session = session_for(fg, tmp_path)
+    recorder = Recorder()
+    cisco = fg.store.account("cisco-ci")
+    human = fg.store.account(fg.info["default_account"])
+    try:
+        await session.start(recorder)
+        await recorder.wait_for(lambda: "live" in recorder.states)
+        await session.run_query("status:open")
+        session.set_visible([world.change])
+
+        def docs_line(result: str) -> str:
+            return f"- cinder-docs http://logs.example.org/docs/ : {result} in 2m 00s\n"
+
+        def counts() -> Any:
+            return session.list_items([world.change])[0].ci
+
+        steps = [
+            (cisco, "Build failed.\n\n" + docs_line("FAILURE"), lambda c: c.failing_voting == 2),
+            (human, "recheck", lambda c: c.pending == 7 and c.failing_voting == 0),
+            (
+                cisco,
+                "Build succeeded (check pipeline).\n\n" + docs_line("SUCCESS"),
+                lambda c: c.pending == 2 and c.failing_voting == 1,
+            ),
+        ]
+        for who, text, expected in steps:
+            fg.store.post_review(world.change, 1, who, message=text)
+            await recorder.wait_for(lambda e=expected: counts() is not None and e(counts()))
+        view = session.change_view(world.change)
+        assert view is not None
+        docs = [j for j in view.jobs if j.name == "cinder-docs"]
+        assert [(j.result, j.pending, j.history) for j in docs] == [("SUCCESS", False, 1)]
+        ci = counts()
+        assert ci.passing == sum(1 for j in view.jobs if j.status == "success" and not j.pending)
+        assert ci.failing_voting == sum(1 for j in view.jobs if j.failing and j.voting)
+        assert ci.pending == sum(1 for j in view.jobs if j.pending) == 2  # vs-ci: no answer
     finally:
         await session.close()

@@ -44,17 +44,17 @@ def build(store: Any, reviewer: str) -> World:
     change = store.create_change("openstack/cinder", owner, "Fix the retry path")
     n = change.number
     urls = {
-        ("Cisco CI (check)", job): LOGS.format(n=n, job=job)
+        ("Cisco CI", job): LOGS.format(n=n, job=job)
         for job in ("cinder-tempest-full", "cinder-tempest-slow", "cinder-pep8", "cinder-grenade")
     }
     store.post_review(
         change, 1, reviewer, message="Looks fine, one nit.", labels={"Code-Review": 1}
     )
     report = ZUUL_REPORT.format(
-        u1=urls[("Cisco CI (check)", "cinder-tempest-full")],
-        u2=urls[("Cisco CI (check)", "cinder-tempest-slow")],
-        u3=urls[("Cisco CI (check)", "cinder-pep8")],
-        u4=urls[("Cisco CI (check)", "cinder-grenade")],
+        u1=urls[("Cisco CI", "cinder-tempest-full")],
+        u2=urls[("Cisco CI", "cinder-tempest-slow")],
+        u3=urls[("Cisco CI", "cinder-pep8")],
+        u4=urls[("Cisco CI", "cinder-grenade")],
     )
     store.post_review(change, 1, cisco, message=report, labels={"Verified": -1})
     vs_unit = "https://ci.storage.example.com/job/vs-unit/7/"
@@ -76,10 +76,10 @@ def build(store: Any, reviewer: str) -> World:
     urls[("Storage VS CI", "vs-unit")] = vs_unit
     urls[("Storage VS CI", "vs-lint")] = vs_lint
     jobs = {
-        ("Cisco CI (check)", "cinder-tempest-full"): (True, True),
-        ("Cisco CI (check)", "cinder-tempest-slow"): (True, False),
-        ("Cisco CI (check)", "cinder-pep8"): (False, True),
-        ("Cisco CI (check)", "cinder-grenade"): (False, False),
+        ("Cisco CI", "cinder-tempest-full"): (True, True),
+        ("Cisco CI", "cinder-tempest-slow"): (True, False),
+        ("Cisco CI", "cinder-pep8"): (False, True),
+        ("Cisco CI", "cinder-grenade"): (False, False),
         ("Storage VS CI", "vs-unit"): (False, True),
         ("Storage VS CI", "vs-lint"): (True, False),
     }

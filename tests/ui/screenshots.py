@@ -5,7 +5,7 @@
 Starts the emulator with the seed world at a fixed clock and no activity (so the SVGs only
 change when the UI does), connects exactly as `vstui demo` does (temporary config, real SSH
 and HTTP on loopback), and drives the app with Textual's pilot: the change list, change
-381272 with `x` applied, change 380967 (a recheck pending) with `f` applied, the help
+381272 with `x` applied, change 380929 (a recheck asked) with `f` applied, the help
 screen, 381272's inline thread and its reply dialog. The snapshot tests use the same drivers.
 """
 
@@ -24,7 +24,7 @@ from typing import Any
 from textual.pilot import Pilot
 
 SEED_CHANGE = 381272
-RECHECK_CHANGE = 380967  # a failing CI asked to run again: results shown with the ↻ mark
+RECHECK_CHANGE = 380929  # failing jobs; the shot asks for a recheck: results marked ↻
 # 2026-03-02 12:00 UTC: the demo world is anchored here so every run draws the same world.
 FIXED_TIME = datetime(2026, 3, 2, 12, 0, tzinfo=UTC).timestamp()
 SIZES = {"wide": (120, 40), "narrow": (80, 24)}
@@ -101,6 +101,18 @@ async def change_ready(pilot: Pilot, number: int = SEED_CHANGE, *keys: str) -> N
     await pilot.pause()
 
 
+async def recheck_pending(pilot: Pilot) -> None:
+    """RECHECK_CHANGE after a recheck and `f`: every failing job keeps its last result,
+    marked ↻ until the CI answers (without activity, the demo's CIs answer nothing)."""
+    await change_ready(pilot, RECHECK_CHANGE)
+    screen: Any = pilot.app.screen
+    # What `R` posts once its dialog is confirmed (the dialog itself has its own tests).
+    pilot.app.post_recheck(RECHECK_CHANGE, screen.view.shown_patch_set, "recheck")
+    await wait_for(pilot, lambda: any(j.pending for j in screen.ci_pane.jobs))
+    await pilot.press("f")
+    await pilot.pause()
+
+
 async def help_ready(pilot: Pilot) -> None:
     """The change screen with the help for the CI results pane on top."""
     from vstui.ui.screens.help import HelpScreen
@@ -112,7 +124,7 @@ async def help_ready(pilot: Pilot) -> None:
 
 
 async def thread_ready(pilot: Pilot) -> None:
-    """Change 381272 with the Discussion scrolled to Gorka's inline thread (`n`)."""
+    """Change 381272 with the Discussion scrolled to Gorka's inline thread (`t`)."""
     await change_ready(pilot, SEED_CHANGE)
     app: Any = pilot.app
     view = app.screen.discussion_pane.view
@@ -122,7 +134,7 @@ async def thread_ready(pilot: Pilot) -> None:
         top = view.thread_at_top()
         if top is not None and "unit test" in top.comments[0].text:
             break
-        await pilot.press("n")
+        await pilot.press("t")
     await wait_for(pilot, lambda: footer_filled(pilot))
     await pilot.pause()
 
@@ -183,7 +195,7 @@ async def reply_ready(pilot: Pilot) -> None:
 SHOTS: dict[str, Callable[[Pilot], Awaitable[None]]] = {
     "change-list": list_ready,
     "change-ci-hide-failing-non-voting": lambda pilot: change_ready(pilot, SEED_CHANGE, "x"),
-    "change-ci-failing-only": lambda pilot: change_ready(pilot, RECHECK_CHANGE, "f"),
+    "change-ci-failing-only": recheck_pending,
     "help": help_ready,
     "change-inline-thread": thread_ready,
     "reply-dialog": reply_ready,

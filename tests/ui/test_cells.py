@@ -56,9 +56,9 @@ def test_a_pending_recheck_shows_the_last_result_with_a_marker():
     assert label == "▾ Cisco CI  ·  1 job · recheck pending ↻"
 
 
-def test_job_rows_dim_the_repeated_ci_name_and_no_voting():
-    cells = job_row(replace(JOB, voting=False), now=0.0).cells
-    assert cells[0].parts == (("Cisco CI", "muted"),) and cells[4].parts == (("no", "muted"),)
+def test_job_rows_dim_the_pipeline_and_no_voting():
+    cells = job_row(replace(JOB, voting=False, pipeline="check"), now=0.0).cells
+    assert cells[0].parts == (("check", "muted"),) and cells[4].parts == (("no", "muted"),)
     assert job_row(JOB, now=0.0).cells[4] == "yes"
     assert job_row(JOB, now=0.0).cells[3] == ""  # no verdict from the history
 
@@ -77,15 +77,44 @@ def test_list_cells_colour_votes_and_ci_counts():
     assert vote_cell("-1").parts == (("-1", "error"),) and vote_cell("") == ""
     cell = ci_cell(CICounts(passing=12, failing_voting=2, failing_non_voting=1, pending=1))
     assert cell.parts == (
-        ("✓12", "success"),
-        (" ", ""),
-        ("✗2", "error-strong"),
-        (" ", ""),
-        ("!1", "error-soft"),
-        (" ", ""),
-        ("↻1", "pending"),
+        ("  12", "success"),
+        ("   2", "error-strong"),
+        ("   1", "error-soft"),
+        ("    ", ""),
+        ("   1", "pending"),
     )
-    assert ci_cell(None).plain == "·" and ci_cell(CICounts()).plain == "–"
+    assert ci_cell(None).plain.strip() == "·" and ci_cell(CICounts()).plain.strip() == "–"
+
+
+def test_ci_counts_end_under_their_symbols_in_the_header():
+    """Each count's last digit sits under its symbol, whatever the other counts' widths."""
+    from vstui.ui.widgets.change_table import COLUMNS
+
+    header = next(c.label for c in COLUMNS if c.key == "ci")
+    symbols = {sym: header.index(sym) for sym in "✓✗!…↻"}
+    for counts in (
+        CICounts(passing=7, running=3),
+        CICounts(passing=123, failing_voting=45, failing_non_voting=6, running=7, pending=89),
+        CICounts(failing_voting=1, pending=12),
+    ):
+        plain = ci_cell(counts).plain
+        values = (
+            counts.passing,
+            counts.failing_voting,
+            counts.failing_non_voting,
+            counts.running,
+            counts.pending,
+        )
+        for sym, value in zip("✓✗!…↻", values, strict=True):
+            end = symbols[sym] + 1
+            cell = plain[end - 4 : end].strip()
+            assert cell == (str(value) if value else ""), (sym, plain, header)
+
+
+def test_a_ci_reported_from_several_accounts_names_them_in_its_group():
+    one = replace(JOB, accounts=("oldbot", "newbot"))
+    assert group_label("Storage CI", [one], 1).endswith("reported by oldbot, newbot")
+    assert "reported by" not in group_label("Cisco CI", [JOB], 1)
 
 
 def test_a_running_job_shows_its_elapsed_time() -> None:

@@ -121,7 +121,7 @@ async def test_reply_to_gorkas_inline_thread_resolves_it(seed: Any, make_app: An
             top = view.thread_at_top()
             if top is not None and top.root_id == target.root_id:
                 break
-            await pilot.press("n")
+            await pilot.press("t")
         top = view.thread_at_top()
         assert top is not None and top.root_id == target.root_id
         reply = await _open_reply(pilot, app)

@@ -56,14 +56,10 @@ def test_change_screen_with_x_filter(
 def test_change_screen_failing_only_with_a_recheck_pending(
     snap_compare: Any, demo: tuple[Any, Path]
 ):
-    """Change 380967 with `f`: voting failures bold red, non-voting ones softer, and each
-    keeps its last result with the ↻ mark while the recheck is pending."""
+    """Change 380929 after `R` and `f`: voting failures bold red, non-voting ones softer,
+    and each keeps its last result with the ↻ mark while the recheck is pending."""
     app = app_for(demo, "change-f")
-
-    async def run_before(pilot: Any) -> None:
-        await screenshots.change_ready(pilot, screenshots.RECHECK_CHANGE, "f")
-
-    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=screenshots.recheck_pending)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])

@@ -44,6 +44,10 @@ def _norm(s: str) -> str:
 class Classification:
     is_bot: bool
     reason: str  # which signal decided: service-user, tag, rule, known-bot, name, content, default
+    # A bot by account evidence (SERVICE_USER, a tool's message tag, a configured username
+    # or account id, Gerrit itself), not by its display name alone: only such an account
+    # may report as a CI that another account also reports as.
+    evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class BotRules:
     human_usernames: frozenset[str] = frozenset()
     aliases: Mapping[str, str] = field(default_factory=dict)
     heuristics: bool = True
+    bot_account_ids: frozenset[int] = frozenset()
+    human_account_ids: frozenset[int] = frozenset()
     # account (name or username, normalized) -> vstui.ci.userformat.UserFormat
     formats: Mapping[str, Any] = field(default_factory=dict)
 
@@ -76,6 +82,8 @@ class BotRules:
         human_usernames: Iterable[str] = (),
         ci_aliases: Mapping[str, Iterable[str]] | None = None,
         heuristics: bool = True,
+        bot_account_ids: Iterable[int] = (),
+        human_account_ids: Iterable[int] = (),
         ci_formats: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> BotRules:
         """Build rules from config lists. A bad regex raises ValueError naming it.
@@ -105,30 +113,58 @@ class BotRules:
             human_usernames=frozenset(_norm(n) for n in human_usernames),
             aliases=aliases,
             heuristics=heuristics,
+            bot_account_ids=frozenset(bot_account_ids),
+            human_account_ids=frozenset(human_account_ids),
             formats=_compile_formats(ci_formats),
         )
 
-    def decide(self, name: str | None, username: str | None) -> bool | None:
+    def decide(
+        self, name: str | None, username: str | None, account_id: object = None
+    ) -> bool | None:
         """True/False when a rule names this account, None when no rule applies."""
+        ruled = self.decide_by_account(name, username, account_id)
+        return ruled if ruled is not None else self.decide_by_name(name, username)
+
+    def decide_by_account(
+        self, name: str | None, username: str | None, account_id: object = None
+    ) -> bool | None:
+        """Rules that name the account itself (username, account id) or a human override.
+
+        A bot found here is a bot by account evidence: a display name can be chosen by
+        anyone, a username or an account id cannot."""
         if not (
             self.human_names
             or self.human_usernames
-            or self.bot_names
             or self.bot_usernames
+            or self.bot_account_ids
+            or self.human_account_ids
             or self.aliases
-            or self.bot_patterns
             or self.formats
         ):
             return None
         n = _norm(name) if name else ""
         u = _norm(username) if username else ""
-        if (n and n in self.human_names) or (u and u in self.human_usernames):
+        aid = _account_id(account_id)
+        if (
+            (n and n in self.human_names)
+            or (u and u in self.human_usernames)
+            or (aid is not None and aid in self.human_account_ids)
+        ):
             return False
-        if (n and n in self.bot_names) or (u and u in self.bot_usernames):
+        if (u and u in self.bot_usernames) or (aid is not None and aid in self.bot_account_ids):
             return True
-        if (n and n in self.aliases) or (u and u in self.aliases):
+        if u and (u in self.aliases or u in self.formats):
             return True
-        if (n and n in self.formats) or (u and u in self.formats):
+        return None
+
+    def decide_by_name(self, name: str | None, username: str | None) -> bool | None:
+        """Rules over the display name (and name patterns): bot noise, not a CI's identity."""
+        if not (self.bot_names or self.aliases or self.bot_patterns or self.formats):
+            return None
+        n = _norm(name) if name else ""
+        if (n and n in self.bot_names) or (n and n in self.aliases):
+            return True
+        if n and n in self.formats:
             return True
         for pattern in self.bot_patterns:
             if (name and pattern.search(name)) or (username and pattern.search(username)):
@@ -169,6 +205,17 @@ def _compile_formats(tables: Mapping[str, Mapping[str, Any]] | None) -> dict[str
 
 
 DEFAULT_RULES = BotRules()
+
+
+def _account_id(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
 
 # ----------------------------------------------------------------- name heuristics
 # Words only CI accounts use. Case matters for CI/CQ: "Ci" is a given name, "CI" is not.
@@ -266,10 +313,11 @@ def name_signal(name: str | None, username: str | None) -> bool | None:
 
 
 # Classifications are immutable and few: share them instead of building one per message.
-_NO_AUTHOR = Classification(True, "no-author")
-_SERVICE_USER = Classification(True, "service-user")
-_TAG = Classification(True, "tag")
+_NO_AUTHOR = Classification(True, "no-author", evidence=True)
+_SERVICE_USER = Classification(True, "service-user", evidence=True)
+_TAG = Classification(True, "tag", evidence=True)
 _RULE_BOT = Classification(True, "rule")
+_RULE_ACCOUNT_BOT = Classification(True, "rule-account", evidence=True)
 _RULE_HUMAN = Classification(False, "rule")
 _NAME_BOT = Classification(True, "name")
 _NAME_HUMAN = Classification(False, "name")
@@ -307,7 +355,8 @@ def classify(
         tags = ()
     name = _str(getattr(author, "name", None)) or _str(getattr(author, "display_name", None))
     username = _str(getattr(author, "username", None))
-    return classify_fields(name, username, tags, tag, message, rules)
+    account_id = getattr(author, "account_id", None) or getattr(author, "_account_id", None)
+    return classify_fields(name, username, tags, tag, message, rules, account_id)
 
 
 def classify_fields(
@@ -317,8 +366,9 @@ def classify_fields(
     tag: str | None,
     message: str | None,
     rules: BotRules | None = None,
+    account_id: object = None,
 ) -> Classification:
-    """`classify` for an author given as its fields (name, username, account tags)."""
+    """`classify` for an author given as its fields (name, username, account tags, id)."""
     if account_tags and "SERVICE_USER" in account_tags:
         return _SERVICE_USER
     if tag and isinstance(tag, str):
@@ -329,7 +379,10 @@ def classify_fields(
             # Only tools set tags (Gerrit Trigger's "jenkins-gerrit-trigger", scripts).
             return _TAG
     if rules is not None:
-        ruled = rules.decide(name, username)
+        ruled = rules.decide_by_account(name, username, account_id)
+        if ruled is not None:
+            return _RULE_ACCOUNT_BOT if ruled else _RULE_HUMAN
+        ruled = rules.decide_by_name(name, username)
         if ruled is not None:
             return _RULE_BOT if ruled else _RULE_HUMAN
         if not rules.heuristics:

@@ -97,11 +97,26 @@ class CIReport:
     author_username: str | None = None
     recheck_hints: tuple[str, ...] = ()
     order: int = 0  # position in the input, breaks date ties
+    # The reporting account's id (None when the source did not say, for verify-status
+    # reports and for Gerrit's own notices); `account` is its identity.
+    account_id: int | None = None
+    # The account is a bot by account evidence (SERVICE_USER, a tool's message tag, a
+    # configured username or account id), not by its display name alone: only such a
+    # report may stand for a CI that another account also reports as.
+    trusted: bool = False
     links: tuple[str, ...] = ()  # the message's http(s) links when no job line was found
 
     @property
     def vote(self) -> dict[str, int]:
         return dict(self.votes)
+
+    @property
+    def account(self) -> str | None:
+        """The reporting account: `#<account id>`, else `@<username>`, else `~<name>`;
+        None for verify-status rows (they name a reporter, not an account)."""
+        if self.source == "verify-status":
+            return None
+        return account_key(self.account_id, self.author_username, self.ci_name)
 
     @property
     def is_run(self) -> bool:
@@ -116,6 +131,16 @@ class CIReport:
         if self.overall is None and self.jobs:
             return _status_from_jobs(self.jobs)
         return status_of(self.overall)
+
+
+def account_key(account_id: object, username: str | None, name: str | None) -> str:
+    """The identity of an account as reports carry it: `#1000040`, else `@jenkins`, else
+    `~Jenkins` (a display name is the weakest: anyone can choose it)."""
+    if isinstance(account_id, int) and not isinstance(account_id, bool):
+        return f"#{account_id}"
+    if username:
+        return f"@{username}"
+    return f"~{name or ''}"
 
 
 def _status_from_jobs(jobs: tuple[Job, ...]) -> str:
@@ -147,12 +172,39 @@ class RecheckRequest:
 
 
 @dataclass(frozen=True, slots=True)
-class CIRun:
-    """A CI's results on one patch set: its latest report and the older runs before it.
+class CurrentJob:
+    """One current job of a CI on a patch set and the report it came in.
 
-    `history` holds earlier completed runs (rechecks), oldest first; a "started" report that
-    a later result of the same run replaced is not history. `pending` is True after a
-    recheck request that targets this CI and that it has not answered yet.
+    `key` is (CI identity, pipeline, job name): the newest report of a key replaces older
+    ones (a report that names no pipeline matches every pipeline of its CI)."""
+
+    ci: str
+    job: Job
+    report: CIReport
+
+    @property
+    def pipeline(self) -> str | None:
+        return self.report.pipeline
+
+    @property
+    def key(self) -> tuple[str, str | None, str | None]:
+        return (self.ci, self.report.pipeline, self.job.name)
+
+
+@dataclass(frozen=True, slots=True)
+class CIRun:
+    """One CI's results on one patch set: its current jobs and the earlier runs before them.
+
+    A CI is the reporting account (`ci` is its identity: `#<account id>`, `@<username>`,
+    `alias:<name>` for accounts merged by config, `vs:<reporter>` for verify-status); its
+    pipelines (check, gate) are properties of its runs, not other CIs. `current` is the
+    newest report, whose `jobs` are the CI's *current* jobs: the newest result of every
+    (pipeline, job) across its reports on the patch set; `job_reports` gives, per job, the
+    report it came in. `history` holds the earlier runs (reports none of whose results is
+    current any more), oldest first; a "started" report that a later result replaced is the
+    same run, not history. `pending` is True after a recheck request that targets this CI
+    and that it has not answered yet (any report of it after the request answers).
+    `accounts` names the reporting accounts (more than one only for merged accounts).
     """
 
     ci_name: str
@@ -161,6 +213,14 @@ class CIRun:
     pipeline: str | None = None
     pending: bool = False
     pending_since: datetime | None = None
+    ci: str = ""
+    accounts: tuple[str, ...] = ()
+    job_reports: tuple[CIReport, ...] = ()
+    pending_pipeline: str | None = None  # `check experimental`: only that pipeline waits
+    job_reruns: tuple[int, ...] = ()  # per current job: earlier results of it replaced
+    # Every run report of this CI on the patch set as it arrived, oldest first, each with
+    # its own pipeline and jobs (current and replaced ones alike): what a history records.
+    reports: tuple[CIReport, ...] = ()
 
     @property
     def runs(self) -> int:
@@ -176,23 +236,58 @@ class CIRun:
         return self.current.jobs
 
     @property
+    def current_jobs(self) -> tuple[CurrentJob, ...]:
+        reports = self.job_reports or (self.current,) * len(self.current.jobs)
+        return tuple(
+            CurrentJob(self.ci, job, report)
+            for job, report in zip(self.current.jobs, reports, strict=False)
+        )
+
+    def reruns_of(self, index: int) -> int:
+        """Earlier results of the current job at `index` on this patch set (rechecks)."""
+        if index < len(self.job_reruns):
+            return self.job_reruns[index]
+        return self.reruns
+
+    def job_pending(self, index: int) -> bool:
+        """Is the current job at `index` waiting for a recheck's answer?"""
+        if not self.pending:
+            return False
+        if self.pending_pipeline is None:
+            return True
+        reports = self.job_reports or (self.current,) * len(self.current.jobs)
+        return index < len(reports) and reports[index].pipeline == self.pending_pipeline
+
+    @property
+    def pipelines(self) -> tuple[str, ...]:
+        """The named pipelines of the current jobs (or of the current report), in order."""
+        reports = self.job_reports or (self.current,)
+        return tuple(dict.fromkeys(r.pipeline for r in reports if r.pipeline))
+
+    @property
     def status(self) -> str:
-        return "pending" if self.pending else self.current.status
+        if self.pending:
+            return "pending"
+        if self.current.jobs:
+            return _status_from_jobs(self.current.jobs)
+        return self.current.status
 
     @property
     def label(self) -> str:
-        """The CI name as a table shows it, with the pipeline when there is one."""
-        return f"{self.ci_name} ({self.pipeline})" if self.pipeline else self.ci_name
+        """The CI name as a table shows it (pipelines are shown per job, not per CI)."""
+        return self.ci_name
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
-    """Counts for one patch set, over the jobs of every CI's current run.
+    """Counts for one patch set, in jobs, over every CI's current jobs: the one count the
+    list, the CI pane and every CLI show (`vstui.ci.results.summarize` builds it).
 
     A run without job lines ("Build failed." with no list, a CQ verdict) counts once by its
-    overall result, as a voting entry. `pending` counts CIs waiting on a recheck; running
-    jobs of those CIs count in `pending`, not `running`. `not_reported` lists CIs seen on
-    other patch sets of the change (or configured as expected) with nothing on this one.
+    overall result, as a voting entry. `pending` counts the jobs of CIs asked to run again
+    (a recheck) that have not answered yet: their last results are being replaced, so they
+    count there and nowhere else. `not_reported` lists CIs seen on other patch sets of the
+    change (or configured as expected) with nothing on this one.
     """
 
     passing: int = 0
@@ -225,9 +320,10 @@ class PatchSetResults:
     summary: Summary = field(default_factory=Summary)
 
     def run_for(self, ci_name: str) -> CIRun | None:
+        """The run of the CI with this name (or identity, `#1000040` / `@zuul`)."""
         key = ci_name.casefold()
         for run in self.runs:
-            if run.ci_name.casefold() == key or run.label.casefold() == key:
+            if run.ci_name.casefold() == key or run.ci.casefold() == key:
                 return run
         return None
 

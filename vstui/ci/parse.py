@@ -44,50 +44,17 @@ from typing import Any
 from vstui.ci.classify import BotRules, Classification, classify, classify_fields
 from vstui.ci.fallback import parse_fallback
 from vstui.ci.fields import clean_url, is_success, jenkins_job_name, parse_duration, result_word
-from vstui.ci.model import CIReport, Job, RecheckRequest, fast_constructor, new_job, new_report
+from vstui.ci.model import (
+    CIReport,
+    Job,
+    RecheckRequest,
+    fast_constructor,
+    new_job,
+    new_report,
+)
 from vstui.ci.recheck import detect_recheck, extract_recheck_hints
 from vstui.timestamps import parse_timestamp
-
-# ------------------------------------------------------------------------- votes
-_LABEL_VOTE = re.compile(r"([A-Za-z][\w-]{0,80}?)([+-]\d{1,4})\Z")
-_LABEL_REMOVED = re.compile(r"-([A-Za-z][\w-]{0,80})\Z")
-_UPLOADED = re.compile(r"Uploaded patch set \d+:[ \t]*([^\n]*?)\.?[ \t]*\Z")
-
-
-def parse_votes(first_line: str) -> tuple[tuple[str, int], ...]:
-    """Votes from Gerrit's first line: `Patch Set 3: Code-Review+2 Workflow+1 -Verified`.
-
-    `-Label` (vote removed) gives 0. Pre-2.8 texts (`Patch Set 4: Doesn't seem to work`) and
-    anything that is not entirely label tokens give no votes.
-    """
-    if first_line.startswith("Patch Set "):
-        colon = first_line.find(":")
-        if colon < 0 or colon >= len(first_line.rstrip()) - 1:
-            return ()  # "Patch Set 3:" (no votes) is the common case
-        rest = first_line[colon + 1 :]
-    elif first_line.startswith("Uploaded patch set "):
-        m = _UPLOADED.match(first_line)
-        if not m:
-            return ()
-        rest = m.group(1)
-    else:
-        return ()
-    tokens = rest.split()
-    if not tokens or len(tokens) > 50:
-        return ()
-    votes: list[tuple[str, int]] = []
-    for tok in tokens:
-        m = _LABEL_VOTE.match(tok)
-        if m:
-            votes.append((m.group(1), int(m.group(2))))
-            continue
-        m = _LABEL_REMOVED.match(tok)
-        if m:
-            votes.append((m.group(1), 0))
-            continue
-        return ()
-    return tuple(votes)
-
+from vstui.votes import parse_votes
 
 # ---------------------------------------------------------------------- headlines
 # Every pattern starts at a line start: "\n" + optional quote/bullet/banner characters and
@@ -903,6 +870,9 @@ def parse_message(
     msg_id = msg_id if isinstance(msg_id, str) else None
     if author is None:
         return _parse(None, None, (), False, tag, text, date, patch_set, msg_id, rules, order)
+    account_id = getattr(author, "account_id", None)
+    if type(account_id) is not int:
+        account_id = None
     name = _attr_str(author, "name") or _attr_str(author, "display_name")
     username = _attr_str(author, "username")
     tags = getattr(author, "tags", None) or ()
@@ -913,7 +883,9 @@ def parse_message(
     if isinstance(real_tags, (list, tuple, frozenset, set)) and "SERVICE_USER" in real_tags:
         # A service account posted on someone's behalf: the text is the automation's.
         tags = (*tags, "SERVICE_USER")
-    return _parse(name, username, tags, True, tag, text, date, patch_set, msg_id, rules, order)
+    return _parse(
+        name, username, tags, True, tag, text, date, patch_set, msg_id, rules, order, account_id
+    )
 
 
 def _parse(
@@ -928,9 +900,12 @@ def _parse(
     msg_id: str | None,
     rules: BotRules | None,
     order: int,
+    account_id: Any = None,
 ) -> MessageResult:
     if has_author:
-        verdict: Classification = classify_fields(name, username, account_tags, tag, text, rules)
+        verdict: Classification = classify_fields(
+            name, username, account_tags, tag, text, rules, account_id
+        )
     else:
         verdict = classify(None, tag, text, rules)
     if not verdict.is_bot:
@@ -977,6 +952,8 @@ def _parse(
         username,
         hints,
         order,
+        account_id,
+        verdict.evidence,
         links,
     )
     return _new_message_result(
@@ -1047,7 +1024,7 @@ def parse_record(
             raise RecordError("missing field 'message'")
         raise RecordError("field 'message' must be a string")
     author_raw = get("author")
-    name = username = None
+    name = username = account_id = None
     tags: Any = ()
     if author_raw is not None:
         if type(author_raw) is not dict and not isinstance(author_raw, Mapping):
@@ -1058,6 +1035,7 @@ def parse_record(
             raise RecordError("field 'author.tags' must be a list of strings")
         name = aget("name")
         username = aget("username")
+        account_id = aget("_account_id")
         if name is not None and type(name) is not str:
             _check_str(name, "author.name")
         if username is not None and type(username) is not str:
@@ -1082,7 +1060,18 @@ def parse_record(
         _check_str(msg_id, "id")
     date = parse_gerrit_timestamp(date_raw) if date_raw else None
     return _parse(
-        name, username, tags, author_raw is not None, tag, text, date, ps, msg_id, rules, order
+        name,
+        username,
+        tags,
+        author_raw is not None,
+        tag,
+        text,
+        date,
+        ps,
+        msg_id,
+        rules,
+        order,
+        account_id if type(account_id) is int else None,
     )
 
 

@@ -20,7 +20,8 @@ if TYPE_CHECKING:  # imported lazily: paramiko and the CI parser stay off the st
 
 
 def bot_rules_for(profile: ServerProfile) -> BotRules:
-    """`vstui.ci.BotRules` from the profile's lists (account ids are not names: skipped)."""
+    """`vstui.ci.BotRules` from the profile's lists: integers in `bot_accounts` and
+    `human_accounts` are account ids (account evidence), strings are names."""
     from vstui.ci.classify import BotRules
 
     try:
@@ -31,6 +32,8 @@ def bot_rules_for(profile: ServerProfile) -> BotRules:
             human_names=[a for a in profile.human_accounts if isinstance(a, str)],
             human_usernames=[a for a in profile.human_accounts if isinstance(a, str)],
             ci_aliases={ci: list(names) for ci, names in profile.ci_aliases.items()},
+            bot_account_ids=[a for a in profile.bot_accounts if isinstance(a, int)],
+            human_account_ids=[a for a in profile.human_accounts if isinstance(a, int)],
             ci_formats=profile.ci_formats,
         )
     except ValueError as exc:

@@ -13,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from vstui.ci.results import ChangeResults
+from vstui.ci.model import CIReport
 from vstui.core.views import CIJobItem
-from vstui.logs.zuul_status import LiveJob
+
+if TYPE_CHECKING:  # the change screen imports this module before any CI result exists
+    from vstui.ci.results import ChangeResults
+    from vstui.logs.zuul_status import LiveJob
 
 
 def find_baseline(
@@ -38,7 +42,9 @@ def find_baseline(
         for run in ps.runs:
             if run.ci_name.casefold() != key and run.label.casefold() != key:
                 continue
-            for report in (run.current, *reversed(run.history)):
+            # current jobs, then every report newest first (an older report can hold a pass
+            # of this job while its other jobs are still current), then older verify-status
+            for report in (run.current, *reversed(run.reports), *reversed(run.history)):
                 for job in report.jobs:
                     if job.name == job_name and job.passed and job.url and job.url != exclude:
                         return job.url
@@ -153,12 +159,21 @@ def runs_side_by_side(results: ChangeResults, patch_set: int | None, ci_label: s
     )
     if run is None:
         return RunsTable(ci_label, (), ())
-    reports = (*run.history, run.current)
+    # Each report as it came (a CI's current jobs may come from several of them, one per
+    # pipeline); a "started" notice only while it is the newest word of the CI.
+    own = run.reports
+    if own and run.current.source != "verify-status":
+        reports: tuple[CIReport, ...] = tuple(
+            r for r in own if r.overall != "STARTED" or r is own[-1]
+        )
+    else:
+        reports = (*run.history, run.current)
     headers = []
     for i, report in enumerate(reports, 1):
         when = report.date.strftime("%m-%d %H:%M") if report.date else ""
         word = report.overall or report.status.upper()
-        headers.append(" · ".join(p for p in (f"run {i}", word, when) if p))
+        label = f"run {i} ({report.pipeline})" if report.pipeline else f"run {i}"
+        headers.append(" · ".join(p for p in (label, word, when) if p))
     names: list[str] = []
     for report in reports:
         for job in report.jobs:

@@ -6,15 +6,13 @@ can pass small stand-ins); no I/O, no Textual.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from vstui.core.views import CICounts, CIJobItem, MessageItem
+from vstui.core.views import CIJobItem, LabelVotes, MessageItem, Vote
+from vstui.votes import PATCH_SET_LINE, parse_vote_words
 
 # "Patch Set 3: Code-Review+2 Verified-1" (Gerrit's first line of a review message).
-_PATCH_SET_LINE = re.compile(r"^Patch Set (\d+):[ \t]*([^\n]*)(?:\n|$)")
-_VOTE = re.compile(r"(?<!\S)([A-Za-z][\w-]*)([+-]\d+)(?!\S)|(?<!\S)-([A-Za-z][\w-]*)(?!\S)")
 
 
 def label_vote(labels: Mapping[str, Any], name: str) -> str:
@@ -50,28 +48,58 @@ def label_vote(labels: Mapping[str, Any], name: str) -> str:
     return f"{value:+d}" if value else ""
 
 
-def votes_line(labels: Mapping[str, Any]) -> str:
-    """`Code-Review: +2 -1 · Verified: +1` over every label that has non-zero votes."""
-    parts = []
+def label_votes(labels: Mapping[str, Any]) -> tuple[LabelVotes, ...]:
+    """Every label's non-zero votes with their voters, labels by name, votes strongest first.
+
+    From the approvals (DETAILED_LABELS) when the server sent them, else from the summary
+    accounts LABELS gives (`rejected`, `approved`, `disliked`, `recommended`)."""
+    out = []
     for name in sorted(labels):
-        values = sorted(
-            (a.value for a in getattr(labels[name], "approvals", ()) or () if a.value),
-            reverse=True,
-        )
-        if values:
-            parts.append(f"{name}: " + " ".join(f"{v:+d}" for v in values))
-    return " · ".join(parts)
+        label = labels[name]
+        votes = [
+            Vote(a.value, _voter(getattr(a, "by", None)))
+            for a in getattr(label, "approvals", ()) or ()
+            if a.value
+        ]
+        if not votes:
+            values = [v for v in (getattr(label, "values", None) or {}) if isinstance(v, int)]
+            strong = 2 if name == "Code-Review" else 1  # as `label_vote` reads LABELS
+            low, high = (min(values), max(values)) if values else (-strong, strong)
+            for attr, value in (
+                ("approved", high),
+                ("recommended", 1),
+                ("disliked", -1),
+                ("rejected", low),
+            ):
+                account = getattr(label, attr, None)
+                if account is not None and value:
+                    votes.append(Vote(value, _voter(account)))
+        if votes:
+            votes.sort(key=lambda v: (-v.value, v.voter.casefold()))
+            out.append(LabelVotes(name, tuple(votes)))
+    return tuple(out)
+
+
+def _voter(account: Any) -> str:
+    label = getattr(account, "label", None) if account is not None else None
+    return label if isinstance(label, str) and label else "someone"
+
+
+def votes_line(labels: Mapping[str, Any]) -> str:
+    """`Code-Review: +2 Sean McGinnis, -1 Gorka Eguileor · Verified: +1 Zuul`."""
+    return " · ".join(lv.text for lv in label_votes(labels))
 
 
 def split_review_message(text: str) -> tuple[int | None, str, str]:
     """("Patch Set 2: Code-Review+1\\n\\nLGTM") -> (2, "Code-Review+1", "LGTM")."""
-    match = _PATCH_SET_LINE.match(text or "")
+    match = PATCH_SET_LINE.match(text or "")
     if not match:
         return None, "", text or ""
-    votes = match.group(2).strip()
+    words = match.group(2).split()
     # "Patch Set 1: (3 comments)" has no votes; keep what is not a vote in the body.
-    vote_words = [w for w in votes.split() if _VOTE.fullmatch(w)]
-    rest_words = [w for w in votes.split() if not _VOTE.fullmatch(w)]
+    parsed = parse_vote_words(words)
+    vote_words = [w for w, vote in zip(words, parsed, strict=True) if vote is not None]
+    rest_words = [w for w, vote in zip(words, parsed, strict=True) if vote is None]
     body = text[match.end() :].lstrip("\n")
     if rest_words:
         body = " ".join(rest_words) + ("\n\n" + body if body else "")
@@ -101,37 +129,6 @@ def message_item(
 _FAILING = frozenset({"failure", "unstable", "canceled"})
 
 
-def ci_counts(runs: Iterable[Any]) -> CICounts:
-    """Counts over every CI's current run on a patch set, the way the CI table shows them:
-    each job by its latest result (a run without job lines counts once, as voting), also for
-    CIs with a recheck pending, which `pending` counts once each."""
-    passing = failing_voting = failing_non_voting = running = other = pending = 0
-    for run in runs:
-        if run.pending:
-            pending += 1
-        units = [(j.status, j.voting) for j in run.jobs] or [(run.current.status, True)]
-        for status, voting in units:
-            if status == "success":
-                passing += 1
-            elif status in _FAILING:
-                if voting:
-                    failing_voting += 1
-                else:
-                    failing_non_voting += 1
-            elif status == "running":
-                running += 1
-            else:
-                other += 1
-    return CICounts(
-        passing=passing,
-        failing_voting=failing_voting,
-        failing_non_voting=failing_non_voting,
-        running=running,
-        other=other,
-        pending=pending,
-    )
-
-
 def verification_text(job: Any) -> str:
     """The verify-status fields behind a row, one per line (what `v` shows)."""
     lines = [f"name: {job.name}", f"result: {job.result}"]
@@ -147,26 +144,38 @@ def verification_text(job: Any) -> str:
 def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobItem]:
     """One row per current job of every CI on a patch set, sorted by CI then job name.
 
-    A run that listed no jobs (a bare "Build failed.") becomes one `(overall)` row, so every
-    CI that reported is visible; its link is the message's first link when the generic
-    fallback kept some (`CIReport.links`). Keys are made unique within a CI (`name #2`).
+    A CI is one group whatever pipelines it ran (each row says its pipeline); a job current
+    in two pipelines shows once per pipeline (`docs (gate)`). A run that listed no jobs (a
+    bare "Build failed.") becomes one `(overall)` row, so every CI that reported is visible;
+    its link is the message's first link when the generic fallback kept some
+    (`CIReport.links`). Keys are made unique within a CI (`name #2`).
     """
     items: list[CIJobItem] = []
     for run in results.runs:
-        report = run.current
         ci = run.label
-        message = messages_by_id.get(report.message_id or "")
-        message_text = getattr(message, "message", "") if message is not None else ""
-        seen: dict[str, int] = {}
-        jobs: Sequence[Any] = run.jobs
-        if not jobs:
-            items.append(_overall_item(run, report, ci, message_text))
+        accounts = tuple(run.accounts) if len(run.accounts) > 1 else ()
+        current: Sequence[Any] = run.current_jobs
+        if not current:
+            report = run.current
+            message = messages_by_id.get(report.message_id or "")
+            text = getattr(message, "message", "") if message is not None else ""
+            items.append(_overall_item(run, report, ci, text, accounts))
             continue
-        for job in jobs:
+        counts: dict[str, int] = {}
+        for cj in current:
+            name = cj.job.name or "(unnamed job)"
+            counts[name] = counts.get(name, 0) + 1
+        seen: dict[str, int] = {}
+        for index, cj in enumerate(current):
+            job, report = cj.job, cj.report
             name = job.name or "(unnamed job)"
+            if counts[name] > 1 and report.pipeline:
+                name = f"{name} ({report.pipeline})"
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:
                 name = f"{name} #{seen[name]}"
+            message = messages_by_id.get(report.message_id or "")
+            message_text = getattr(message, "message", "") if message is not None else ""
             from_comment = job.source == "comment"
             items.append(
                 CIJobItem(
@@ -184,16 +193,20 @@ def ci_job_items(results: Any, messages_by_id: Mapping[str, Any]) -> list[CIJobI
                     raw_text=message_text
                     if from_comment and message_text
                     else verification_text(job),
-                    history=run.reruns,
+                    history=run.reruns_of(index),
                     status=job.status,
-                    pending=run.pending,
+                    pending=run.job_pending(index),
+                    pipeline=report.pipeline,
+                    accounts=accounts,
                 )
             )
     items.sort(key=lambda i: (i.ci_name.casefold(), i.name.casefold()))
     return items
 
 
-def _overall_item(run: Any, report: Any, ci: str, message_text: str) -> CIJobItem:
+def _overall_item(
+    run: Any, report: Any, ci: str, message_text: str, accounts: tuple[str, ...]
+) -> CIJobItem:
     status = report.status
     return CIJobItem(
         ci_name=ci,
@@ -211,6 +224,8 @@ def _overall_item(run: Any, report: Any, ci: str, message_text: str) -> CIJobIte
         history=run.reruns,
         status=status,
         pending=run.pending,
+        pipeline=report.pipeline,
+        accounts=accounts,
     )
 
 

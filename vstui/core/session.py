@@ -36,10 +36,10 @@ import msgspec
 from vstui.core.notify import ChangeState
 from vstui.core.notify import Message as NotifyMessage
 from vstui.core.present import (
-    ci_counts,
     ci_job_items,
     index_messages,
     label_vote,
+    label_votes,
     message_item,
     votes_line,
 )
@@ -74,6 +74,8 @@ log = logging.getLogger(__name__)
 # which the summary fetch asks for.
 LIST_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS")
 SUMMARY_OPTIONS = ("LABELS", "DETAILED_ACCOUNTS", "CURRENT_REVISION", "MESSAGES")
+# An open change's refresh keeps who voted (the header shows every vote with its voter).
+OPEN_OPTIONS = (*SUMMARY_OPTIONS, "DETAILED_LABELS")
 DETAIL_OPTIONS = ("ALL_REVISIONS", "DETAILED_LABELS", "DETAILED_ACCOUNTS")
 # Changes per batched `change:A OR change:B ...` query (keeps the URL well under 8 KB).
 CHUNK = 40
@@ -532,7 +534,8 @@ class ReviewSession:
             return None
         if entry.results is None:
             return None
-        return ci_counts(entry.results.for_patch_set(ps).runs)
+        summary: CICounts = entry.results.for_patch_set(ps).summary
+        return summary
 
     async def load_summaries(self, numbers: Sequence[int]) -> None:
         """Fetch messages and verify-status for `numbers` so their CI summary can be shown."""
@@ -788,6 +791,7 @@ class ReviewSession:
             patch_sets=numbers,
             shown_patch_set=shown,
             votes=votes_line(change.labels),
+            labels=label_votes(change.labels),
             messages=messages,
             jobs=jobs,
             web_url=self.web_url_for(number),
@@ -1107,11 +1111,14 @@ class ReviewSession:
             light = [n for n in numbers if n not in self._visible and n not in self._open]
         else:
             full, light = list(numbers), []
+        opened = [n for n in full if n in self._open]
+        summary = [n for n in full if n not in self._open]
         changed: set[int] = set()
         returned: set[int] = set()
         entries: list[ChangeEntry] = []
         for chunk_numbers, options in (
-            *((c, SUMMARY_OPTIONS) for c in _chunks(full, CHUNK)),
+            *((c, OPEN_OPTIONS) for c in _chunks(opened, CHUNK)),
+            *((c, SUMMARY_OPTIONS) for c in _chunks(summary, CHUNK)),
             *((c, LIST_OPTIONS) for c in _chunks(light, CHUNK)),
         ):
             ors = " OR ".join(f"change:{n}" for n in chunk_numbers)
@@ -1120,7 +1127,7 @@ class ReviewSession:
             for change in changes:
                 entry = self.store.put_change(self.server, change)
                 returned.add(change.number)
-                if options is SUMMARY_OPTIONS:
+                if options is not LIST_OPTIONS:
                     entry.messages = change.messages
                     entries.append(entry)
                 else:

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def split_label(label: str) -> tuple[str, str | None]:
-    """`Jenkins (check)` -> ("Jenkins", "check"); a CI pane label without a pipeline as is."""
+    """`Storage CI (mallory)` -> ("Storage CI", "mallory"); a label without parentheses as is."""
     if label.endswith(")") and " (" in label:
         name, _, pipeline = label[:-1].rpartition(" (")
         return name, pipeline
@@ -31,13 +31,21 @@ def split_label(label: str) -> tuple[str, str | None]:
 
 
 def verdicts_for_item(verdicts: ChangeVerdicts | None, item: CIJobItem) -> tuple[Verdict, ...]:
+    """The history's verdicts for a CI pane row: the CI by name (or, for two CIs of one
+    name, `Name (account)`, by its account), the run's pipeline, the job's own name."""
     if verdicts is None:
         return ()
-    ci, pipeline = split_label(item.ci_name)
-    name = "" if item.name == "(overall)" else item.name.split(" #", 1)[0]
-    found = verdicts.for_job(ci, name, pipeline)
-    if not found and pipeline is not None:
-        found = verdicts.for_job(item.ci_name, name)
+    pipeline = item.pipeline
+    name = item.name
+    if pipeline and name.endswith(f" ({pipeline})"):  # a job current in two pipelines
+        name = name[: -len(pipeline) - 3]
+    name = "" if name == "(overall)" else name.split(" #", 1)[0]
+    found = verdicts.for_job(item.ci_name, name, pipeline)
+    if not found:
+        ci, inner = split_label(item.ci_name)
+        if inner is not None:
+            # "Storage CI (mallory)": the account names the CI; an older label's pipeline
+            found = verdicts.for_job(inner, name, pipeline) or verdicts.for_job(ci, name, inner)
     return found
 
 
@@ -152,7 +160,8 @@ def recheck_choices(
 
     out: list[str] = []
     if job is not None:
-        ci, pipeline = split_label(job.ci_name)
+        ci, _account = split_label(job.ci_name)
+        pipeline = job.pipeline  # a Zuul run (a pipeline) answers "recheck", not "run-<CI>"
         found = verdicts_for_item(verdicts, job) if verdicts is not None else job.verdicts
         found = found or job.verdicts
         if not found and verdicts is not None:  # any verdict of the CI's other jobs

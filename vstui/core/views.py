@@ -11,30 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from vstui.ci.model import Summary
 from vstui.core.threads import ThreadItem
 
-
-@dataclass(frozen=True, slots=True)
-class CICounts:
-    """Summary of a patch set's current CI results: jobs by their latest result.
-
-    `pending` counts the CIs asked to run again (a recheck) that have not answered yet; their
-    jobs still count by their last result, as the CI table shows them (with a ↻ marker).
-    """
-
-    passing: int = 0
-    failing_voting: int = 0
-    failing_non_voting: int = 0
-    running: int = 0
-    other: int = 0
-    pending: int = 0
-
-    @property
-    def total(self) -> int:
-        """Jobs counted (pending CIs are not extra jobs)."""
-        return (
-            self.passing + self.failing_voting + self.failing_non_voting + self.running + self.other
-        )
+#: A patch set's CI counts, in jobs, as the list row shows them. The very `Summary` that
+#: `vstui.ci.results` computes (the only code that counts results): the list, the CI pane
+#: and every CLI read the same numbers. `pending` counts jobs awaiting a recheck's answer.
+CICounts = Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +65,9 @@ class CIJobItem:
     # How the result reads: success, failure, unstable, canceled, running, skipped, unknown.
     status: str = "unknown"
     pending: bool = False  # a recheck of this CI is waiting for its answer
+    pipeline: str | None = None  # the pipeline of the run this result came in
+    # The accounts this CI reported from, when more than one (merged by config).
+    accounts: tuple[str, ...] = ()
     # From the history (vstui.history.verdicts.Verdict): flaky, failing elsewhere, ...
     verdicts: tuple[Any, ...] = ()
 
@@ -106,6 +92,31 @@ class MessageItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Vote:
+    """One account's vote on a label."""
+
+    value: int
+    voter: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.value:+d} {self.voter}"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelVotes:
+    """A label's non-zero votes with who cast them, strongest first (+2, +1, -1, -2 ...)."""
+
+    label: str
+    votes: tuple[Vote, ...]
+
+    @property
+    def text(self) -> str:
+        """`Code-Review: +2 Sean McGinnis, -1 Gorka Eguileor`."""
+        return f"{self.label}: " + ", ".join(v.text for v in self.votes)
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeView:
     """Everything the change screen shows for one patch set of one change."""
 
@@ -118,7 +129,7 @@ class ChangeView:
     work_in_progress: bool
     patch_sets: tuple[int, ...]
     shown_patch_set: int | None
-    votes: str  # "Code-Review: +1 -1 · Verified: +1"
+    votes: str  # "Code-Review: +1 Sean McGinnis, -1 Gorka Eguileor · Verified: +1 Zuul"
     messages: tuple[MessageItem, ...]  # human and bot, oldest first
     jobs: tuple[CIJobItem, ...]  # current result per job on the shown patch set, by CI then job
     web_url: str = ""
@@ -127,6 +138,7 @@ class ChangeView:
     # message), and the unresolved human threads (Gerrit's unresolved_comment_count).
     other_threads: tuple[ThreadItem, ...] = ()
     unresolved: int = 0
+    labels: tuple[LabelVotes, ...] = ()  # the votes, with voters (what `votes` says)
 
     @property
     def latest_patch_set(self) -> int | None:

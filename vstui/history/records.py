@@ -8,6 +8,7 @@ only this function follows it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -145,9 +146,38 @@ def records_from_results(
         if ps is None:
             continue
         for run in psr.runs:
-            for report in (*run.history, run.current):
-                out.extend(_report_records(change, project, ps, run.pipeline, report, clock))
+            out.extend(_run_records(change, project, ps, run, clock))
     return out
+
+
+def _run_records(change: int, project: str, ps: int, run: Any, now: float) -> Iterator[RunRecord]:
+    """One CI's runs on a patch set: each comment report with its own pipeline and message
+    (`CIRun.reports`: a CI is one run group whatever its pipelines, and its current jobs
+    may come from several reports), then its verify-status rows, current and older."""
+    reports = getattr(run, "reports", ()) or ()
+    if not reports:  # a run model without per-report detail
+        for report in (*run.history, run.current):
+            yield from _report_records(change, project, ps, run.pipeline, report, now)
+        return
+    current = list(run.current_jobs)
+    # A comment job that verify-status rows were merged into is recorded once, as the row.
+    merged = {(id(cj.report), cj.job.name) for cj in current if cj.job.source != "comment"}
+    for report in reports:
+        if report.source != "comment":
+            continue
+        jobs = tuple(j for j in report.jobs if (id(report), j.name) not in merged)
+        if report.jobs and not jobs:
+            continue
+        if len(jobs) != len(report.jobs):
+            report = dataclasses.replace(report, jobs=jobs)
+        yield from _report_records(change, project, ps, report.pipeline, report, now)
+    for cj in current:
+        if cj.job.source != "comment":
+            one = dataclasses.replace(cj.report, jobs=(cj.job,))
+            yield from _report_records(change, project, ps, cj.report.pipeline, one, now)
+    for report in run.history:
+        if report.source == "verify-status":
+            yield from _report_records(change, project, ps, report.pipeline, report, now)
 
 
 def dedupe(records: Iterable[RunRecord]) -> list[RunRecord]:

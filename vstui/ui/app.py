@@ -8,6 +8,7 @@ notification, and the session reaches the UI only through messages posted to the
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -23,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.timer import Timer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerCancelled, WorkerState
 
 from vstui.config import ReviewKey
 from vstui.core.ci_filter import CIFilter
@@ -47,7 +48,7 @@ from vstui.ui.screens.change import ChangeScreen
 from vstui.ui.screens.change_list import ChangeListScreen
 from vstui.ui.screens.confirm import ConfirmScreen
 from vstui.ui.screens.first_run import FirstRunScreen
-from vstui.ui.screens.help import HelpScreen, _area_name, collect_help
+from vstui.ui.screens.help import HelpScreen, _area_name, collect_help, collect_legend
 from vstui.ui.screens.reply import ReplyScreen
 from vstui.ui.screens.server_picker import ServerPickerScreen
 from vstui.ui.widgets.status_bar import StatusBar
@@ -242,7 +243,10 @@ class VstuiApp(App[int]):
         # A filter being saved must reach the disk before the process goes.
         saving = [w for w in self.workers if w.group == "state"]
         if saving:
-            await self.workers.wait_for_complete(saving)
+            # Shutdown may already have marked them cancelled (a filter toggled just before
+            # quitting): their thread still finishes the write, waiting must not raise.
+            with contextlib.suppress(WorkerCancelled):
+                await self.workers.wait_for_complete(saving)
         sessions = {id(s): s for s in (*self._sessions.values(), self.session) if s is not None}
         for session in sessions.values():
             await session.close()
@@ -735,7 +739,7 @@ class VstuiApp(App[int]):
             if isinstance(title, str):
                 area = title
                 break
-        self.push_screen(HelpScreen(collect_help(screen), area))
+        self.push_screen(HelpScreen(collect_help(screen), area, collect_legend(screen)))
 
     # ------------------------------------------------------------ several servers
 

@@ -12,7 +12,7 @@ from textual.containers import Container
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from vstui.core.job_logs import live_job_items
 from vstui.core.views import ChangeView
@@ -21,6 +21,7 @@ from vstui.ui.screens.recheck import RecheckScreen
 from vstui.ui.widgets.ci_pane import CIPane
 from vstui.ui.widgets.discussion_pane import DiscussionPane
 from vstui.ui.widgets.status_bar import BottomBar
+from vstui.ui.widgets.votes import Votes
 
 if TYPE_CHECKING:
     from vstui.ui.app import VstuiApp
@@ -58,9 +59,6 @@ def header_lines(view: ChangeView) -> Text:
             f"{view.unresolved} unresolved thread" + ("s" if view.unresolved != 1 else ""),
             style="bold yellow",
         )
-    if view.votes:
-        text.append("\n")
-        text.append_text(safe_line(view.votes, style="dim"))
     return text
 
 
@@ -68,7 +66,7 @@ class ChangeScreen(Screen[None]):
     HELP_TITLE = "Change"
     AUTO_FOCUS = "#ci-table"
     DEFAULT_CSS: ClassVar[str] = """
-    ChangeScreen #change-header { height: auto; max-height: 3; padding: 0 1; background: $primary-background; }
+    ChangeScreen #change-header { height: auto; max-height: 2; padding: 0 1; background: $primary-background; }
     ChangeScreen #panes { layout: horizontal; height: 1fr; }
     ChangeScreen #panes.stacked { layout: vertical; }
     ChangeScreen #panes DiscussionPane { width: 2fr; }
@@ -116,6 +114,49 @@ class ChangeScreen(Screen[None]):
             tooltip="Post a recheck (reason pre-filled from the history)",
             id="change.recheck",
         ),
+        # The CI filter keys work whichever pane has focus (ids kept from the CI pane).
+        Binding(
+            "f",
+            "ci('toggle', 'failing_only')",
+            "Failing",
+            tooltip="Failing only",
+            id="ci.failing_only",
+        ),
+        Binding(
+            "n",
+            "ci('toggle', 'hide_non_voting')",
+            "Voting only",
+            tooltip="Hide non-voting",
+            id="ci.hide_non_voting",
+        ),
+        Binding(
+            "x",
+            "ci('toggle', 'hide_failing_non_voting')",
+            "Hide failing NV",
+            tooltip="Hide failing non-voting",
+            id="ci.hide_failing_non_voting",
+        ),
+        Binding(
+            "e",
+            "ci('toggle', 'hide_failing_elsewhere')",
+            "Hide elsewhere",
+            tooltip="Hide failures that are failing on other changes too (history)",
+            show=False,
+            id="ci.hide_failing_elsewhere",
+        ),
+        # priority: the keys after "/" go to the regex box even in a burst (see the list).
+        Binding(
+            "slash",
+            "ci('edit_regex')",
+            "Regex",
+            tooltip="Regex over CI and job names",
+            priority=True,
+            id="ci.regex",
+        ),
+        Binding("s", "ci('pick_ci')", "CIs", tooltip="Pick CI systems", show=False, id="ci.pick"),
+        Binding(
+            "c", "ci('clear_filters')", "Clear", tooltip="Clear filters", show=False, id="ci.clear"
+        ),
         Binding("w", "open_web", "Web", tooltip="Open in web UI", show=False, id="change.web"),
         Binding("r", "reload", "Reload", tooltip="Reload change", show=False, id="change.reload"),
     ]
@@ -143,6 +184,7 @@ class ChangeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(f"{self.number} loading…"), id="change-header")
+        yield Votes(id="change-votes")
         with Container(id="panes"):
             yield DiscussionPane(id="discussion-pane")
             yield CIPane(self.app.load_filter(), id="ci-pane")
@@ -177,6 +219,7 @@ class ChangeScreen(Screen[None]):
             return
         self.view = view
         self.query_one("#change-header", Static).update(header_lines(view))
+        self.query_one("#change-votes", Votes).show(view.labels, loaded=view.loaded)
         self.discussion_pane.set_messages(
             view.messages, loaded=view.loaded, other_threads=view.other_threads
         )
@@ -248,6 +291,16 @@ class ChangeScreen(Screen[None]):
     @on(CIPane.FilterChanged)
     def _filter_changed(self, event: CIPane.FilterChanged) -> None:
         self.app.save_filter(event.ci_filter)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "ci" and parameters[:1] == ("edit_regex",):
+            # "/" typed into a box is a character (the binding has priority: step aside).
+            return self.is_current and not isinstance(self.focused, Input)
+        return True
+
+    def action_ci(self, name: str, *args: str) -> None:
+        """A CI filter key, from whichever pane: the CI pane owns the filter."""
+        getattr(self.ci_pane, f"action_{name}")(*args)
 
     @on(CIPane.LogRequested)
     def _log_requested(self, event: CIPane.LogRequested) -> None:

@@ -40,10 +40,38 @@ class ChangeListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         # description: the footer's short word; tooltip: the help screen's wording.
         Binding("enter,o", "open_change", "Open", tooltip="Open change", id="list.open"),
-        Binding("slash", "edit_query", "Query", tooltip="Edit query", id="list.query"),
+        # priority: handled by the app in key order, before the next key is routed, so that
+        # every key of a burst ("/owner:jb" pasted, a laggy link) lands in the box and none
+        # fires a list binding ("o" open, "w" web, "q" quit).
+        Binding(
+            "slash",
+            "edit_query",
+            "Query",
+            tooltip="Edit query",
+            priority=True,
+            id="list.query",
+        ),
         Binding("r", "refresh", "Refresh", id="list.refresh"),
         Binding("w", "open_web", "Web", tooltip="Open in web UI", id="list.web"),
-        Binding("escape", "cancel_query", "Cancel query edit", show=False, id="list.cancel_query"),
+        # While the box is open, enter and escape close it in key order too: focus is back
+        # on the list before the next key is routed, and the box applies what was typed
+        # before them (its own queue) once it has taken those keys.
+        Binding(
+            "escape",
+            "close_query(False)",
+            "Cancel query edit",
+            show=False,
+            priority=True,
+            id="list.cancel_query",
+        ),
+        Binding(
+            "enter",
+            "close_query(True)",
+            "Run the query",
+            show=False,
+            priority=True,
+            id="list.submit_query",
+        ),
         Binding("up", "history(1)", "Older query", show=False, id="list.history_older"),
         Binding("down", "history(-1)", "Newer query", show=False, id="list.history_newer"),
         *(
@@ -83,6 +111,9 @@ class ChangeListScreen(Screen[None]):
         self._last_append = 0.0
         self._append_timer: Timer | None = None
         self._title: Text | None = None
+        # Rows that arrived above the top of the view since the reviewer last saw the top:
+        # the table keeps the cursor row where it is on screen, so the title says so.
+        self.new_above: set[int] = set()
         self.loading_changes = True
         self.failed = False
         self.marks: set[int] = set()
@@ -132,6 +163,8 @@ class ChangeListScreen(Screen[None]):
         else:
             count = len(self._order)
             title.append(f" · {count} change" + ("" if count == 1 else "s"))
+        if self.new_above:
+            title.append(f" · {len(self.new_above)} new above ↑ (g: top)", style="bold")
         if title != self._title:
             self._title = title
             self.query_one("#list-title", Static).update(title, layout=False)
@@ -155,6 +188,7 @@ class ChangeListScreen(Screen[None]):
         self._items = {item.number: item for item in items}
         self._rows = {item.number: change_row(item, now, tz, self._mark(item)) for item in items}
         self._order = [item.number for item in items]
+        self.new_above.clear()
         self.loading_changes = not done
         self.table.empty_text = "Loading changes…" if not done else "No changes match this query"
         self._show_all_rows()
@@ -166,7 +200,18 @@ class ChangeListScreen(Screen[None]):
         if self._append_timer is not None:
             self._append_timer.stop()
             self._append_timer = None
-        self.table.set_rows([self._rows[n] for n in self._order])
+        table = self.table
+        above_before = set(self._keys_above())
+        table.set_rows([self._rows[n] for n in self._order])
+        above = self._keys_above()
+        if not self.loading_changes:
+            self.new_above |= set(above) - above_before
+        self.new_above &= set(above)
+
+    def _keys_above(self) -> list[object]:
+        """Keys of the rows hidden above the top of the view."""
+        table = self.table
+        return [row.key for row in table.rows[: int(table.scroll_y)]]
 
     def append_changes(self, items: Sequence[ChangeListItem]) -> None:
         """Another page of the query arrived: rows are built now, while the next loads, and
@@ -270,6 +315,9 @@ class ChangeListScreen(Screen[None]):
 
     @on(VirtualTable.Scrolled, "#changes")
     def _scrolled(self, event: VirtualTable.Scrolled) -> None:
+        if self.new_above:
+            self.new_above &= set(self._keys_above())  # seen once they scroll into view
+            self.update_title()
         if self.loading_changes:
             # The list itself first: summaries start once every page is in.
             return
@@ -293,12 +341,20 @@ class ChangeListScreen(Screen[None]):
         box = self.query_input
         box.value = self.app.current_query
         box.add_class("editing")
-        box.focus()
+        # Now, not `box.focus()` (deferred with call_later): the keys after "/" are routed
+        # to whatever has focus when the app takes them from its queue.
+        self.set_focus(box)
         self._history = HistoryCursor(self.app.query_history_entries(), box.value)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("cancel_query", "history"):
-            return self.query_input.has_class("editing")
+        if action == "close_query":
+            return self.is_current and self.focused is self.query_input
+        if action == "history":
+            return self.query_input.has_class("editing") and self.focused is self.query_input
+        if action == "edit_query":
+            # While the box is open "/" is a character of the query (the binding has
+            # priority, so it must step aside: False lets the key through to the box).
+            return not self.query_input.has_class("editing") and self.is_current
         return True
 
     def action_history(self, step: int) -> None:
@@ -341,15 +397,24 @@ class ChangeListScreen(Screen[None]):
                 row = self._rows[number] = change_row(item, now, tz, self._mark(item))
                 self.table.update_row(row)
 
-    def action_cancel_query(self) -> None:
+    def action_close_query(self, submit: bool) -> None:
         box = self.query_input
         box.remove_class("editing")
-        self.table.focus()
+        self.set_focus(self.table)
+        if submit:
+            # After the keys the box has not taken yet ("/abc⏎" in one burst).
+            box.call_later(self._submit_query)
 
-    @on(Input.Submitted, "#query")
-    def _query_submitted(self, event: Input.Submitted) -> None:
-        query = event.value.strip()
-        self.action_cancel_query()
+    def action_cancel_query(self) -> None:
+        self.action_close_query(False)
+
+    def _submit_query(self) -> None:
+        query = self.query_input.value.strip()
         if query:
             self.app.remember_query(query)
             self.app.run_query(query)
+
+    @on(Input.Submitted, "#query")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        # Only if enter reached the box anyway (the priority binding was remapped away).
+        self.action_close_query(True)

@@ -86,6 +86,19 @@ def collect_help_bindings(screen: Screen) -> list[tuple[str, str, object]]:
     return out
 
 
+def collect_legend(screen: Screen) -> list[tuple[str, str]]:
+    """(symbol, meaning) rows that the screen's widgets declare in `HELP_LEGEND` (the change
+    list's CI column, ...), once each, in DOM order."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for node in (screen, *screen.query("*")):
+        for symbol, meaning in getattr(node, "HELP_LEGEND", ()) or ():
+            if symbol not in seen:
+                seen.add(symbol)
+                out.append((symbol, meaning))
+    return out
+
+
 class HelpScreen(ModalScreen[None]):
     """Lists `entries` (computed by `collect_help` on the screen below before this one opens)."""
 
@@ -104,10 +117,16 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "dismiss", "Close help", id="help.close"),
     ]
 
-    def __init__(self, entries: list[HelpEntry], focused_area: str) -> None:
+    def __init__(
+        self,
+        entries: list[HelpEntry],
+        focused_area: str,
+        legend: list[tuple[str, str]] | None = None,
+    ) -> None:
         super().__init__()
         self._entries = entries
         self._focused_area = focused_area
+        self._legend = legend or []
 
     def compose(self) -> ComposeResult:
         table = VirtualTable(
@@ -125,6 +144,12 @@ class HelpScreen(ModalScreen[None]):
                 area = entry.area
                 rows.append(TableRow(("group", area), (area,), group=True))
             rows.append(TableRow(n, (entry.key, entry.description, entry.binding_id)))
+        if self._legend:
+            rows.append(TableRow(("group", "legend"), ("Symbols",), group=True))
+            rows.extend(
+                TableRow(("legend", symbol), (symbol, meaning, ""))
+                for symbol, meaning in self._legend
+            )
         table.set_rows(rows)
         with Vertical() as box:
             box.border_title = f"Keys: {self._focused_area}"

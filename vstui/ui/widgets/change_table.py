@@ -21,8 +21,20 @@ COLUMNS = (
     Column("cr", "CR", width=3, justify="right"),
     Column("v", "V", width=3, justify="right"),
     Column("unresolved", "⚑", width=2, justify="right"),  # unresolved inline threads
-    Column("ci", "CI ✓ ✗ ! … ↻", width=15),
+    Column("ci", "CI ✓   ✗   !   …   ↻", width=20),
 )
+
+#: The CI column, symbol by symbol: every count is in jobs (the help screen's legend).
+CI_LEGEND = (
+    ("✓", "CI column: passing jobs"),
+    ("✗", "CI column: failing voting jobs"),
+    ("!", "CI column: failing non-voting jobs"),
+    ("…", "CI column: running jobs"),
+    ("↻", "CI column: jobs of a CI asked to run again (recheck) that has not answered yet"),
+    ("·", "CI column: results not loaded yet (they load when the row is on screen)"),
+    ("–", "CI column: no CI has reported on the current patch set"),
+)
+SLOT = 4  # cells per count: each count ends under its symbol in the header
 
 # Theme roles (see `VirtualTable`): votes read like Gerrit's own colours.
 _VOTE_ROLES = {"+2": "success-strong", "+1": "success", "-1": "error", "-2": "error-strong"}
@@ -39,24 +51,26 @@ def vote_cell(vote: str) -> Styled | str:
 
 @lru_cache(maxsize=4096)
 def ci_cell(ci: CICounts | None) -> Styled:
-    """`✓12 ✗2 !1 …3 ↻1`: passing, failing voting, failing non-voting (softer), running jobs,
-    CIs with a recheck pending; zeros omitted. `·` until loaded, `–` when nothing reported."""
+    """`  12   2        3` under `CI ✓   ✗   !   …   ↻`: passing, failing voting, failing
+    non-voting (softer), running, awaiting a recheck; all in jobs, each count right-aligned
+    in its own slot so it ends under its symbol; zeros blank. `·` until loaded, `–` when
+    nothing reported."""
     if ci is None:
-        return Styled.of("·", "muted")
+        return Styled.of("·".rjust(SLOT), "muted")
     counts = (
-        (ci.passing, "✓", "success"),
-        (ci.failing_voting, "✗", "error-strong"),
-        (ci.failing_non_voting, "!", "error-soft"),
-        (ci.running, "…", "running"),
-        (ci.pending, "↻", "pending"),
+        (ci.passing, "success"),
+        (ci.failing_voting, "error-strong"),
+        (ci.failing_non_voting, "error-soft"),
+        (ci.running, "running"),
+        (ci.pending, "pending"),
     )
+    if not any(count for count, _role in counts):
+        return Styled.of("–".rjust(SLOT), "muted")
     parts: list[tuple[str, str]] = []
-    for count, mark, role in counts:
-        if count:
-            if parts:
-                parts.append((" ", ""))
-            parts.append((f"{mark}{count}", role))
-    return Styled(tuple(parts)) if parts else Styled.of("–", "muted")
+    for count, role in counts:
+        text = (str(count) if count < 1000 else "999+")[-SLOT:] if count else ""
+        parts.append((text.rjust(SLOT), role if count else ""))
+    return Styled(tuple(parts))
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -126,6 +140,7 @@ class ChangeTable(VirtualTable):
     """Changes of the current query, in the order given (newest update first)."""
 
     HELP_TITLE = "Change list"
+    HELP_LEGEND = CI_LEGEND
     DEFAULT_CSS: ClassVar[str] = """
     ChangeTable { height: 1fr; }
     """

@@ -34,7 +34,10 @@ def pane_title(ci_filter: CIFilter, shown: int, total: int) -> str:
 
 
 class CIPane(Vertical):
-    """Owns the filter; `set_jobs` gives it a patch set's jobs, filtering is local and instant."""
+    """Owns the filter; `set_jobs` gives it a patch set's jobs, filtering is local and instant.
+
+    The filter keys (f n x / s c) are the change screen's bindings, so they work whichever
+    pane has focus; they call the `action_*` methods here."""
 
     HELP_TITLE = "CI results"
     DEFAULT_CSS: ClassVar[str] = """
@@ -67,31 +70,6 @@ class CIPane(Vertical):
             id="ci.raw",
         ),
         Binding(
-            "f", "toggle('failing_only')", "Failing", tooltip="Failing only", id="ci.failing_only"
-        ),
-        Binding(
-            "n",
-            "toggle('hide_non_voting')",
-            "Voting only",
-            tooltip="Hide non-voting",
-            id="ci.hide_non_voting",
-        ),
-        Binding(
-            "x",
-            "toggle('hide_failing_non_voting')",
-            "Hide failing NV",
-            tooltip="Hide failing non-voting",
-            id="ci.hide_failing_non_voting",
-        ),
-        Binding(
-            "e",
-            "toggle('hide_failing_elsewhere')",
-            "Hide elsewhere",
-            tooltip="Hide failures that are failing on other changes too (history)",
-            show=False,
-            id="ci.hide_failing_elsewhere",
-        ),
-        Binding(
             "i",
             "explain",
             "Why",
@@ -99,11 +77,6 @@ class CIPane(Vertical):
             show=False,
             id="ci.explain",
         ),
-        Binding(
-            "slash", "edit_regex", "Regex", tooltip="Regex over CI and job names", id="ci.regex"
-        ),
-        Binding("s", "pick_ci", "CIs", tooltip="Pick CI systems", show=False, id="ci.pick"),
-        Binding("c", "clear_filters", "Clear", tooltip="Clear filters", show=False, id="ci.clear"),
         Binding("escape", "cancel_regex", "Cancel regex", show=False, id="ci.cancel_regex"),
     ]
 
@@ -138,6 +111,7 @@ class CIPane(Vertical):
         self._rows: dict[int, TableRow] = {}  # id(job) -> row, for the jobs in `_jobs`
         self._regex_before = ""
         self.loading_text = "Loading CI results…"
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -169,6 +143,7 @@ class CIPane(Vertical):
 
     def set_jobs(self, jobs: Sequence[CIJobItem], *, loaded: bool = True) -> None:
         self._jobs = tuple(jobs)
+        self.loaded = loaded
         self._rows = {}
         self.table.empty_text = (
             self.loading_text if not loaded else "No CI results on this patch set"
@@ -193,6 +168,9 @@ class CIPane(Vertical):
         self._update_title()
 
     def _update_title(self) -> None:
+        if not self.loaded and not self._jobs:
+            self.border_title = Text("CI results — loading…")
+            return
         self.border_title = Text(pane_title(self.ci_filter, len(self._shown), len(self._jobs)))
 
     def _set_filter(self, ci_filter: CIFilter) -> None:
@@ -295,7 +273,9 @@ class CIPane(Vertical):
         self._regex_before = self.ci_filter.regex
         box.value = self.ci_filter.regex
         box.add_class("editing")
-        box.focus()
+        # Now, not `box.focus()` (deferred): the keys after "/" go where focus is when the
+        # app routes them.
+        self.screen.set_focus(box)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_regex":
@@ -308,7 +288,7 @@ class CIPane(Vertical):
 
     def _close_regex(self) -> None:
         self.regex_input.remove_class("editing")
-        self.table.focus()
+        self.screen.set_focus(self.table)
 
     @on(Input.Changed, "#ci-regex")
     def _regex_changed(self, event: Input.Changed) -> None:

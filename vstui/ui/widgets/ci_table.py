@@ -16,7 +16,8 @@ VERDICT_WIDTH = 15  # "elsewhere 10/12", "flaky×2 new"
 PENDING_MARK = " ↻"  # after the last result of a job whose CI has a recheck pending
 
 COLUMNS = (
-    Column("ci", "CI", ratio=1, min_width=6),  # dimmed: the group header names it
+    # The run's pipeline (check, gate): one CI is one group whatever pipelines it runs.
+    Column("pipeline", "Pipeline", ratio=1, min_width=6),
     Column("job", "Job", ratio=5, min_width=10),  # the name is what a reviewer reads
     Column("result", "Result", width=RESULT_WIDTH),
     Column("verdict", "Verdict", width=VERDICT_WIDTH),  # from the history (`i` explains)
@@ -86,7 +87,7 @@ def job_row(job: CIJobItem, now: float) -> TableRow:
         job.key,
         (
             # Dimmed: the group header above names the CI (the name stays in `v` and `s`).
-            Styled.of(plain_line(job.ci_name), "muted"),
+            Styled.of(plain_line(job.pipeline or ""), "muted"),
             plain_line(job.name),
             result_cell(job),
             verdict_cell(job),
@@ -114,6 +115,9 @@ def group_label(ci_name: str, jobs: Sequence[CIJobItem], total_jobs: int) -> str
     history = max((j.history for j in jobs), default=0)
     if history:
         parts.append(f"{history} earlier run" + ("s" if history != 1 else ""))
+    accounts = jobs[0].accounts if jobs else ()
+    if accounts:
+        parts.append("reported by " + ", ".join(plain_line(a) for a in accounts))
     return f"▾ {plain_line(ci_name)}  ·  " + " · ".join(parts)
 
 
@@ -150,6 +154,10 @@ class CIResultsTable(VirtualTable):
     """Rows are keyed by (CI name, job name); group headers by ("ci", CI name)."""
 
     HELP_TITLE = "CI results"
+    HELP_LEGEND = (
+        ("▾", "CI results: one group per CI (the reporting account), whatever its pipelines"),
+        ("↻", "CI results: a recheck of this CI is pending; the job keeps its last result"),
+    )
     DEFAULT_CSS: ClassVar[str] = """
     CIResultsTable { height: 1fr; }
     """

@@ -35,6 +35,7 @@ class DiscussionPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.show_bots = False
+        self.loaded = False
         self._all: tuple[MessageItem, ...] = ()
         self._other_threads: tuple[ThreadItem, ...] = ()
 
@@ -54,9 +55,9 @@ class DiscussionPane(Vertical):
     ) -> None:
         self._all = tuple(messages)
         self._other_threads = tuple(other_threads)
+        self.loaded = loaded
         self._refresh()
-        if loaded:
-            self.view.empty_text = "No human messages yet"
+        self.view.empty_text = "No human messages yet" if loaded else "Loading messages…"
 
     def toggle_bots(self) -> None:
         self.show_bots = not self.show_bots
@@ -80,6 +81,9 @@ class DiscussionPane(Vertical):
         bots = sum(1 for m in self._all if m.is_bot)
         humans = len(self._all) - bots
         hint = "shown, b hides" if self.show_bots else "hidden, b shows"
+        if not self.loaded and not self._all:
+            self.border_title = Text("Discussion — loading messages…")
+            return
         threads = [t for m in self._all for t in m.threads] + list(self._other_threads)
         open_threads = sum(1 for t in threads if t.unresolved and not t.is_bot)
         title = (
@@ -87,13 +91,13 @@ class DiscussionPane(Vertical):
             f" ({hint})"
         )
         if threads:
-            title += f" · {open_threads} unresolved of {len(threads)} threads (n/p)"
+            title += f" · {open_threads} unresolved of {len(threads)} threads (t/T)"
         self.border_title = Text(title)
 
     def thread_at_top(self) -> ThreadItem | None:
         return self.view.thread_at_top()
 
     def action_show_raw(self) -> None:
-        item = self.view.message_at_top()
+        item = self.view.cursor_message
         if item is not None:
             self.app.push_screen(RawScreen(header_text(item, self.app.tz), item.text))

@@ -92,6 +92,16 @@ class TableRow:
     group: bool = False
 
 
+def cursor_strip(strip: Strip, cursor: Style) -> Strip:
+    """`strip` drawn as the cursor row: the cursor's background (and bold) over every cell.
+
+    Applied after the cells' own styles: as a base style (`Strip.apply_style`) the cells'
+    background (the table's surface) won, and the cursor showed only as bold text, which
+    reads as nothing in 256 colours. Cell colours (a red FAILURE) are kept."""
+    over = Style(bgcolor=cursor.bgcolor, bold=cursor.bold)
+    return Strip(Segment.apply_style(strip, post_style=over), strip.cell_length)
+
+
 def _fit_plain(text: str, width: int, justify: str) -> str:
     """Cut or pad a plain string to exactly `width` cells, with an ellipsis when cut."""
     length = len(text) if text.isascii() else cell_len(text)
@@ -449,7 +459,7 @@ class VirtualTable(ScrollView, can_focus=True, inherit_bindings=False):
         strip = Strip(segments).adjust_cell_length(width, row_style)
         if cursor_state:
             name = "vtable--cursor" if cursor_state == 1 else "vtable--cursor-blurred"
-            strip = strip.apply_style(self.get_component_rich_style(name))
+            strip = cursor_strip(strip, self.get_component_rich_style(name))
         return strip.simplify()
 
     def _text_segments(self, cell: Text, width: int, justify: str, console: Any) -> list[Segment]:
