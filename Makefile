@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/vstui demo
 
+# Three workers: most tests wait on loopback sockets and subprocesses, not the CPU, so on
+# 2 cores the suite takes 73 s instead of 175 s. `pytest` alone still runs it serially.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
