@@ -14,25 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from vstui.commands._target import add_target_arguments, open_target
+
 
 def add_server_arguments(parser: argparse.ArgumentParser) -> None:
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--server",
-        metavar="NAME",
-        default=argparse.SUPPRESS,
-        help="server profile from the config (default: the config's default)",
-    )
-    where.add_argument(
-        "--info-file",
-        metavar="PATH",
-        help="the emulator described by this file (from 'vstui fake-gerrit --info-file')",
-    )
-    parser.add_argument(
-        "--account",
-        metavar="USER",
-        help="with --info-file: log in as this account (default: the file's default account)",
-    )
+    add_target_arguments(parser)
     parser.add_argument(
         "--history-file",
         metavar="PATH",
@@ -59,30 +45,24 @@ def open_server(args: argparse.Namespace, *, stream: bool = False) -> Iterator[S
     import tempfile
 
     from vstui.config import ConfigError
-    from vstui.gerrit.connect import InfoFileError, ServerConnection
+    from vstui.gerrit.connect import InfoFileError
     from vstui.history.store import HistoryError, HistoryStore, default_history_path
 
     with tempfile.TemporaryDirectory(prefix="vstui-history-") as tmp:
         profile = None
         verdict_rules = None
         try:
-            if args.info_file:
-                conn = ServerConnection.from_info(
-                    args.info_file, state_dir=tmp, account=args.account
-                )
-                rules = None
-            else:
-                from vstui.config import load_config
+            target = open_target(args, tmp)
+            conn, profile = target.conn, target.profile
+            rules = None
+            if profile is not None:
                 from vstui.core.connect import bot_rules_for
 
-                config = load_config(getattr(args, "config", None))
-                profile = config.server(getattr(args, "server", None))
-                conn = ServerConnection.from_profile(profile)
                 rules = bot_rules_for(profile)
-                if config.history:
-                    from vstui.history.verdicts import rules_from_config
+            if target.config is not None and target.config.history:
+                from vstui.history.verdicts import rules_from_config
 
-                    verdict_rules = rules_from_config(config.history)
+                verdict_rules = rules_from_config(target.config.history)
         except (ConfigError, InfoFileError) as exc:
             raise CommandError(str(exc)) from None
         if not conn.rest_url:

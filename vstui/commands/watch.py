@@ -6,23 +6,13 @@ import argparse
 import sys
 from typing import Any
 
+from vstui.commands._target import add_target_arguments, open_target
+
 HELP = "print every Gerrit stream event (reconnects and backfills like the UI)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument(
-        "--server",
-        metavar="NAME",
-        default=argparse.SUPPRESS,
-        help="server profile from the config (default: the config's default)",
-    )
-    where.add_argument(
-        "--info-file",
-        metavar="PATH",
-        help="connect to the emulator described by this file (from 'vstui fake-gerrit "
-        "--info-file'); its recorded host key is trusted",
-    )
+    add_target_arguments(parser)
     parser.add_argument(
         "--json",
         action="store_true",
@@ -35,11 +25,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="only this event type (repeatable), e.g. -s comment-added",
-    )
-    parser.add_argument(
-        "--account",
-        metavar="USER",
-        help="with --info-file: log in as this account (default: the file's default account)",
     )
     parser.add_argument(
         "--notify",
@@ -79,21 +64,13 @@ def run(args: argparse.Namespace) -> int:
         if not kind or not all(c.isalnum() or c in "-_." for c in kind):
             return fail(f"-s {kind!r}: not an event type name (e.g. comment-added)")
 
-    from vstui.gerrit.connect import InfoFileError, ServerConnection
+    from vstui.gerrit.connect import InfoFileError
 
     with tempfile.TemporaryDirectory(prefix="vstui-watch-") as tmp:
         try:
-            if args.info_file:
-                conn = ServerConnection.from_info(
-                    args.info_file, state_dir=tmp, account=args.account
-                )
-                notify_settings = None
-            else:
-                from vstui.config import load_config
-
-                config = load_config(getattr(args, "config", None))
-                conn = ServerConnection.from_profile(config.server(getattr(args, "server", None)))
-                notify_settings = config.notify
+            target = open_target(args, tmp)
+            conn = target.conn
+            notify_settings = target.config.notify if target.config is not None else None
         except (ConfigError, InfoFileError) as exc:
             return fail(str(exc))
         if args.notify:
