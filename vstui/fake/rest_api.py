@@ -33,10 +33,12 @@ from vstui.fake.http_server import (
     no_content,
 )
 from vstui.fake.model import Change, PatchSet
+from vstui.fake.rest_params import check_params as _check_params
+from vstui.fake.rest_params import int_param as _int_param
+from vstui.fake.rest_params import json_object as _read_json
 from vstui.fake.store import GerritStore
 
 # Parameters every REST view accepts (RestApiServlet / ParameterParser globals).
-_GLOBAL_PARAMS = frozenset({"pp", "prettyPrint", "strict", "access_token", "trace", "fields"})
 _VERIFY_STATUS_CONFIG = {
     "show_jobs_panel": True,
     "show_jobs_drop_down_panel": True,
@@ -47,44 +49,9 @@ _VERIFY_STATUS_CONFIG = {
 EVENTS_LOG_RETURN_LIMIT = 5000
 
 
-def _check_params(req: HttpRequest, allowed: frozenset[str] | set[str]) -> None:
-    for key, _ in req.query:
-        if key not in allowed and key not in _GLOBAL_PARAMS:
-            dashes = "-" if len(key) == 1 else "--"
-            raise RestError(400, f'"{dashes}{key}" is not a valid option')
-
-
-def _int_param(req: HttpRequest, *names: str) -> int | None:
-    raw = req.param(*names)
-    if raw is None:
-        return None
-    try:
-        return java_parse_int(raw)
-    except ValueError:
-        name = names[0]
-        dashes = "-" if len(name) == 1 else "--"
-        raise RestError(400, f'"{raw}" is not a valid value for "{dashes}{name}"') from None
-
-
 def _pretty(req: HttpRequest) -> bool:
     v = req.param("pp", "prettyPrint")
     return v is not None and v.lower() in ("1", "true")
-
-
-def _read_json(req: HttpRequest) -> dict[str, Any]:
-    """RestApiServlet.parseRequest: JSON bodies only; malformed -> Gerrit's 400 text."""
-    if not req.body.strip():
-        return {}
-    ctype = (req.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-    if ctype not in ("application/json", "text/json"):
-        raise RestError(400, "Expected Content-Type: application/json")
-    try:
-        obj = json.loads(req.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise RestError(400, "Invalid application/json in request") from None
-    if not isinstance(obj, dict):
-        raise RestError(400, "Invalid application/json in request")
-    return obj
 
 
 def _str_field(obj: dict[str, Any], name: str) -> str | None:

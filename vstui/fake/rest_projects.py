@@ -14,6 +14,8 @@ from typing import Any
 from vstui.fake import render_rest as rr
 from vstui.fake.http_server import HttpRequest, HttpResponse, RestError, json_response, no_content
 from vstui.fake.model import Account, Project
+from vstui.fake.rest_params import check_params as _check
+from vstui.fake.rest_params import int_param as _int
 from vstui.fake.store import GerritStore
 
 ALL_PROJECTS = "All-Projects"
@@ -22,26 +24,7 @@ _PROJECT_LIST_PARAMS = frozenset(
     {"b", "branch", "d", "description", "n", "limit", "S", "start", "p", "prefix", "r",
      "regex", "m", "match", "t", "tree", "type", "all", "state", "s"}
 )  # fmt: skip
-_GLOBAL = frozenset({"pp", "prettyPrint", "strict", "access_token", "trace", "fields"})
 _REGEX_MAX = 200  # project/branch regexes: short patterns only (no user-controlled backtracking)
-
-
-def _check(req: HttpRequest, allowed: frozenset[str]) -> None:
-    for key, _ in req.query:
-        if key not in allowed and key not in _GLOBAL:
-            dashes = "-" if len(key) == 1 else "--"
-            raise RestError(400, f'"{dashes}{key}" is not a valid option')
-
-
-def _int(req: HttpRequest, *names: str) -> int | None:
-    raw = req.param(*names)
-    if raw is None:
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        dashes = "-" if len(names[0]) == 1 else "--"
-        raise RestError(400, f'"{raw}" is not a valid value for "{dashes}{names[0]}"') from None
 
 
 def _method(req: HttpRequest, *allowed: str) -> None:
