@@ -114,22 +114,8 @@ class GitMixin(AccountsMixin):
         base = objs.commit_tree(prev.revision)
         updates = {p: (objs.blob(c) if c is not None else None) for p, c in contents.items()}
         tree = objs.update(base, updates)
-        files: list[tuple[str, str, int, int]] = []
-        for path in sorted({f[0] for f in prev.files} | set(contents)):
-            old = objs.lookup(parent_tree, path) if parent_tree else None
-            new = objs.lookup(tree, path)
-            if old == new:
-                continue
-            a = objs.blob_data(old).splitlines() if old else []
-            b = objs.blob_data(new).splitlines() if new else []
-            ins = dels = 0
-            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
-                if tag != "equal":
-                    dels += i2 - i1
-                    ins += j2 - j1
-            status = "ADDED" if old is None else "DELETED" if new is None else "MODIFIED"
-            files.append((path, status, ins, dels))
-        return tree, files
+        paths = sorted({f[0] for f in prev.files} | set(contents))
+        return tree, _file_changes(objs, parent_tree, tree, paths)
 
     def _git_rebased(self, change: Change, tip: str, when: float) -> PushedCommit:
         """The current patch set's file changes replayed on `tip` (a rebase commit)."""
@@ -141,21 +127,7 @@ class GitMixin(AccountsMixin):
             updates[path] = None if status == "DELETED" else objs.lookup(ps_tree or "", path)
         tip_tree = objs.commit_tree(tip)
         tree = objs.update(tip_tree, updates)
-        files: list[tuple[str, str, int, int]] = []
-        for path in sorted(updates):
-            old = objs.lookup(tip_tree, path) if tip_tree else None
-            new = objs.lookup(tree, path)
-            if old == new:
-                continue
-            a = objs.blob_data(old).splitlines() if old else []
-            b = objs.blob_data(new).splitlines() if new else []
-            ins = dels = 0
-            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
-                if tag != "equal":
-                    dels += i2 - i1
-                    ins += j2 - j1
-            status = "ADDED" if old is None else "DELETED" if new is None else "MODIFIED"
-            files.append((path, status, ins, dels))
+        files = _file_changes(objs, tip_tree, tree, sorted(updates))
         author = ident(ps.author.name, ps.author.email, ps.created_on)
         committer = ident(ps.author.name, ps.author.email, when)
         sha = objs.commit(tree, [tip], author, committer, ps.commit_message)
@@ -182,3 +154,26 @@ class GitMixin(AccountsMixin):
         committer = ident(SERVER_NAME, SERVER_EMAIL, now)
         message = f'Merge "{change.subject}"\n'
         return objs.commit(tree, [tip, ps.revision], author, committer, message)
+
+
+def _file_changes(
+    objs: ObjectStore, base_tree: str | None, tree: str, paths: list[str]
+) -> list[tuple[str, str, int, int]]:
+    """(path, ADDED|DELETED|MODIFIED, lines inserted, lines deleted) of each of `paths` that
+    differs between `base_tree` (None: nothing) and `tree`."""
+    files: list[tuple[str, str, int, int]] = []
+    for path in paths:
+        old = objs.lookup(base_tree, path) if base_tree else None
+        new = objs.lookup(tree, path)
+        if old == new:
+            continue
+        a = objs.blob_data(old).splitlines() if old else []
+        b = objs.blob_data(new).splitlines() if new else []
+        ins = dels = 0
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b).get_opcodes():
+            if tag != "equal":
+                dels += i2 - i1
+                ins += j2 - j1
+        status = "ADDED" if old is None else "DELETED" if new is None else "MODIFIED"
+        files.append((path, status, ins, dels))
+    return files
