@@ -12,7 +12,7 @@ import pytest
 
 from tests.core.helpers import session_for
 from tests.gerrit._support import wait_until
-from tests.gerrit.test_watch import WATCH_WITH_CTRL_C, env_for
+from tests.gerrit.test_watch import start_watch
 from vstui.core.notify import Notice, Rules
 from vstui.core.notify_watch import NotifyWatcher, scope_query
 from vstui.fake import stars
@@ -68,14 +68,7 @@ def test_watch_notify_prints_one_line_per_notice(fake_gerrit_factory: Any, tmp_p
     stars.star(fg.store, me, fg.store.change(SEED))
     info = tmp_path / "info.json"
     fg.write_info(info)
-    out_path, err_path = tmp_path / "out.txt", tmp_path / "err.txt"
-    with out_path.open("w") as out, err_path.open("w") as err:
-        proc = subprocess.Popen(
-            [*WATCH_WITH_CTRL_C, "--info-file", str(info), "--notify"],
-            stdout=out,
-            stderr=err,
-            env=env_for(tmp_path),
-        )
+    proc, out_path, err_path = start_watch(info, tmp_path, "--notify")
     try:
         wait_until(lambda: "notifying for" in err_path.read_text(), timeout=30, what="ready")
         wait_until(lambda: "live" in err_path.read_text(), timeout=15, what="live")

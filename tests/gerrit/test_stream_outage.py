@@ -25,7 +25,7 @@ from vstui.gerrit.dedupe import content_key
 from vstui.gerrit.stream import Backoff, EventStream, StreamState
 
 from ._support import Collector, target, wait_until
-from .test_watch import WATCH_WITH_CTRL_C, env_for
+from .test_watch import WATCH_WITH_CTRL_C, env_for, start_watch
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -246,15 +246,8 @@ def test_a_failing_backfill_does_not_hold_live_events(fake_gerrit_factory, tmp_p
     info = dict(fg.info, http={"url": rest.url})
     info_path = tmp_path / "info.json"
     info_path.write_text(json.dumps(info))
-    out_path, err_path = tmp_path / "out.jsonl", tmp_path / "err.txt"
     number = fg.store.create_change("sandbox", fg.info["default_account"], "A change").number
-    with out_path.open("w") as out, err_path.open("w") as err:
-        proc = subprocess.Popen(
-            [*WATCH_WITH_CTRL_C, "--info-file", str(info_path), "--json"],
-            stdout=out,
-            stderr=err,
-            env=env_for(tmp_path),
-        )
+    proc, out_path, err_path = start_watch(info_path, tmp_path, "--json")
     try:
         wait_until(
             lambda: "live" in err_path.read_text() and fg.stream_session_count >= 1,

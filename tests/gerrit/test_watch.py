@@ -46,6 +46,22 @@ def env_for(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def start_watch(
+    info: Path, tmp_path: Path, *args: str
+) -> tuple[subprocess.Popen[bytes], Path, Path]:
+    """`vstui watch --info-file INFO ARGS` with stdout and stderr in files of `tmp_path`;
+    returns (process, stdout path, stderr path)."""
+    out_path, err_path = tmp_path / "out.txt", tmp_path / "err.txt"
+    with out_path.open("w") as out, err_path.open("w") as err:
+        proc = subprocess.Popen(
+            [*WATCH_WITH_CTRL_C, "--info-file", str(info), *args],
+            stdout=out,
+            stderr=err,
+            env=env_for(tmp_path),
+        )
+    return proc, out_path, err_path
+
+
 def normalised(lines: list[str]) -> list[str]:
     """Only the documented events-log shape difference is normalised."""
     return [json.dumps(normalise_event_dict(json.loads(ln)), sort_keys=True) for ln in lines]
@@ -56,14 +72,7 @@ def run_zero_loss(fake_gerrit_factory, tmp_path: Path, faults: Faults) -> tuple[
     fg = fake_gerrit_factory(scenario="empty", event_log=log, faults=faults)
     info = tmp_path / "info.json"
     fg.write_info(info)
-    out_path, err_path = tmp_path / "out.jsonl", tmp_path / "err.txt"
-    with out_path.open("w") as out, err_path.open("w") as err:
-        proc = subprocess.Popen(
-            [*WATCH_WITH_CTRL_C, "--info-file", str(info), "--json"],
-            stdout=out,
-            stderr=err,
-            env=env_for(tmp_path),
-        )
+    proc, out_path, err_path = start_watch(info, tmp_path, "--json")
     try:
         wait_until(
             lambda: "live" in err_path.read_text() and fg.stream_session_count >= 1,

@@ -34,8 +34,7 @@ class JobHealth:
 
     @property
     def success_rate(self) -> float | None:
-        done = self.passed + self.failed
-        return round(self.passed / done, 4) if done else None
+        return _success_rate(self.passed, self.failed)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,8 +63,7 @@ class CIHealth:
 
     @property
     def success_rate(self) -> float | None:
-        done = self.passed + self.failed
-        return round(self.passed / done, 4) if done else None
+        return _success_rate(self.passed, self.failed)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -245,3 +243,9 @@ def sparkline(values: list[float | None]) -> str:
         else:
             out.append(SPARK[min(len(SPARK) - 1, int(v * (len(SPARK) - 1) + 0.5))])
     return "".join(out)
+
+
+def _success_rate(passed: int, failed: int) -> float | None:
+    """Passed over finished runs (None before any finished), to 4 places."""
+    done = passed + failed
+    return round(passed / done, 4) if done else None
